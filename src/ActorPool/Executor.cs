@@ -1,0 +1,185 @@
+using ActorPool.Routing;
+using Akka.Actor;
+
+namespace ActorPool;
+
+/// <summary>
+/// Runs calls asynchronously on a pool of worker actors fronted by one router actor. <c>Submit</c> returns a
+/// <see cref="Future{T}"/> at once; <c>Map</c> runs a function over sequences; <see cref="Shutdown"/> (or
+/// <c>using</c>) stops taking work and waits for what was submitted.
+/// </summary>
+/// <remarks>Python's <c>concurrent.futures.Executor</c>; <c>using</c> plays the part of its <c>with</c> block.</remarks>
+public abstract partial class Executor : IDisposable, IAsyncDisposable
+{
+    private const string AfterShutdownMessage = "cannot schedule new futures after shutdown";
+
+    private readonly object shutdownLock = new();
+    private readonly PoolState pool = new();
+    private WorkerPoolSpec spec = null!;
+    private IActorRef router = ActorRefs.Nobody;
+    private Task terminated = Task.CompletedTask;
+    private bool shutdown;
+
+    private protected Executor(int maxWorkers)
+    {
+        MaxWorkers = maxWorkers;
+    }
+
+    /// <summary>The number of workers that run calls at the same time.</summary>
+    /// <remarks>Python's <c>max_workers</c>.</remarks>
+    public int MaxWorkers { get; }
+
+    /// <summary>Schedules <paramref name="fn"/>() and returns its future.</summary>
+    /// <remarks>Python's <c>Executor.submit(fn)</c>.</remarks>
+    public Future<TResult> Submit<TResult>(Func<TResult> fn)
+    {
+        ArgumentNullException.ThrowIfNull(fn);
+        return Enqueue(new Call<TResult>(fn)).TypedFuture;
+    }
+
+    /// <summary>Schedules <paramref name="fn"/>(<paramref name="arg1"/>) and returns its future.</summary>
+    /// <remarks>Python's <c>Executor.submit(fn, arg1)</c>.</remarks>
+    public Future<TResult> Submit<T1, TResult>(Func<T1, TResult> fn, T1 arg1)
+    {
+        ArgumentNullException.ThrowIfNull(fn);
+        return Enqueue(new Call<T1, TResult>(fn, arg1)).TypedFuture;
+    }
+
+    /// <summary>Schedules <paramref name="fn"/>(<paramref name="arg1"/>, <paramref name="arg2"/>) and returns its future.</summary>
+    /// <remarks>Python's <c>Executor.submit(fn, arg1, arg2)</c>.</remarks>
+    public Future<TResult> Submit<T1, T2, TResult>(Func<T1, T2, TResult> fn, T1 arg1, T2 arg2)
+    {
+        ArgumentNullException.ThrowIfNull(fn);
+        return Enqueue(new Call<T1, T2, TResult>(fn, arg1, arg2)).TypedFuture;
+    }
+
+    /// <summary>Schedules <paramref name="fn"/>(<paramref name="arg1"/>, <paramref name="arg2"/>, <paramref name="arg3"/>) and returns its future.</summary>
+    /// <remarks>Python's <c>Executor.submit(fn, arg1, arg2, arg3)</c>.</remarks>
+    public Future<TResult> Submit<T1, T2, T3, TResult>(Func<T1, T2, T3, TResult> fn, T1 arg1, T2 arg2, T3 arg3)
+    {
+        ArgumentNullException.ThrowIfNull(fn);
+        return Enqueue(new Call<T1, T2, T3, TResult>(fn, arg1, arg2, arg3)).TypedFuture;
+    }
+
+    /// <summary>Schedules <paramref name="fn"/>(); the future's result is null, as Python's <c>None</c>.</summary>
+    /// <remarks>Python's <c>Executor.submit(fn)</c> for a function without a result.</remarks>
+    public Future<object?> Submit(Action fn)
+    {
+        ArgumentNullException.ThrowIfNull(fn);
+        return Enqueue(new ActionCall(fn)).TypedFuture;
+    }
+
+    /// <summary>Schedules <paramref name="fn"/>(<paramref name="arg1"/>); the future's result is null.</summary>
+    /// <remarks>Python's <c>Executor.submit(fn, arg1)</c> for a function without a result.</remarks>
+    public Future<object?> Submit<T1>(Action<T1> fn, T1 arg1)
+    {
+        ArgumentNullException.ThrowIfNull(fn);
+        return Enqueue(new ActionCall<T1>(fn, arg1)).TypedFuture;
+    }
+
+    /// <summary>
+    /// Stops taking new calls. With <paramref name="cancelFutures"/>, cancels every call not yet started (their
+    /// waiters are notified). With <paramref name="wait"/>, returns once every started or queued call has
+    /// finished and the workers have stopped. Safe to call more than once.
+    /// </summary>
+    /// <remarks>
+    /// Python's <c>Executor.shutdown(wait, cancel_futures)</c>. Waiting from one of this executor's own workers
+    /// would wait forever, so it throws <see cref="InvalidOperationException"/> instead.
+    /// </remarks>
+    public void Shutdown(bool wait = true, bool cancelFutures = false)
+    {
+        RequestShutdown(cancelFutures);
+        if (!wait)
+        {
+            return;
+        }
+
+        if (IsWorkerThread)
+        {
+            throw new InvalidOperationException(
+                "Shutdown(wait: true) (or Dispose) was called from one of this executor's own workers, which would wait for itself forever. " +
+                "Call Shutdown(wait: false) there, or shut the executor down from outside its calls.");
+        }
+
+        terminated.GetAwaiter().GetResult();
+    }
+
+    /// <summary>Stops taking new calls and completes once every submitted call has finished and the workers have stopped.</summary>
+    /// <remarks>The asynchronous form of Python's <c>Executor.shutdown(wait=True, cancel_futures)</c>.</remarks>
+    public Task ShutdownAsync(bool cancelFutures = false)
+    {
+        RequestShutdown(cancelFutures);
+        return terminated;
+    }
+
+    /// <summary>Shuts down and waits, as <c>Shutdown(wait: true)</c>. Never throws for a call's failure.</summary>
+    /// <remarks>Python's <c>with executor:</c> exit.</remarks>
+    public void Dispose()
+    {
+        Shutdown(wait: true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Shuts down and waits asynchronously, as <see cref="ShutdownAsync"/>.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await ShutdownAsync().ConfigureAwait(false);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>True on a thread (or in an actor) that runs this executor's calls.</summary>
+    private protected abstract bool IsWorkerThread { get; }
+
+    /// <summary>Starts the router in <paramref name="system"/>; called once by each executor's constructor.</summary>
+    private protected IActorRef StartRouter(ActorSystem system, WorkerPoolSpec workers, string name, string routerDispatcher)
+    {
+        spec = workers;
+        var props = PoolRouter.Props(workers, pool);
+        router = system.ActorOf(string.IsNullOrEmpty(routerDispatcher) ? props : props.WithDispatcher(routerDispatcher), name);
+        terminated = FinishAsync();
+        return router;
+    }
+
+    /// <summary>Releases what the executor holds besides its actors, once the router has stopped.</summary>
+    private protected abstract Task ReleaseAsync();
+
+    private async Task FinishAsync()
+    {
+        await pool.Stopped.Task.ConfigureAwait(false);
+        await ReleaseAsync().ConfigureAwait(false);
+    }
+
+    private protected TItem Enqueue<TItem>(TItem item)
+        where TItem : WorkItem
+    {
+        // Under the lock, so no call can slip into the router's mailbox behind the ShutdownPool message.
+        lock (shutdownLock)
+        {
+            if (pool.BrokenCause is { } cause)
+            {
+                throw spec.Broken(cause);
+            }
+
+            if (shutdown)
+            {
+                throw new InvalidOperationException(AfterShutdownMessage);
+            }
+
+            router.Tell(item, ActorRefs.NoSender);
+        }
+
+        return item;
+    }
+
+    private void RequestShutdown(bool cancelFutures)
+    {
+        lock (shutdownLock)
+        {
+            if (!shutdown || cancelFutures)
+            {
+                shutdown = true;
+                router.Tell(new ShutdownPool(cancelFutures), ActorRefs.NoSender);
+            }
+        }
+    }
+}

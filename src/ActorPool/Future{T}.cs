@@ -1,0 +1,141 @@
+using System.Runtime.CompilerServices;
+
+namespace ActorPool;
+
+/// <summary>A <see cref="Future"/> whose call returns a <typeparamref name="T"/>; <c>await</c>-able.</summary>
+/// <typeparam name="T">The type of the call's result.</typeparam>
+/// <remarks>Python's <c>concurrent.futures.Future</c>, typed.</remarks>
+public sealed class Future<T> : Future
+{
+    private T result = default!;
+    private TaskCompletionSource<T>? completion; // made on first use of Task or await
+
+    /// <summary>Creates a pending future, for custom executors and tests.</summary>
+    public Future()
+    {
+    }
+
+    /// <summary>A task that completes with the future; <c>await</c> it to get the result or the call's exception.</summary>
+    /// <remarks>Continuations run asynchronously. Canceling the future cancels the task.</remarks>
+    public new Task<T> Task
+    {
+        get
+        {
+            TaskCompletionSource<T> source;
+            lock (Gate)
+            {
+                if (completion is not null)
+                {
+                    return completion.Task;
+                }
+
+                source = completion = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+
+            CompleteTask();
+            return source.Task;
+        }
+    }
+
+    private protected override Task UntypedTask => Task;
+
+    /// <summary>
+    /// The call's result: waits up to <paramref name="timeout"/> (null waits forever, zero not at all).
+    /// Throws the call's own exception (not wrapped), <see cref="OperationCanceledException"/> if canceled,
+    /// or <see cref="TimeoutException"/> if the wait runs out.
+    /// </summary>
+    /// <remarks>Python's <c>Future.result(timeout)</c>.</remarks>
+    public new T Result(TimeSpan? timeout = null)
+    {
+        WaitUntilDone(timeout);
+        lock (Gate)
+        {
+            if (state != FutureState.Finished)
+            {
+                throw CanceledError();
+            }
+
+            if (error is null)
+            {
+                return result;
+            }
+        }
+
+        Rethrow(error);
+        return default!; // unreachable: Rethrow always throws
+    }
+
+    private protected override object? UntypedResult(TimeSpan? timeout) => Result(timeout);
+
+    /// <summary>Adds a typed callback; see <see cref="Future.AddDoneCallback(Action{Future})"/>.</summary>
+    /// <remarks>Python's <c>Future.add_done_callback(fn)</c>.</remarks>
+    public void AddDoneCallback(Action<Future<T>> callback)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        AddDoneCallback(future => callback((Future<T>)future));
+    }
+
+    /// <summary>Lets <c>await future</c> return the result or throw the call's exception.</summary>
+    public TaskAwaiter<T> GetAwaiter() => Task.GetAwaiter();
+
+    /// <summary>
+    /// Finishes the future with <paramref name="value"/>. Throws <see cref="InvalidOperationException"/>
+    /// if the future is already finished or canceled.
+    /// </summary>
+    /// <remarks>Python's <c>Future.set_result(result)</c>, for executor implementations and tests.</remarks>
+    public void SetResult(T value)
+    {
+        if (!TrySetResult(value))
+        {
+            throw InvalidState();
+        }
+    }
+
+    /// <summary>Finishes the future unless it is already finished or canceled; the executor-side form of <see cref="SetResult"/>.</summary>
+    internal bool TrySetResult(T value)
+    {
+        List<Action<Future>>? toRun;
+        lock (Gate)
+        {
+            if (state is not (FutureState.Pending or FutureState.Running))
+            {
+                return false;
+            }
+
+            result = value;
+            state = FutureState.Finished;
+            NotifyWaiters();
+            toRun = TakeCallbacksAndWake();
+        }
+
+        CompleteTask();
+        RunCallbacks(toRun);
+        return true;
+    }
+
+    private protected override string ResultTypeName() => result?.GetType().Name ?? "null";
+
+    private protected override void CompleteTask()
+    {
+        TaskCompletionSource<T>? source;
+        FutureState now;
+        lock (Gate)
+        {
+            source = completion;
+            now = state;
+        }
+
+        switch (now)
+        {
+            case FutureState.Canceled or FutureState.CanceledAndNotified:
+                source?.TrySetCanceled();
+                break;
+            case FutureState.Finished when error is not null:
+                source?.TrySetException(error);
+                break;
+            case FutureState.Finished:
+                source?.TrySetResult(result);
+                break;
+        }
+    }
+}

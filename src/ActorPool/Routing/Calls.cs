@@ -1,0 +1,54 @@
+namespace ActorPool.Routing;
+
+// The shapes of call that Executor.Submit and Executor.Map accept, one small class each, so that a
+// submitted call costs one allocation besides its future (no closure over the arguments).
+
+internal sealed class Call<TResult>(Func<TResult> fn) : WorkItem<TResult>
+{
+    protected override TResult Invoke() => fn();
+}
+
+internal sealed class Call<T1, TResult>(Func<T1, TResult> fn, T1 arg1) : WorkItem<TResult>
+{
+    protected override TResult Invoke() => fn(arg1);
+}
+
+internal sealed class Call<T1, T2, TResult>(Func<T1, T2, TResult> fn, T1 arg1, T2 arg2) : WorkItem<TResult>
+{
+    protected override TResult Invoke() => fn(arg1, arg2);
+}
+
+internal sealed class Call<T1, T2, T3, TResult>(Func<T1, T2, T3, TResult> fn, T1 arg1, T2 arg2, T3 arg3) : WorkItem<TResult>
+{
+    protected override TResult Invoke() => fn(arg1, arg2, arg3);
+}
+
+internal sealed class ActionCall(Action fn) : WorkItem<object?>
+{
+    protected override object? Invoke()
+    {
+        fn();
+        return null;
+    }
+}
+
+internal sealed class ActionCall<T1>(Action<T1> fn, T1 arg1) : WorkItem<object?>
+{
+    protected override object? Invoke()
+    {
+        fn(arg1);
+        return null;
+    }
+}
+
+/// <summary>Several items of one <c>Map</c> in one message; if one item throws, the whole chunk fails, as in Python.</summary>
+internal sealed class MapChunk<T1, TResult>(Func<T1, TResult> fn, T1[] items) : WorkItem<TResult[]>
+{
+    protected override TResult[] Invoke() => Array.ConvertAll(items, item => fn(item));
+}
+
+/// <summary>A chunk of a two-sequence <c>Map</c>.</summary>
+internal sealed class MapChunk<T1, T2, TResult>(Func<T1, T2, TResult> fn, (T1, T2)[] items) : WorkItem<TResult[]>
+{
+    protected override TResult[] Invoke() => Array.ConvertAll(items, item => fn(item.Item1, item.Item2));
+}

@@ -1,0 +1,277 @@
+using Akka.Actor;
+using Akka.Actor.Internal;
+
+namespace ActorPool.Routing;
+
+/*
+ * The router: one actor per executor, the only owner of the queue, the idle workers and the work in flight.
+ *
+ *   Executor.Submit ──WorkItem──► PoolRouter ──WorkItem──► worker (at most 1 + prefetch held)
+ *                                  │  queue (FIFO)           │ runs the call, settles the future
+ *                                  │  ready (LIFO of workers │
+ *                                  │   with spare capacity)  │
+ *                                  ◄──────WorkerIdle─────────┘ (a completion message per call)
+ *
+ * Work is pulled, never pushed ahead: a call leaves the queue only when a worker has room for it, and
+ * it is marked running at that moment (Future.TryMarkRunning); a call canceled while queued is dropped
+ * there, its waiters notified. So Cancel() keeps working for everything still queued.
+ *
+ * Failure: a worker that throws from our code is restarted (the mailbox survives a restart), and the call
+ * it was running fails; a worker that stops fails everything it held and is replaced. If the router itself
+ * stops for any reason, nothing it holds is left pending: PostStop fails it all.
+ */
+internal sealed class PoolRouter : UntypedActor
+{
+    private sealed class Slot(IActorRef worker)
+    {
+        public IActorRef Worker { get; } = worker;
+
+        public Queue<WorkItem> Held { get; } = new(1);
+
+        public bool IsReady { get; set; }
+    }
+
+    private readonly WorkerPoolSpec spec;
+    private readonly PoolState pool;
+    private readonly int capacity;
+    private readonly Queue<WorkItem> queue = new();
+    private readonly Stack<Slot> ready = new();
+    private readonly Dictionary<IActorRef, Slot> slots = new();
+    private int held;
+    private bool shuttingDown;
+
+    public PoolRouter(WorkerPoolSpec spec, PoolState pool)
+    {
+        this.spec = spec;
+        this.pool = pool;
+        capacity = 1 + spec.Prefetch;
+    }
+
+    public static Props Props(WorkerPoolSpec spec, PoolState pool) =>
+        Akka.Actor.Props.Create(() => new PoolRouter(spec, pool));
+
+    protected override SupervisorStrategy SupervisorStrategy() => new WorkerSupervisor();
+
+    protected override void PreStart()
+    {
+        for (var i = 0; i < spec.WorkerCount; i++)
+        {
+            StartWorker(i);
+        }
+    }
+
+    protected override void OnReceive(object message)
+    {
+        switch (message)
+        {
+            case WorkItem item:
+                Accept(item);
+                break;
+            case WorkerIdle when slots.TryGetValue(Sender, out var slot):
+                Release(slot);
+                Dispatch();
+                break;
+            case WorkerCrashed crashed when slots.TryGetValue(crashed.Worker, out var slot) && slot.Held.Count > 0:
+                slot.Held.Peek().Fail(spec.WorkerLost(crashed.Worker, crashed.Cause));
+                Release(slot);
+                Dispatch();
+                break;
+            case Terminated terminated when slots.Remove(terminated.ActorRef, out var slot):
+                Lost(slot);
+                break;
+            case InitializerFailed failed:
+                Break(failed.Cause);
+                break;
+            case ShutdownPool shutdown:
+                shuttingDown = true;
+                if (shutdown.CancelFutures)
+                {
+                    CancelQueued();
+                }
+
+                break;
+            default:
+                Unhandled(message);
+                return;
+        }
+
+        if (shuttingDown && queue.Count == 0 && held == 0)
+        {
+            Context.Stop(Self); // stops the workers first; PostStop then signals the executor
+        }
+    }
+
+    protected override void PreRestart(Exception reason, object message)
+    {
+        // A bug in this actor: its state is about to be lost, so settle everything now and stay broken.
+        pool.MarkBroken(reason);
+        FailEverything(new BrokenExecutorException($"The executor's router failed and the pool is not usable anymore: {reason.Message}", reason));
+        base.PreRestart(reason, message);
+    }
+
+    protected override void PostRestart(Exception reason) => Context.Stop(Self);
+
+    protected override void PostStop()
+    {
+        // Empty after a normal shutdown; otherwise the actor system is going down under the executor.
+        FailEverything(new BrokenExecutorException("The executor's router stopped (is its actor system shutting down?) before this call completed."));
+        pool.Stopped.TrySetResult();
+    }
+
+    private void StartWorker(int index)
+    {
+        var worker = Context.ActorOf(spec.WorkerProps(index), $"worker-{index}-{Guid.NewGuid():N}");
+        Context.Watch(worker);
+        var slot = new Slot(worker);
+        slots.Add(worker, slot);
+        MakeReady(slot);
+    }
+
+    private void Accept(WorkItem item)
+    {
+        if (pool.BrokenCause is { } cause)
+        {
+            if (item.Future.TryMarkRunning() == true)
+            {
+                item.Fail(spec.Broken(cause));
+            }
+
+            return;
+        }
+
+        queue.Enqueue(item);
+        Dispatch();
+    }
+
+    private void Dispatch()
+    {
+        while (queue.Count > 0 && ready.Count > 0 && !pool.IsBroken)
+        {
+            var item = queue.Dequeue();
+            if (item.Future.TryMarkRunning() != true)
+            {
+                continue; // canceled while queued (now notified), or settled by someone else
+            }
+
+            var slot = ready.Peek();
+            slot.Held.Enqueue(item);
+            held++;
+            slot.Worker.Tell(item, Self);
+            if (slot.Held.Count == capacity)
+            {
+                ready.Pop();
+                slot.IsReady = false;
+            }
+        }
+    }
+
+    private void Release(Slot slot)
+    {
+        if (slot.Held.TryDequeue(out _))
+        {
+            held--;
+        }
+
+        MakeReady(slot);
+    }
+
+    private void MakeReady(Slot slot)
+    {
+        if (!slot.IsReady && slot.Held.Count < capacity)
+        {
+            slot.IsReady = true;
+            ready.Push(slot);
+        }
+    }
+
+    private void Lost(Slot slot)
+    {
+        foreach (var item in slot.Held)
+        {
+            item.Fail(spec.WorkerLost(slot.Worker, null));
+        }
+
+        held -= slot.Held.Count;
+        slot.Held.Clear();
+        if (slot.IsReady)
+        {
+            var others = ready.Where(s => s != slot).Reverse().ToArray();
+            ready.Clear();
+            foreach (var other in others)
+            {
+                ready.Push(other);
+            }
+        }
+
+        if (!shuttingDown || queue.Count > 0)
+        {
+            StartWorker(slots.Count);
+            Dispatch();
+        }
+    }
+
+    private void Break(Exception cause)
+    {
+        if (pool.IsBroken)
+        {
+            return;
+        }
+
+        pool.MarkBroken(cause);
+        while (queue.TryDequeue(out var item))
+        {
+            if (item.Future.TryMarkRunning() == true)
+            {
+                item.Fail(spec.Broken(cause));
+            }
+        }
+    }
+
+    private void CancelQueued()
+    {
+        // Unlike CPython, the canceled futures are notified, so Wait/AsCompleted count them as done.
+        while (queue.TryDequeue(out var item))
+        {
+            item.Future.Cancel();
+            item.Future.TryMarkRunning();
+        }
+    }
+
+    private void FailEverything(Exception error)
+    {
+        while (queue.TryDequeue(out var item))
+        {
+            if (item.Future.TryMarkRunning() == true)
+            {
+                item.Fail(error);
+            }
+        }
+
+        foreach (var slot in slots.Values)
+        {
+            foreach (var item in slot.Held)
+            {
+                item.Fail(error);
+            }
+
+            slot.Held.Clear();
+        }
+
+        held = 0;
+    }
+
+    /// <summary>Restarts a worker that threw from our code and tells the router which worker it was.</summary>
+    private sealed class WorkerSupervisor() : OneForOneStrategy(Akka.Actor.SupervisorStrategy.DefaultDecider)
+    {
+        public override void ProcessFailure(IActorContext context, bool restart, IActorRef child, Exception cause,
+            ChildRestartStats stats, IReadOnlyCollection<ChildRestartStats> children)
+        {
+            if (restart)
+            {
+                context.Self.Tell(new WorkerCrashed(child, cause), child);
+            }
+
+            base.ProcessFailure(context, restart, child, cause, stats, children);
+        }
+    }
+}

@@ -1,0 +1,16 @@
+namespace ActorPool.Routing;
+
+/// <summary>What the router tells its executor without a message: whether the pool broke, and when the router stopped.</summary>
+internal sealed class PoolState
+{
+    private volatile Exception? brokenCause;
+
+    /// <summary>Why the pool is broken (the initializer's exception), or null while it is healthy.</summary>
+    public Exception? BrokenCause => brokenCause;
+
+    public bool IsBroken => brokenCause is not null;
+
+    public TaskCompletionSource Stopped { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public void MarkBroken(Exception cause) => Interlocked.CompareExchange(ref brokenCause, cause, null);
+}

@@ -1,0 +1,20 @@
+using Akka.Actor;
+
+namespace ActorPool.Routing;
+
+/// <summary>What differs between pools behind the one router: how workers are made, and the errors they fail with.</summary>
+internal abstract class WorkerPoolSpec
+{
+    public abstract int WorkerCount { get; }
+
+    /// <summary>Calls a worker may hold beyond the one it runs (they are marked running, so no longer cancelable).</summary>
+    public abstract int Prefetch { get; }
+
+    public abstract Props WorkerProps(int index);
+
+    /// <summary>The error for a future the broken pool will never run (one instance per future).</summary>
+    public abstract Exception Broken(Exception? cause);
+
+    /// <summary>The error for a future whose worker was lost while holding it.</summary>
+    public abstract Exception WorkerLost(IActorRef worker, Exception? cause);
+}

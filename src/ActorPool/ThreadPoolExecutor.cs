@@ -1,0 +1,78 @@
+using ActorPool.Configuration;
+using ActorPool.Routing;
+using ActorPool.Workers;
+using Akka.Actor;
+using Akka.Configuration;
+
+namespace ActorPool;
+
+/// <summary>
+/// An <see cref="Executor"/> whose worker actors run calls in this process, on exactly <see cref="Executor.MaxWorkers"/>
+/// dedicated threads named <c>{threadNamePrefix}_{i}</c>, so blocking calls never hold up Akka's or .NET's shared threads.
+/// </summary>
+/// <remarks>Python's <c>concurrent.futures.ThreadPoolExecutor</c>.</remarks>
+public sealed class ThreadPoolExecutor : Executor
+{
+    private static int counter;
+
+    private readonly ActorSystem system;
+    private readonly bool ownsSystem;
+    private readonly NamedThreadPool threads;
+
+    /// <summary>Starts the pool: its threads (each running <paramref name="initializer"/> first), its workers and its router.</summary>
+    /// <param name="maxWorkers">Threads, and so calls running at once; default <c>Math.Min(32, Environment.ProcessorCount + 4)</c>.</param>
+    /// <param name="threadNamePrefix">Thread names are <c>{prefix}_{i}</c>; "" means <c>ThreadPoolExecutor-{n}</c>.</param>
+    /// <param name="initializer">Runs once on each worker thread before its first call; if it throws, the pool is broken
+    /// (<see cref="BrokenThreadPoolException"/>).</param>
+    /// <param name="system">The actor system to run the router and workers in (left running on <c>Dispose</c>); null makes a private one.</param>
+    /// <remarks>Python's <c>ThreadPoolExecutor(max_workers, thread_name_prefix, initializer)</c>.</remarks>
+    public ThreadPoolExecutor(int? maxWorkers = null, string threadNamePrefix = "", Action? initializer = null, ActorSystem? system = null)
+        : base(ValidMaxWorkers(maxWorkers ?? Math.Min(32, Environment.ProcessorCount + 4)))
+    {
+        ArgumentNullException.ThrowIfNull(threadNamePrefix);
+        var n = Interlocked.Increment(ref counter);
+        var prefix = threadNamePrefix.Length > 0 ? threadNamePrefix : $"ThreadPoolExecutor-{n}";
+        ownsSystem = system is null;
+        this.system = system ?? ActorSystem.Create($"actorpool-threads-{n}", ActorPoolSettings.OwnedSystemConfig);
+
+        var settings = ActorPoolSettings.For(this.system);
+        var dispatcherId = $"actorpool.thread-pool.dispatcher-{n}";
+        threads = new NamedThreadPool(dispatcherId, prefix, MaxWorkers, initializer);
+        var dispatcherConfig = ConfigurationFactory
+            .ParseString($"id = \"{dispatcherId}\"\nthroughput = {settings.ThreadThroughput}\nshutdown-timeout = {settings.ThreadShutdownTimeout.TotalMilliseconds}ms")
+            .WithFallback(this.system.Dispatchers.DefaultDispatcherConfig);
+        this.system.Dispatchers.RegisterConfigurator(dispatcherId,
+            new NamedThreadDispatcherConfigurator(dispatcherConfig, this.system.Dispatchers.Prerequisites, threads));
+
+        var router = StartRouter(this.system, new Spec(MaxWorkers, settings.Prefetch, dispatcherId), $"actorpool-thread-pool-{n}", settings.RouterDispatcher);
+        threads.Start(cause => router.Tell(new InitializerFailed(cause), ActorRefs.NoSender));
+    }
+
+    private protected override bool IsWorkerThread => threads.IsCurrentThread;
+
+    private protected override async Task ReleaseAsync()
+    {
+        threads.Stop(join: true);
+        if (ownsSystem)
+        {
+            await system.Terminate().ConfigureAwait(false);
+        }
+    }
+
+    internal static int ValidMaxWorkers(int maxWorkers) =>
+        maxWorkers > 0 ? maxWorkers : throw new ArgumentOutOfRangeException(nameof(maxWorkers), maxWorkers, "max_workers must be greater than 0");
+
+    private sealed class Spec(int workers, int prefetch, string dispatcherId) : WorkerPoolSpec
+    {
+        public override int WorkerCount => workers;
+
+        public override int Prefetch => prefetch;
+
+        public override Props WorkerProps(int index) => Props.Create(() => new ThreadWorker(this)).WithDispatcher(dispatcherId);
+
+        public override Exception Broken(Exception? cause) => new BrokenThreadPoolException(BrokenThreadPoolException.InitializerFailedMessage, cause);
+
+        public override Exception WorkerLost(IActorRef worker, Exception? cause) =>
+            new BrokenThreadPoolException($"Worker actor {worker.Path.Name} failed while holding this call: {cause?.Message ?? "it stopped"}", cause);
+    }
+}
