@@ -20,22 +20,26 @@ public sealed class ThreadPoolExecutor : Executor
     private readonly NamedThreadPool threads;
 
     /// <summary>Starts the pool: its threads (each running <paramref name="initializer"/> first), its workers and its router.</summary>
-    /// <param name="maxWorkers">Threads, and so calls running at once; default <c>Math.Min(32, Environment.ProcessorCount + 4)</c>.</param>
-    /// <param name="threadNamePrefix">Thread names are <c>{prefix}_{i}</c>; "" means <c>ThreadPoolExecutor-{n}</c>.</param>
+    /// <param name="maxWorkers">Threads, and so calls running at once; null takes <c>actorpool.thread-pool.max-workers</c>,
+    /// whose default is <c>Math.Min(32, Environment.ProcessorCount + 4)</c>.</param>
+    /// <param name="threadNamePrefix">Thread names are <c>{prefix}_{i}</c>; "" takes <c>actorpool.thread-pool.thread-name-prefix</c>,
+    /// whose default "" means <c>ThreadPoolExecutor-{n}</c>.</param>
     /// <param name="initializer">Runs once on each worker thread before its first call; if it throws, the pool is broken
     /// (<see cref="BrokenThreadPoolException"/>).</param>
     /// <param name="system">The actor system to run the router and workers in (left running on <c>Dispose</c>); null makes a private one.</param>
     /// <remarks>Python's <c>ThreadPoolExecutor(max_workers, thread_name_prefix, initializer)</c>.</remarks>
     public ThreadPoolExecutor(int? maxWorkers = null, string threadNamePrefix = "", Action? initializer = null, ActorSystem? system = null)
-        : base(ValidMaxWorkers(maxWorkers ?? Math.Min(32, Environment.ProcessorCount + 4)))
+        : base(ValidMaxWorkers(maxWorkers ?? DefaultMaxWorkers(system)))
     {
         ArgumentNullException.ThrowIfNull(threadNamePrefix);
         var n = Interlocked.Increment(ref counter);
-        var prefix = threadNamePrefix.Length > 0 ? threadNamePrefix : $"ThreadPoolExecutor-{n}";
         ownsSystem = system is null;
         this.system = system ?? ActorSystem.Create($"actorpool-threads-{n}", ActorPoolSettings.OwnedSystemConfig);
 
         var settings = ActorPoolSettings.For(this.system);
+        var prefix = threadNamePrefix.Length > 0 ? threadNamePrefix
+            : settings.ThreadNamePrefix.Length > 0 ? settings.ThreadNamePrefix
+            : $"ThreadPoolExecutor-{n}";
         var dispatcherId = $"actorpool.thread-pool.dispatcher-{n}";
         threads = new NamedThreadPool(dispatcherId, prefix, MaxWorkers, initializer);
         var dispatcherConfig = ConfigurationFactory
@@ -57,6 +61,12 @@ public sealed class ThreadPoolExecutor : Executor
         {
             await system.Terminate().ConfigureAwait(false);
         }
+    }
+
+    private static int DefaultMaxWorkers(ActorSystem? system)
+    {
+        var configured = system is null ? 0 : ActorPoolSettings.For(system).ThreadMaxWorkers;
+        return configured > 0 ? configured : Math.Min(32, Environment.ProcessorCount + 4);
     }
 
     internal static int ValidMaxWorkers(int maxWorkers) =>

@@ -4,7 +4,8 @@ using Akka.Configuration;
 namespace ActorPool.Configuration;
 
 /// <summary>The <c>actorpool</c> section of an actor system's configuration, read once per executor.</summary>
-internal sealed record ActorPoolSettings(int Prefetch, string RouterDispatcher, int ThreadThroughput, TimeSpan ThreadShutdownTimeout)
+internal sealed record ActorPoolSettings(
+    int Prefetch, string RouterDispatcher, int ThreadMaxWorkers, string ThreadNamePrefix, int ThreadThroughput, TimeSpan ThreadShutdownTimeout)
 {
     private static readonly Lazy<Config> LazyReference = new(LoadReference);
 
@@ -32,6 +33,8 @@ internal sealed record ActorPoolSettings(int Prefetch, string RouterDispatcher, 
         return new ActorPoolSettings(
             prefetch,
             config.GetString("router-dispatcher", ""),
+            config.GetInt("thread-pool.max-workers"),
+            config.GetString("thread-pool.thread-name-prefix", ""),
             Math.Max(1, config.GetInt("thread-pool.throughput")),
             config.GetTimeSpan("thread-pool.shutdown-timeout"));
     }

@@ -1,0 +1,72 @@
+using ActorPool.Hosting;
+using ActorPool.Tests.Support;
+using Akka.Actor;
+using Akka.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace ActorPool.Tests.Hosting;
+
+public sealed class ActorPoolHostingExtensionsTests
+{
+    [Fact]
+    public async Task WithThreadPoolExecutor_ResolvedFromHost_RunsCallsAndStopsWithHost()
+    {
+        using var host = BuildHost("hosted-explicit", builder => builder
+            .WithThreadPoolExecutor("cpu", new ThreadPoolExecutorOptions { MaxWorkers = 2, ThreadNamePrefix = "hosted" }));
+        await host.StartAsync();
+
+        var executor = host.Services.GetRequiredService<ActorSystem>().GetExecutor<ThreadPoolExecutor>("cpu");
+        Assert.Equal(2, executor.MaxWorkers);
+        var threadName = await executor.Submit(() => Thread.CurrentThread.Name);
+        Assert.Matches("^hosted_[01]$", threadName);
+
+        await host.StopAsync();
+        var error = Assert.Throws<InvalidOperationException>(() => executor.Submit(() => 1));
+        Assert.Equal("cannot schedule new futures after shutdown", error.Message);
+    }
+
+    [Fact]
+    public async Task WithThreadPoolExecutor_NullOptions_KeepHoconDefaults()
+    {
+        using var host = BuildHost("hosted-hocon", builder => builder
+            .AddHocon("actorpool.thread-pool { max-workers = 3, thread-name-prefix = from-hocon }", HoconAddMode.Prepend)
+            .WithThreadPoolExecutor("io"));
+        await host.StartAsync();
+
+        var executor = host.Services.GetRequiredService<ActorSystem>().GetExecutor<ThreadPoolExecutor>("io");
+        Assert.Equal(3, executor.MaxWorkers);
+        Assert.StartsWith("from-hocon_", await executor.Submit(() => Thread.CurrentThread.Name));
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task GetExecutor_UnknownName_SaysWhatIsRegistered()
+    {
+        using var host = BuildHost("hosted-unknown", builder => builder.WithThreadPoolExecutor("cpu", 1));
+        await host.StartAsync();
+
+        var error = Assert.Throws<KeyNotFoundException>(() =>
+            host.Services.GetRequiredService<ActorSystem>().GetExecutor<ThreadPoolExecutor>("gpu"));
+        Assert.Contains("'gpu'", error.Message);
+        Assert.Contains("registered: cpu", error.Message);
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public void WithThreadPoolExecutor_ZeroWorkers_ThrowsAtRegistration()
+    {
+        var builder = new AkkaConfigurationBuilder(new ServiceCollection(), "hosted-zero");
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => builder.WithThreadPoolExecutor("cpu", 0));
+        Assert.Contains("max_workers must be greater than 0", error.Message);
+    }
+
+    private static IHost BuildHost(string name, Action<AkkaConfigurationBuilder> configure) =>
+        new HostBuilder()
+            .ConfigureServices(services => services.AddAkka(name, builder =>
+            {
+                builder.AddHocon(TestSystems.Strict, HoconAddMode.Append);
+                configure(builder);
+            }))
+            .Build();
+}

@@ -1,0 +1,252 @@
+using ActorPool.Routing;
+using ActorPool.Tests.Support;
+using System.Runtime.CompilerServices;
+using Akka.Actor;
+
+namespace ActorPool.Tests.Routing;
+
+/// <summary>The router actor on its own, with workers that forward each call to a probe, so the test decides when a call ends.</summary>
+public sealed class PoolRouterTests : Akka.TestKit.Xunit2.TestKit
+{
+    private static readonly TimeSpan Generous = TimeSpan.FromSeconds(10);
+
+    public PoolRouterTests()
+        : base(TestSystems.Strict)
+    {
+    }
+
+    [Fact]
+    public void Router_QueuedCalls_HandedToWorkerInSubmissionOrder()
+    {
+        var probe = CreateTestProbe();
+        var router = StartRouter(ProbeWorker.Props(probe), workers: 1);
+        var items = Enumerable.Range(0, 3).Select(i => new Call<int>(() => i)).ToArray();
+        foreach (var item in items)
+        {
+            router.Tell(item);
+        }
+
+        foreach (var expected in items)
+        {
+            var handed = probe.ExpectMsg<WorkItem>(Generous);
+            var worker = probe.LastSender;
+            Assert.Same(expected, handed);
+            Assert.True(handed.Future.IsRunning);
+            probe.ExpectNoMsg(TimeSpan.FromMilliseconds(100)); // one call at a time: the next waits for WorkerIdle
+            handed.Run();
+            router.Tell(WorkerIdle.Instance, worker);
+        }
+
+        Assert.Equal([0, 1, 2], items.Select(i => i.TypedFuture.Result(Generous)));
+    }
+
+    [Fact]
+    public void Router_CallCanceledWhileQueued_IsSkippedAndItsWaitersNotified()
+    {
+        var probe = CreateTestProbe();
+        var router = StartRouter(ProbeWorker.Props(probe), workers: 1);
+        var running = new Call<int>(() => 1);
+        var canceled = new Call<int>(() => 2);
+        var next = new Call<int>(() => 3);
+        router.Tell(running);
+        probe.ExpectMsg<WorkItem>(Generous);
+        router.Tell(canceled);
+        router.Tell(next);
+
+        Assert.True(canceled.Future.Cancel());
+        Assert.Empty(Future.Wait([canceled.Future], TimeSpan.Zero).Done); // canceled, not yet seen by the router
+
+        running.Run();
+        router.Tell(WorkerIdle.Instance, probe.LastSender);
+        Assert.Same(next, probe.ExpectMsg<WorkItem>(Generous));
+        Assert.Single(Future.Wait([canceled.Future], Generous).Done);
+    }
+
+    [Fact]
+    public void Router_ShutdownWithCancel_CancelsQueuedFinishesRunningThenStops()
+    {
+        var probe = CreateTestProbe();
+        var router = StartRouter(ProbeWorker.Props(probe), workers: 1);
+        Watch(router);
+        var running = new Call<int>(() => 1);
+        var queued = new Call<int>(() => 2);
+        router.Tell(running);
+        probe.ExpectMsg<WorkItem>(Generous);
+        router.Tell(queued);
+
+        router.Tell(new ShutdownPool(CancelFutures: true));
+        Assert.Single(Future.Wait([queued.Future], Generous).Done);
+        Assert.True(queued.Future.IsCanceled);
+        ExpectNoMsg(TimeSpan.FromMilliseconds(100)); // still running a call: no Terminated yet
+
+        running.Run();
+        router.Tell(WorkerIdle.Instance, probe.LastSender);
+        ExpectTerminated(router, Generous);
+        Assert.Equal(1, running.TypedFuture.Result(TimeSpan.Zero));
+    }
+
+    [Fact]
+    public void Router_Shutdown_RunsQueuedCallsBeforeStopping()
+    {
+        var probe = CreateTestProbe();
+        var router = StartRouter(ProbeWorker.Props(probe), workers: 1);
+        Watch(router);
+        var calls = new[] { new Call<int>(() => 1), new Call<int>(() => 2) };
+        router.Tell(calls[0]);
+        router.Tell(calls[1]);
+        router.Tell(new ShutdownPool(CancelFutures: false));
+
+        for (var i = 0; i < calls.Length; i++)
+        {
+            probe.ExpectMsg<WorkItem>(Generous).Run();
+            router.Tell(WorkerIdle.Instance, probe.LastSender);
+        }
+
+        ExpectTerminated(router, Generous);
+        Assert.Equal([1, 2], calls.Select(c => c.TypedFuture.Result(TimeSpan.Zero)));
+    }
+
+    [Fact]
+    public void Router_WorkerThrowsFromOurCode_FailsThatCallRestartsWorkerAndGoesOn()
+    {
+        var router = StartRouter(Props.Create(() => new CrashOnFirstCallWorker()), workers: 1);
+        var first = new Call<int>(() => 1);
+        var second = new Call<int>(() => 2);
+        router.Tell(first);
+        router.Tell(second);
+
+        var error = Assert.IsAssignableFrom<BrokenExecutorException>(first.Future.Exception(Generous));
+        Assert.IsType<InvalidOperationException>(error.InnerException);
+        Assert.Equal(CrashOnFirstCallWorker.Message, error.InnerException!.Message);
+        Assert.Equal(2, second.TypedFuture.Result(Generous));
+    }
+
+    [Fact]
+    public void Router_WorkerStops_FailsWhatItHeldAndStartsAReplacement()
+    {
+        var incarnations = new StrongBox<int>();
+        var spec = new TestSpec(Props.Create(() => new StopOnFirstCallWorker(incarnations)), workers: 1);
+        var router = Sys.ActorOf(PoolRouter.Props(spec, new PoolState()));
+        var first = new Call<int>(() => 1);
+        var second = new Call<int>(() => 2);
+        router.Tell(first);
+        router.Tell(second);
+
+        Assert.IsAssignableFrom<BrokenExecutorException>(first.Future.Exception(Generous));
+        Assert.Equal(2, second.TypedFuture.Result(Generous));
+        Assert.Equal(2, spec.WorkersMade);
+    }
+
+    [Fact]
+    public void Router_InitializerFailed_FailsQueuedCallsAndLaterOnesAsBroken()
+    {
+        var probe = CreateTestProbe();
+        var pool = new PoolState();
+        var router = Sys.ActorOf(PoolRouter.Props(new TestSpec(ProbeWorker.Props(probe), workers: 1), pool));
+        var running = new Call<int>(() => 1);
+        var queued = new Call<int>(() => 2);
+        router.Tell(running);
+        probe.ExpectMsg<WorkItem>(Generous);
+        router.Tell(queued);
+
+        var cause = new InvalidOperationException("init failed");
+        router.Tell(new InitializerFailed(cause));
+        Assert.Same(cause, Assert.IsType<BrokenThreadPoolException>(queued.Future.Exception(Generous)).InnerException);
+        Assert.True(pool.IsBroken);
+
+        var late = new Call<int>(() => 3);
+        router.Tell(late);
+        Assert.IsType<BrokenThreadPoolException>(late.Future.Exception(Generous));
+
+        running.Run(); // a call a healthy worker already held is not affected, as in CPython
+        Assert.Equal(1, running.TypedFuture.Result(Generous));
+    }
+
+    [Fact]
+    public async Task Router_StoppedFromOutside_FailsEverythingItHeld()
+    {
+        var probe = CreateTestProbe();
+        var pool = new PoolState();
+        var router = Sys.ActorOf(PoolRouter.Props(new TestSpec(ProbeWorker.Props(probe), workers: 1), pool));
+        var held = new Call<int>(() => 1);
+        var queued = new Call<int>(() => 2);
+        router.Tell(held);
+        probe.ExpectMsg<WorkItem>(Generous);
+        router.Tell(queued);
+
+        Sys.Stop(router);
+        Assert.IsAssignableFrom<BrokenExecutorException>(held.Future.Exception(Generous));
+        Assert.IsAssignableFrom<BrokenExecutorException>(queued.Future.Exception(Generous));
+        await pool.Stopped.Task.WaitAsync(Generous);
+    }
+
+    private IActorRef StartRouter(Props workerProps, int workers) =>
+        Sys.ActorOf(PoolRouter.Props(new TestSpec(workerProps, workers), new PoolState()));
+
+    private sealed class TestSpec(Props workerProps, int workers) : WorkerPoolSpec
+    {
+        private int made;
+
+        public int WorkersMade => made;
+
+        public override int WorkerCount => workers;
+
+        public override int Prefetch => 0;
+
+        public override Props WorkerProps(int index)
+        {
+            Interlocked.Increment(ref made);
+            return workerProps;
+        }
+
+        public override Exception Broken(Exception? cause) => new BrokenThreadPoolException("broken", cause);
+
+        public override Exception WorkerLost(IActorRef worker, Exception? cause) => new BrokenExecutorException($"lost {worker.Path.Name}", cause);
+    }
+
+    /// <summary>Hands each call to a probe, as sender, so the test plays the worker.</summary>
+    private sealed class ProbeWorker : ReceiveActor
+    {
+        public ProbeWorker(IActorRef probe) => ReceiveAny(message => probe.Tell(message, Self));
+
+        public static Props Props(IActorRef probe) => Akka.Actor.Props.Create(() => new ProbeWorker(probe));
+    }
+
+    /// <summary>Throws (as a bug of ours would) on the first call of its first incarnation, then behaves.</summary>
+    private sealed class CrashOnFirstCallWorker : UntypedActor
+    {
+        public const string Message = "a bug in the worker";
+        private bool restarted;
+
+        protected override void PostRestart(Exception reason) => restarted = true;
+
+        protected override void OnReceive(object message)
+        {
+            if (!restarted)
+            {
+                throw new InvalidOperationException(Message);
+            }
+
+            ((WorkItem)message).Run();
+            Context.Parent.Tell(WorkerIdle.Instance);
+        }
+    }
+
+    /// <summary>Stops itself instead of running its first call.</summary>
+    private sealed class StopOnFirstCallWorker(StrongBox<int> incarnations) : UntypedActor
+    {
+        private readonly bool first = Interlocked.Increment(ref incarnations.Value) == 1;
+
+        protected override void OnReceive(object message)
+        {
+            if (first)
+            {
+                Context.Stop(Self);
+                return;
+            }
+
+            ((WorkItem)message).Run();
+            Context.Parent.Tell(WorkerIdle.Instance);
+        }
+    }
+}
