@@ -37,10 +37,7 @@ public abstract partial class Future
         }
         finally
         {
-            foreach (var future in all)
-            {
-                future.Uninstall(waiter);
-            }
+            UninstallAll(all, waiter);
         }
 
         var done = waiter.Finished();
@@ -93,7 +90,7 @@ public abstract partial class Future
     private static IEnumerable<Future> YieldCompleted(HashSet<Future> all, Deadline deadline)
     {
         using var waiter = new AsCompletedWaiter();
-        var pending = new HashSet<Future>(all, ReferenceEqualityComparer.Instance);
+        var total = all.Count;
         try
         {
             // Futures already done are reported during Install, so they come out first.
@@ -102,19 +99,16 @@ public abstract partial class Future
                 future.Install(waiter);
             }
 
-            while (pending.Count > 0)
+            while (all.Count > 0)
             {
-                var next = waiter.Next(deadline) ?? throw Unfinished(pending.Count, all.Count);
-                pending.Remove(next);
+                var next = waiter.Next(deadline) ?? throw Unfinished(all.Count, total);
+                Forget(all, next, waiter);
                 yield return next;
             }
         }
         finally
         {
-            foreach (var future in all)
-            {
-                future.Uninstall(waiter);
-            }
+            UninstallAll(all, waiter);
         }
     }
 
@@ -122,7 +116,7 @@ public abstract partial class Future
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         using var waiter = new AsCompletedWaiter();
-        var pending = new HashSet<Future>(all, ReferenceEqualityComparer.Instance);
+        var total = all.Count;
         try
         {
             foreach (var future in all)
@@ -130,20 +124,32 @@ public abstract partial class Future
                 future.Install(waiter);
             }
 
-            while (pending.Count > 0)
+            while (all.Count > 0)
             {
                 var next = await waiter.NextAsync(deadline, cancellationToken).ConfigureAwait(false)
-                    ?? throw Unfinished(pending.Count, all.Count);
-                pending.Remove(next);
+                    ?? throw Unfinished(all.Count, total);
+                Forget(all, next, waiter);
                 yield return (Future<T>)next;
             }
         }
         finally
         {
-            foreach (var future in all)
-            {
-                future.Uninstall(waiter);
-            }
+            UninstallAll(all, waiter);
+        }
+    }
+
+    // A yielded future is let go at once, as CPython does, so a long iteration does not keep every result alive.
+    private static void Forget(HashSet<Future> pending, Future yielded, Waiter waiter)
+    {
+        pending.Remove(yielded);
+        yielded.Uninstall(waiter);
+    }
+
+    private static void UninstallAll(HashSet<Future> pending, Waiter waiter)
+    {
+        foreach (var future in pending)
+        {
+            future.Uninstall(waiter);
         }
     }
 

@@ -72,7 +72,7 @@ public sealed class Future<T> : Future
     public void AddDoneCallback(Action<Future<T>> callback)
     {
         ArgumentNullException.ThrowIfNull(callback);
-        AddDoneCallback(future => callback((Future<T>)future));
+        base.AddDoneCallback(future => callback((Future<T>)future)); // base: the typed overload would bind to itself
     }
 
     /// <summary>Lets <c>await future</c> return the result or throw the call's exception.</summary>
