@@ -94,13 +94,16 @@ public abstract partial class Executor
     {
         try
         {
-            while (futures.TryDequeue(out var future))
+            while (futures.Count > 0)
             {
+                // Top the buffer up before taking the oldest, as CPython does: if the input throws here, the
+                // oldest is still in the queue and the finally below cancels it with the rest.
                 if (source is not null && source.MoveNext())
                 {
                     futures.Enqueue(Enqueue(call(source.Current)).TypedFuture);
                 }
 
+                var future = futures.Dequeue();
                 TOut result;
                 try
                 {

@@ -20,11 +20,14 @@ public abstract partial class Future
 
     // One lock per future guards every field below, as Python's per-future Condition does.
     private protected readonly object Gate = new();
-    private protected FutureState state;
+    private protected volatile FutureState state; // volatile only for the lock-free spin in WaitUntilDone
     private protected Exception? error;
     private List<Action<Future>>? callbacks;
     private List<Waiter>? waiters;
     private ManualResetEventSlim? doneEvent; // made only when somebody blocks on Result/Exception
+
+    // Past SpinWait's first ten iterations each one yields the core, so waiters do not starve the workers.
+    private static readonly TimeSpan WaitSpinTime = TimeSpan.FromMicroseconds(50);
 
     private protected Future()
     {
@@ -82,7 +85,7 @@ public abstract partial class Future
     /// <remarks>Python's <c>Future.cancel()</c>: callbacks run at once, on the canceling thread.</remarks>
     public bool Cancel()
     {
-        List<Action<Future>>? toRun;
+        Completion completion;
         lock (Gate)
         {
             if (state is FutureState.Running or FutureState.Finished)
@@ -96,11 +99,10 @@ public abstract partial class Future
             }
 
             state = FutureState.Canceled;
-            toRun = TakeCallbacksAndWake();
+            completion = TakeCompletion();
         }
 
-        CompleteTask();
-        RunCallbacks(toRun);
+        Complete(completion);
         return true;
     }
 
@@ -198,7 +200,7 @@ public abstract partial class Future
     /// <summary>Fails the future unless it is already finished or canceled; the executor-side form of <see cref="SetException"/>.</summary>
     internal bool TrySetException(Exception error)
     {
-        List<Action<Future>>? toRun;
+        Completion completion;
         lock (Gate)
         {
             if (state is not (FutureState.Pending or FutureState.Running))
@@ -209,11 +211,10 @@ public abstract partial class Future
             this.error = error;
             state = FutureState.Finished;
             NotifyWaiters();
-            toRun = TakeCallbacksAndWake();
+            completion = TakeCompletion();
         }
 
-        CompleteTask();
-        RunCallbacks(toRun);
+        Complete(completion);
         return true;
     }
 
@@ -242,6 +243,17 @@ public abstract partial class Future
     /// <summary>Blocks until done or the timeout runs out; throws <see cref="TimeoutException"/> in the latter case.</summary>
     private protected void WaitUntilDone(TimeSpan? timeout)
     {
+        // A short call often finishes within microseconds: spin (yielding the core) before parking the thread.
+        if (timeout != TimeSpan.Zero)
+        {
+            var spin = new SpinWait();
+            var start = Stopwatch.GetTimestamp();
+            while (state is FutureState.Pending or FutureState.Running && Stopwatch.GetElapsedTime(start) < WaitSpinTime)
+            {
+                spin.SpinOnce(sleep1Threshold: -1);
+            }
+        }
+
         ManualResetEventSlim done;
         lock (Gate)
         {
@@ -263,14 +275,24 @@ public abstract partial class Future
         }
     }
 
-    /// <summary>The caller holds <see cref="Gate"/>; returns the callbacks to run once it is released.</summary>
-    private protected List<Action<Future>>? TakeCallbacksAndWake()
+    /// <summary>What is left to do once a future is final: wake blocked readers, settle the task, run callbacks.</summary>
+    private protected readonly record struct Completion(ManualResetEventSlim? Blocked, List<Action<Future>>? Callbacks);
+
+    /// <summary>The caller holds <see cref="Gate"/> and has just made the future final.</summary>
+    private protected Completion TakeCompletion()
     {
         Debug.Assert(Monitor.IsEntered(Gate), "caller holds the future's lock");
-        doneEvent?.Set();
-        var toRun = callbacks;
+        var completion = new Completion(doneEvent, callbacks);
         callbacks = null;
-        return toRun;
+        return completion;
+    }
+
+    /// <summary>Runs outside the lock, so a woken reader does not at once block on the lock its waker still holds.</summary>
+    private protected void Complete(Completion completion)
+    {
+        completion.Blocked?.Set();
+        CompleteTask();
+        RunCallbacks(completion.Callbacks);
     }
 
     /// <summary>Tells installed waiters (of Wait/AsCompleted) that this future now counts as done. Caller holds <see cref="Gate"/>.</summary>
@@ -333,7 +355,7 @@ public abstract partial class Future
 
     private protected static void Rethrow(Exception error) => ExceptionDispatchInfo.Capture(error).Throw();
 
-    private protected void RunCallbacks(List<Action<Future>>? toRun)
+    private void RunCallbacks(List<Action<Future>>? toRun)
     {
         if (toRun is null)
         {

@@ -94,7 +94,7 @@ public sealed class Future<T> : Future
     /// <summary>Finishes the future unless it is already finished or canceled; the executor-side form of <see cref="SetResult"/>.</summary>
     internal bool TrySetResult(T value)
     {
-        List<Action<Future>>? toRun;
+        Completion completion;
         lock (Gate)
         {
             if (state is not (FutureState.Pending or FutureState.Running))
@@ -105,11 +105,10 @@ public sealed class Future<T> : Future
             result = value;
             state = FutureState.Finished;
             NotifyWaiters();
-            toRun = TakeCallbacksAndWake();
+            completion = TakeCompletion();
         }
 
-        CompleteTask();
-        RunCallbacks(toRun);
+        Complete(completion);
         return true;
     }
 

@@ -80,7 +80,9 @@ public sealed class ThreadPoolExecutor : Executor
 
         public override Props WorkerProps(int index) => Props.Create(() => new ThreadWorker(this)).WithDispatcher(dispatcherId);
 
-        public override Exception Broken(Exception? cause) => new BrokenThreadPoolException(BrokenThreadPoolException.InitializerFailedMessage, cause);
+        protected override string InitializerFailedMessage => BrokenThreadPoolException.InitializerFailedMessage;
+
+        protected override Exception BrokenError(string message, Exception? cause) => new BrokenThreadPoolException(message, cause);
 
         public override Exception WorkerLost(IActorRef worker, Exception? cause) =>
             new BrokenThreadPoolException($"Worker actor {worker.Path.Name} failed while holding this call: {cause?.Message ?? "it stopped"}", cause);

@@ -113,8 +113,14 @@ internal sealed class PoolRouter : UntypedActor
 
     protected override void PostStop()
     {
-        // Empty after a normal shutdown; otherwise the actor system is going down under the executor.
-        FailEverything(new BrokenExecutorException("The executor's router stopped (is its actor system shutting down?) before this call completed."));
+        if (!shuttingDown)
+        {
+            // Not a shutdown we were asked for: the actor system is going down under the executor.
+            var stopped = new BrokenExecutorException("The executor's router stopped (its actor system shut down?), so the pool is not usable anymore.");
+            pool.MarkBroken(stopped);
+            FailEverything(stopped);
+        }
+
         pool.Stopped.TrySetResult();
     }
 

@@ -13,7 +13,14 @@ internal abstract class WorkerPoolSpec
     public abstract Props WorkerProps(int index);
 
     /// <summary>The error for a future the broken pool will never run (one instance per future).</summary>
-    public abstract Exception Broken(Exception? cause);
+    public Exception Broken(Exception? cause) =>
+        BrokenError(cause is BrokenExecutorException stopped ? stopped.Message : InitializerFailedMessage, cause);
+
+    /// <summary>Python's message for a pool whose initializer failed.</summary>
+    protected abstract string InitializerFailedMessage { get; }
+
+    /// <summary>This pool's <see cref="BrokenExecutorException"/> subclass.</summary>
+    protected abstract Exception BrokenError(string message, Exception? cause);
 
     /// <summary>The error for a future whose worker was lost while holding it.</summary>
     public abstract Exception WorkerLost(IActorRef worker, Exception? cause);

@@ -199,7 +199,9 @@ public sealed class PoolRouterTests : Akka.TestKit.Xunit2.TestKit
             return workerProps;
         }
 
-        public override Exception Broken(Exception? cause) => new BrokenThreadPoolException("broken", cause);
+        protected override string InitializerFailedMessage => "broken";
+
+        protected override Exception BrokenError(string message, Exception? cause) => new BrokenThreadPoolException(message, cause);
 
         public override Exception WorkerLost(IActorRef worker, Exception? cause) => new BrokenExecutorException($"lost {worker.Path.Name}", cause);
     }
