@@ -168,6 +168,13 @@ public abstract partial class Executor : IDisposable, IAsyncDisposable
             router.Tell(item, ActorRefs.NoSender);
         }
 
+        // A router that stopped under us (its actor system went down) drops what reaches its mailbox late;
+        // the pool is marked broken before that, so fail the call here rather than leave it pending.
+        if (pool.BrokenCause is BrokenExecutorException stopped)
+        {
+            item.Fail(spec.Broken(stopped));
+        }
+
         return item;
     }
 

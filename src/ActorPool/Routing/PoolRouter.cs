@@ -159,16 +159,32 @@ internal sealed class PoolRouter : UntypedActor
                 continue; // canceled while queued (now notified), or settled by someone else
             }
 
-            var slot = ready.Peek();
+            var slot = NextSlot();
             slot.Held.Enqueue(item);
             held++;
             slot.Worker.Tell(item, Self);
             if (slot.Held.Count == capacity)
             {
-                ready.Pop();
-                slot.IsReady = false;
+                RemoveFromReady(slot);
             }
         }
+    }
+
+    /// <summary>An idle worker if there is one; only then a busy worker with prefetch room.</summary>
+    private Slot NextSlot()
+    {
+        if (capacity > 1)
+        {
+            foreach (var slot in ready)
+            {
+                if (slot.Held.Count == 0)
+                {
+                    return slot;
+                }
+            }
+        }
+
+        return ready.Peek();
     }
 
     private void Release(Slot slot)
@@ -190,6 +206,23 @@ internal sealed class PoolRouter : UntypedActor
         }
     }
 
+    private void RemoveFromReady(Slot slot)
+    {
+        slot.IsReady = false;
+        if (ready.Peek() == slot)
+        {
+            ready.Pop();
+            return;
+        }
+
+        var others = ready.Where(s => s != slot).Reverse().ToArray();
+        ready.Clear();
+        foreach (var other in others)
+        {
+            ready.Push(other);
+        }
+    }
+
     private void Lost(Slot slot)
     {
         foreach (var item in slot.Held)
@@ -201,12 +234,7 @@ internal sealed class PoolRouter : UntypedActor
         slot.Held.Clear();
         if (slot.IsReady)
         {
-            var others = ready.Where(s => s != slot).Reverse().ToArray();
-            ready.Clear();
-            foreach (var other in others)
-            {
-                ready.Push(other);
-            }
+            RemoveFromReady(slot);
         }
 
         if (!shuttingDown || queue.Count > 0)
