@@ -11,7 +11,7 @@ namespace ActorPool.Routing;
 /// A sender already running the router inline hands the next turn to the .NET thread pool, so the stack never
 /// grows with the load.
 /// </summary>
-public sealed class CallingThreadDispatcherConfigurator : MessageDispatcherConfigurator
+internal sealed class CallingThreadDispatcherConfigurator : MessageDispatcherConfigurator
 {
     private readonly MessageDispatcher dispatcher;
 
