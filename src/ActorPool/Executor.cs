@@ -149,9 +149,15 @@ public abstract partial class Executor : IDisposable, IAsyncDisposable
         await ReleaseAsync().ConfigureAwait(false);
     }
 
+    /// <summary>Refuses, with an <see cref="ArgumentException"/>, a function this executor's workers cannot run.</summary>
+    private protected virtual void CheckFunction(Delegate fn)
+    {
+    }
+
     private protected TItem Enqueue<TItem>(TItem item)
         where TItem : WorkItem
     {
+        CheckFunction(item.Function);
         // Under the lock, so no call can slip into the router's mailbox behind the ShutdownPool message.
         lock (shutdownLock)
         {

@@ -5,8 +5,12 @@ namespace ActorPool.Configuration;
 
 /// <summary>The <c>actorpool</c> section of an actor system's configuration, read once per executor.</summary>
 internal sealed record ActorPoolSettings(
-    int Prefetch, string RouterDispatcher, int ThreadMaxWorkers, string ThreadNamePrefix, int ThreadThroughput, TimeSpan ThreadShutdownTimeout)
+    int Prefetch, string RouterDispatcher, int ThreadMaxWorkers, string ThreadNamePrefix, int ThreadThroughput, TimeSpan ThreadShutdownTimeout,
+    long MaxPayloadSize, TimeSpan ProcessStartupTimeout, TimeSpan ProcessStopTimeout)
 {
+    /// <summary>Where the pinned dispatcher of a worker process's call-running actor is configured.</summary>
+    public const string ProcessWorkerDispatcher = "actorpool.process-pool.worker-dispatcher";
+
     private static readonly Lazy<Config> LazyReference = new(LoadReference);
 
     /// <summary>hocon/reference.conf, as embedded in this assembly.</summary>
@@ -14,6 +18,9 @@ internal sealed record ActorPoolSettings(
 
     /// <summary>The configuration for an actor system the executor creates and owns.</summary>
     public static Config OwnedSystemConfig => Reference.GetConfig("actorpool.owned-system").WithFallback(Reference);
+
+    /// <summary>The configuration of a worker process's system, and of the parent's system when a process pool makes its own.</summary>
+    public static Config ProcessSystemConfig => Reference.GetConfig("actorpool.process-pool.remoting").WithFallback(Reference);
 
     /// <summary>Injects the defaults into <paramref name="system"/> (a no-op when already there) and reads them.</summary>
     public static ActorPoolSettings For(ActorSystem system)
@@ -23,7 +30,13 @@ internal sealed record ActorPoolSettings(
             system.Settings.InjectTopLevelFallback(Reference);
         }
 
-        var config = system.Settings.Config.GetConfig("actorpool");
+        return From(system.Settings.Config);
+    }
+
+    /// <summary>Reads the settings from a configuration that includes the defaults.</summary>
+    public static ActorPoolSettings From(Config root)
+    {
+        var config = root.GetConfig("actorpool");
         var prefetch = config.GetInt("prefetch");
         if (prefetch < 0)
         {
@@ -36,7 +49,10 @@ internal sealed record ActorPoolSettings(
             config.GetInt("thread-pool.max-workers"),
             config.GetString("thread-pool.thread-name-prefix", ""),
             Math.Max(1, config.GetInt("thread-pool.throughput")),
-            config.GetTimeSpan("thread-pool.shutdown-timeout"));
+            config.GetTimeSpan("thread-pool.shutdown-timeout"),
+            config.GetByteSize("process-pool.max-payload-size") ?? 128L << 20,
+            config.GetTimeSpan("process-pool.startup-timeout"),
+            config.GetTimeSpan("process-pool.stop-timeout"));
     }
 
     private static Config LoadReference()

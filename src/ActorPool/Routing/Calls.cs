@@ -5,26 +5,46 @@ namespace ActorPool.Routing;
 
 internal sealed class Call<TResult>(Func<TResult> fn) : WorkItem<TResult>
 {
+    public override Delegate Function => fn;
+
+    public override IReadOnlyList<object?[]> ArgumentRows => [[]];
+
     protected override TResult Invoke() => fn();
 }
 
 internal sealed class Call<T1, TResult>(Func<T1, TResult> fn, T1 arg1) : WorkItem<TResult>
 {
+    public override Delegate Function => fn;
+
+    public override IReadOnlyList<object?[]> ArgumentRows => [[arg1]];
+
     protected override TResult Invoke() => fn(arg1);
 }
 
 internal sealed class Call<T1, T2, TResult>(Func<T1, T2, TResult> fn, T1 arg1, T2 arg2) : WorkItem<TResult>
 {
+    public override Delegate Function => fn;
+
+    public override IReadOnlyList<object?[]> ArgumentRows => [[arg1, arg2]];
+
     protected override TResult Invoke() => fn(arg1, arg2);
 }
 
 internal sealed class Call<T1, T2, T3, TResult>(Func<T1, T2, T3, TResult> fn, T1 arg1, T2 arg2, T3 arg3) : WorkItem<TResult>
 {
+    public override Delegate Function => fn;
+
+    public override IReadOnlyList<object?[]> ArgumentRows => [[arg1, arg2, arg3]];
+
     protected override TResult Invoke() => fn(arg1, arg2, arg3);
 }
 
 internal sealed class ActionCall(Action fn) : WorkItem<object?>
 {
+    public override Delegate Function => fn;
+
+    public override IReadOnlyList<object?[]> ArgumentRows => [[]];
+
     protected override object? Invoke()
     {
         fn();
@@ -34,6 +54,10 @@ internal sealed class ActionCall(Action fn) : WorkItem<object?>
 
 internal sealed class ActionCall<T1>(Action<T1> fn, T1 arg1) : WorkItem<object?>
 {
+    public override Delegate Function => fn;
+
+    public override IReadOnlyList<object?[]> ArgumentRows => [[arg1]];
+
     protected override object? Invoke()
     {
         fn(arg1);
@@ -44,11 +68,23 @@ internal sealed class ActionCall<T1>(Action<T1> fn, T1 arg1) : WorkItem<object?>
 /// <summary>Several items of one <c>Map</c> in one message; if one item throws, the whole chunk fails, as in Python.</summary>
 internal sealed class MapChunk<T1, TResult>(Func<T1, TResult> fn, T1[] items) : WorkItem<TResult[]>
 {
+    public override Delegate Function => fn;
+
+    public override bool IsChunk => true;
+
+    public override IReadOnlyList<object?[]> ArgumentRows => Array.ConvertAll(items, item => new object?[] { item });
+
     protected override TResult[] Invoke() => Array.ConvertAll(items, item => fn(item));
 }
 
 /// <summary>A chunk of a two-sequence <c>Map</c>.</summary>
 internal sealed class MapChunk<T1, T2, TResult>(Func<T1, T2, TResult> fn, (T1, T2)[] items) : WorkItem<TResult[]>
 {
+    public override Delegate Function => fn;
+
+    public override bool IsChunk => true;
+
+    public override IReadOnlyList<object?[]> ArgumentRows => Array.ConvertAll(items, item => new object?[] { item.Item1, item.Item2 });
+
     protected override TResult[] Invoke() => Array.ConvertAll(items, item => fn(item.Item1, item.Item2));
 }

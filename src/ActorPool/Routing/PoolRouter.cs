@@ -237,7 +237,7 @@ internal sealed class PoolRouter : UntypedActor
             RemoveFromReady(slot);
         }
 
-        if (!shuttingDown || queue.Count > 0)
+        if (!pool.IsBroken && (!shuttingDown || queue.Count > 0))
         {
             StartWorker(slots.Count);
             Dispatch();

@@ -14,6 +14,21 @@ internal abstract class WorkItem : INoSerializationVerificationNeeded
     /// <summary>Runs the call on the current thread and settles the future with its outcome.</summary>
     public abstract void Run();
 
+    /// <summary>The user's function, for workers that describe the call by reference (process workers).</summary>
+    public abstract Delegate Function { get; }
+
+    /// <summary>True for a chunk of <c>Map</c>: <see cref="ArgumentRows"/> has one row per item, the result is an array.</summary>
+    public virtual bool IsChunk => false;
+
+    /// <summary>The arguments, one row per call of <see cref="Function"/>.</summary>
+    public abstract IReadOnlyList<object?[]> ArgumentRows { get; }
+
+    /// <summary>The type of the future's result, which a process worker's reply is read as.</summary>
+    public abstract Type ResultType { get; }
+
+    /// <summary>Finishes the future with a result decoded elsewhere (from a process worker's reply).</summary>
+    public abstract void SetResultObject(object? value);
+
     /// <summary>Fails the future unless it is already settled (a worker may have settled it before failing).</summary>
     public void Fail(Exception error) => Future.TrySetException(error);
 }
@@ -26,6 +41,10 @@ internal abstract class WorkItem<TResult> : WorkItem
     public override Future Future => future;
 
     public Future<TResult> TypedFuture => future;
+
+    public override Type ResultType => typeof(TResult);
+
+    public override void SetResultObject(object? value) => future.TrySetResult((TResult)value!);
 
     protected abstract TResult Invoke();
 

@@ -1,0 +1,132 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Security.Cryptography;
+using ActorPool.Configuration;
+using ActorPool.Remoting;
+using ActorPool.Routing;
+using Akka.Actor;
+using Akka.Remote;
+
+namespace ActorPool;
+
+/// <summary>
+/// An <see cref="Executor"/> whose workers are child processes reached over Akka.Remote on 127.0.0.1, for
+/// CPU-bound or isolated work. A call must be a static method or a lambda that captures nothing; its arguments
+/// and result travel as JSON (System.Text.Json) of their declared types. A worker that dies fails only the calls
+/// it held and is replaced; no worker outlives this process.
+/// </summary>
+/// <remarks>Python's <c>concurrent.futures.ProcessPoolExecutor</c>.</remarks>
+public sealed class ProcessPoolExecutor : Executor
+{
+    private static int counter;
+
+    private readonly ActorSystem system;
+    private readonly bool ownsSystem;
+    private readonly ConcurrentQueue<Process> prestarted;
+
+    /// <summary>Starts the pool: its worker processes (in parallel, each running <paramref name="initializer"/> first) and its router.</summary>
+    /// <param name="maxWorkers">Worker processes; default <see cref="Environment.ProcessorCount"/>.</param>
+    /// <param name="initializer">A static method (or capture-free lambda) run in each worker process before its first call;
+    /// if it throws, the pool is broken (<see cref="BrokenProcessPoolException"/>).</param>
+    /// <param name="maxTasksPerChild">If set, a worker process retires after that many calls, its successor started beforehand.</param>
+    /// <param name="system">An actor system with remoting enabled to run the router in (left running on <c>Dispose</c>); null makes a private one.</param>
+    /// <remarks>Python's <c>ProcessPoolExecutor(max_workers, initializer=..., max_tasks_per_child=...)</c>.</remarks>
+    public ProcessPoolExecutor(int? maxWorkers = null, Action? initializer = null, int? maxTasksPerChild = null, ActorSystem? system = null)
+        : base(ThreadPoolExecutor.ValidMaxWorkers(maxWorkers ?? Environment.ProcessorCount))
+    {
+        if (maxTasksPerChild is <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxTasksPerChild), maxTasksPerChild, "max_tasks_per_child must be >= 1");
+        }
+
+        if (system is not null && system is not ExtendedActorSystem { Provider: IRemoteActorRefProvider })
+        {
+            throw new ArgumentException(
+                "A process pool reaches its workers over Akka.Remote, so the actor system must have remoting enabled " +
+                "(akka.actor.provider = remote, bound to 127.0.0.1). Pass such a system, or none and the executor makes its own.", nameof(system));
+        }
+
+        var init = initializer is null ? null : CallDescriptor.For(initializer, nameof(initializer));
+        var launcher = new WorkerLauncher();
+        var config = system?.Settings.Config.WithFallback(ActorPoolSettings.Reference) ?? ActorPoolSettings.ProcessSystemConfig;
+        var settings = ActorPoolSettings.From(config);
+        var frame = config.GetByteSize("akka.remote.dot-netty.tcp.maximum-frame-size") ?? 128_000;
+        var maxPayload = Math.Min(settings.MaxPayloadSize, frame - (64 << 10)); // room for the message's own framing
+
+        // Workers boot while this process builds its actor system; they learn its address once it is up.
+        prestarted = new ConcurrentQueue<Process>(Enumerable.Range(0, MaxWorkers).Select(_ => launcher.Start(init, maxPayload)));
+        var n = Interlocked.Increment(ref counter);
+        ownsSystem = system is null;
+        try
+        {
+            this.system = system ?? ActorSystem.Create($"actorpool-processes-{n}", ActorPoolSettings.ProcessSystemConfig);
+            ActorPoolSettings.For(this.system);
+            if (!ownsSystem)
+            {
+                ProtocolSerializer.Register(this.system);
+            }
+        }
+        catch
+        {
+            ReleasePrestarted();
+            throw;
+        }
+
+        var options = new ProcessPoolOptions(
+            launcher,
+            prestarted,
+            Convert.ToHexString(RandomNumberGenerator.GetBytes(32)),
+            init,
+            maxTasksPerChild ?? int.MaxValue,
+            maxPayload,
+            settings.ProcessStartupTimeout,
+            settings.ProcessStopTimeout);
+        StartRouter(this.system, new Spec(MaxWorkers, settings.Prefetch, options), $"actorpool-process-pool-{n}", settings.RouterDispatcher);
+    }
+
+    // Calls run in other processes, where this executor object does not exist.
+    private protected override bool IsWorkerThread => false;
+
+    private protected override void CheckFunction(Delegate fn) => CallDescriptor.For(fn, nameof(fn));
+
+    private protected override async Task ReleaseAsync()
+    {
+        ReleasePrestarted();
+        if (ownsSystem)
+        {
+            await system.Terminate().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Lets go of started processes no proxy took (the pool broke, or never got that far): their stdin ends, they exit.</summary>
+    private void ReleasePrestarted()
+    {
+        while (prestarted.TryDequeue(out var process))
+        {
+            using (process)
+            {
+                process.StandardInput.Close();
+                if (!process.WaitForExit(TimeSpan.FromSeconds(5)))
+                {
+                    process.Kill(entireProcessTree: true);
+                }
+            }
+        }
+    }
+
+    private sealed class Spec(int workers, int prefetch, ProcessPoolOptions options) : WorkerPoolSpec
+    {
+        public override int WorkerCount => workers;
+
+        public override int Prefetch => prefetch;
+
+        public override Props WorkerProps(int index) => WorkerProcessProxy.Props(options);
+
+        protected override string InitializerFailedMessage => BrokenProcessPoolException.InitializerFailedMessage;
+
+        protected override Exception BrokenError(string message, Exception? cause) => new BrokenProcessPoolException(message, cause);
+
+        public override Exception WorkerLost(IActorRef worker, Exception? cause) =>
+            new BrokenProcessPoolException($"Worker {worker.Path.Name} was lost while holding this call: {cause?.Message ?? "it stopped"}", cause);
+    }
+}

@@ -1,0 +1,24 @@
+using Akka.Actor;
+
+namespace ActorPool.Remoting;
+
+// What crosses the wire between a worker process and its proxy in the parent. All of it is data,
+// written by ProtocolSerializer; nothing else is bound to that serializer. A worker is let go by closing
+// its stdin, which also covers the parent dying, so no message is needed for that.
+
+/// <summary>Marks the messages <see cref="ProtocolSerializer"/> writes.</summary>
+internal interface IProcessPoolMessage
+{
+}
+
+/// <summary>Worker → parent, once its initializer has run: here is my worker actor, and the pool's secret.</summary>
+internal sealed record RegisterWorker(string Secret, int ProcessId, IActorRef Worker) : IProcessPoolMessage;
+
+/// <summary>Worker → parent: the initializer threw, so the pool is broken.</summary>
+internal sealed record WorkerInitializerFailed(string Secret, int ProcessId, ErrorInfo Error) : IProcessPoolMessage;
+
+/// <summary>Parent → worker: run a call (or, for a Map chunk, one call per row); each argument is a serialized payload.</summary>
+internal sealed record CallItem(long Id, CallDescriptor Function, bool IsChunk, byte[][][] Rows) : IProcessPoolMessage;
+
+/// <summary>Worker → parent: the serialized result of <see cref="CallItem"/> <paramref name="Id"/>, or its exception.</summary>
+internal sealed record ResultItem(long Id, byte[]? Value, ErrorInfo? Error) : IProcessPoolMessage;

@@ -1,0 +1,127 @@
+using System.Reflection;
+using Akka.Actor;
+
+namespace ActorPool.Remoting;
+
+/// <summary>
+/// The actor in a worker process that runs calls, one at a time, on its own pinned thread: it runs the
+/// initializer, registers with its proxy in the parent, then answers each <see cref="CallItem"/> with a
+/// <see cref="ResultItem"/>. A user exception is a result like any other; only the process dying ends a call otherwise.
+/// </summary>
+internal sealed class ProcessWorker(string parentPath, string secret, CallDescriptor? initializer, long maxPayload) : UntypedActor
+{
+    private readonly Dictionary<CallDescriptor, Invocation> invocations = new();
+
+    public static Props Props(string parentPath, string secret, CallDescriptor? initializer, long maxPayload) =>
+        Akka.Actor.Props.Create(() => new ProcessWorker(parentPath, secret, initializer, maxPayload));
+
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1031", Justification = "Any initializer failure breaks the pool; it is reported, not rethrown.")]
+    protected override void PreStart()
+    {
+        var parent = Context.ActorSelection(parentPath);
+        try
+        {
+            if (initializer is not null)
+            {
+                var (method, target) = initializer.Resolve();
+                method.Invoke(target, BindingFlags.DoNotWrapExceptions, null, [], null);
+            }
+        }
+        catch (Exception e)
+        {
+            Console.Error.WriteLine($"Exception in initializer of worker process {Environment.ProcessId}: {e}");
+            parent.Tell(new WorkerInitializerFailed(secret, Environment.ProcessId, ErrorInfo.From(e)), Self);
+            return; // the parent breaks the pool and stops this process
+        }
+
+        parent.Tell(new RegisterWorker(secret, Environment.ProcessId, Self), Self);
+    }
+
+    protected override void OnReceive(object message)
+    {
+        switch (message)
+        {
+            case CallItem call:
+                Sender.Tell(Run(call), Self);
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
+    }
+
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1031", Justification = "Whatever the call throws is its outcome.")]
+    private ResultItem Run(CallItem call)
+    {
+        try
+        {
+            if (!invocations.TryGetValue(call.Function, out var invocation))
+            {
+                invocation = new Invocation(call.Function);
+                invocations[call.Function] = invocation;
+            }
+
+            byte[] bytes;
+            if (call.IsChunk)
+            {
+                var results = Array.CreateInstance(invocation.ResultType, call.Rows.Length);
+                for (var i = 0; i < call.Rows.Length; i++)
+                {
+                    results.SetValue(invocation.Invoke(call.Rows[i]), i);
+                }
+
+                bytes = Payload.Serialize(results, results.GetType(), "The results of this chunk");
+            }
+            else
+            {
+                bytes = Payload.Serialize(invocation.Invoke(call.Rows[0]), invocation.ResultType, "The result");
+            }
+
+            if (bytes.LongLength > maxPayload)
+            {
+                throw new PayloadException(
+                    $"The result of this call serializes to {bytes.LongLength:N0} bytes, over actorpool.process-pool.max-payload-size ({maxPayload:N0} bytes). " +
+                    "Raise that setting (and akka.remote.dot-netty.tcp.maximum-frame-size above it), or return less data.");
+            }
+
+            return new ResultItem(call.Id, bytes, null);
+        }
+        catch (Exception e)
+        {
+            return new ResultItem(call.Id, null, ErrorInfo.From(e));
+        }
+    }
+
+    /// <summary>A resolved function: how to decode its arguments and call it.</summary>
+    private sealed class Invocation
+    {
+        private readonly MethodInfo method;
+        private readonly object? target;
+        private readonly Type[] parameters;
+
+        public Invocation(CallDescriptor descriptor)
+        {
+            (method, target) = descriptor.Resolve();
+            parameters = method.GetParameters().Select(p => p.ParameterType).ToArray();
+            ResultType = method.ReturnType == typeof(void) ? typeof(object) : method.ReturnType;
+        }
+
+        public Type ResultType { get; }
+
+        public object? Invoke(byte[][] arguments)
+        {
+            if (arguments.Length != parameters.Length)
+            {
+                throw new TargetParameterCountException($"{method.Name} takes {parameters.Length} argument(s); the call carried {arguments.Length}.");
+            }
+
+            var values = new object?[arguments.Length];
+            for (var i = 0; i < values.Length; i++)
+            {
+                values[i] = Payload.Deserialize(arguments[i], parameters[i], $"Argument {i + 1} of {method.Name}");
+            }
+
+            return method.Invoke(target, BindingFlags.DoNotWrapExceptions, null, values, null);
+        }
+    }
+}

@@ -1,0 +1,182 @@
+using Akka.Actor;
+using Akka.Configuration;
+using Akka.Serialization;
+
+namespace ActorPool.Remoting;
+
+/// <summary>
+/// A compact binary format for <see cref="IProcessPoolMessage"/>s. Akka's default (Newtonsoft JSON with type
+/// names) is slower and would let a peer name any type to load; this one knows exactly four messages.
+/// </summary>
+internal sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
+{
+    public const int Id = 4771;
+
+    public override int Identifier => Id;
+
+    /// <summary>
+    /// Binds the protocol to this serializer in a caller's actor system, through configuration rather than code:
+    /// Akka rebuilds its serializers whenever a fallback is injected (ours or a plugin's), and only configured
+    /// bindings survive that.
+    /// </summary>
+    public static void Register(ActorSystem system)
+    {
+        system.Settings.InjectTopLevelFallback(ConfigurationFactory.ParseString($$"""
+            akka.actor.serializers.actorpool = "{{typeof(ProtocolSerializer).AssemblyQualifiedName}}"
+            akka.actor.serialization-bindings { "{{typeof(IProcessPoolMessage).AssemblyQualifiedName}}" = actorpool }
+            """));
+    }
+
+    public override string Manifest(object o) => o switch
+    {
+        CallItem => "C",
+        ResultItem => "R",
+        RegisterWorker => "W",
+        WorkerInitializerFailed => "I",
+        _ => throw new ArgumentException($"{o.GetType()} is not an ActorPool protocol message.", nameof(o)),
+    };
+
+    public override byte[] ToBinary(object obj)
+    {
+        using var stream = new MemoryStream();
+        using (var w = new BinaryWriter(stream))
+        {
+            switch (obj)
+            {
+                case CallItem call:
+                    w.Write(call.Id);
+                    Write(w, call.Function);
+                    w.Write(call.IsChunk);
+                    w.Write(call.Rows.Length);
+                    foreach (var row in call.Rows)
+                    {
+                        w.Write(row.Length);
+                        foreach (var arg in row)
+                        {
+                            WriteBytes(w, arg);
+                        }
+                    }
+
+                    break;
+                case ResultItem result:
+                    w.Write(result.Id);
+                    WriteBytes(w, result.Value);
+                    Write(w, result.Error);
+                    break;
+                case RegisterWorker register:
+                    w.Write(register.Secret);
+                    w.Write(register.ProcessId);
+                    w.Write(Serialization.SerializedActorPath(register.Worker));
+                    break;
+                case WorkerInitializerFailed failed:
+                    w.Write(failed.Secret);
+                    w.Write(failed.ProcessId);
+                    Write(w, failed.Error);
+                    break;
+                default:
+                    throw new ArgumentException($"{obj.GetType()} is not an ActorPool protocol message.", nameof(obj));
+            }
+        }
+
+        return stream.ToArray();
+    }
+
+    public override object FromBinary(byte[] bytes, string manifest)
+    {
+        using var r = new BinaryReader(new MemoryStream(bytes, writable: false));
+        switch (manifest)
+        {
+            case "C":
+                var id = r.ReadInt64();
+                var function = ReadDescriptor(r);
+                var isChunk = r.ReadBoolean();
+                var rows = new byte[r.ReadInt32()][][];
+                for (var i = 0; i < rows.Length; i++)
+                {
+                    rows[i] = new byte[r.ReadInt32()][];
+                    for (var j = 0; j < rows[i].Length; j++)
+                    {
+                        rows[i][j] = ReadBytes(r)!;
+                    }
+                }
+
+                return new CallItem(id, function, isChunk, rows);
+            case "R":
+                return new ResultItem(r.ReadInt64(), ReadBytes(r), ReadError(r));
+            case "W":
+                return new RegisterWorker(r.ReadString(), r.ReadInt32(), system.Provider.ResolveActorRef(r.ReadString()));
+            case "I":
+                return new WorkerInitializerFailed(r.ReadString(), r.ReadInt32(), ReadError(r)!);
+            default:
+                throw new ArgumentException($"Unknown ActorPool protocol manifest '{manifest}'.", nameof(manifest));
+        }
+    }
+
+    private static void Write(BinaryWriter w, CallDescriptor d)
+    {
+        w.Write(d.DeclaringType);
+        w.Write(d.MethodToken);
+        w.Write(d.OnLambdaSingleton);
+        w.Write(d.GenericArguments.Length);
+        foreach (var name in d.GenericArguments)
+        {
+            w.Write(name);
+        }
+    }
+
+    private static CallDescriptor ReadDescriptor(BinaryReader r)
+    {
+        var type = r.ReadString();
+        var token = r.ReadInt32();
+        var onSingleton = r.ReadBoolean();
+        var generics = new string[r.ReadInt32()];
+        for (var i = 0; i < generics.Length; i++)
+        {
+            generics[i] = r.ReadString();
+        }
+
+        return new CallDescriptor(type, token, generics, onSingleton);
+    }
+
+    private static void Write(BinaryWriter w, ErrorInfo? e)
+    {
+        w.Write(e is not null);
+        if (e is null)
+        {
+            return;
+        }
+
+        w.Write(e.TypeName);
+        w.Write(e.Message);
+        w.Write(e.StackTrace ?? "");
+        Write(w, e.Inner);
+    }
+
+    private static ErrorInfo? ReadError(BinaryReader r)
+    {
+        if (!r.ReadBoolean())
+        {
+            return null;
+        }
+
+        var type = r.ReadString();
+        var message = r.ReadString();
+        var stack = r.ReadString();
+        return new ErrorInfo(type, message, stack.Length == 0 ? null : stack, ReadError(r));
+    }
+
+    private static void WriteBytes(BinaryWriter w, byte[]? bytes)
+    {
+        w.Write(bytes?.Length ?? -1);
+        if (bytes is not null)
+        {
+            w.Write(bytes);
+        }
+    }
+
+    private static byte[]? ReadBytes(BinaryReader r)
+    {
+        var length = r.ReadInt32();
+        return length < 0 ? null : r.ReadBytes(length);
+    }
+}

@@ -1,0 +1,22 @@
+using Akka.Event;
+
+namespace ActorPool.Remoting;
+
+/// <summary>
+/// Akka's console logger, minus the lines Akka.Remote writes whenever a peer closes its connection. In a process
+/// pool's own actor systems the only peers are worker processes and their parent, which come and go by design
+/// (shutdown, maxTasksPerChild, a crash already reported on the futures it held); a user's own system keeps its logger.
+/// </summary>
+internal sealed class QuietRemotingLogger : DefaultLogger
+{
+    private static readonly string[] PeerGone = ["Disassociated", "Unable to REMOVE channel", "has failed; address is now gated"];
+
+    protected override void Print(LogEvent logEvent)
+    {
+        var text = logEvent.Message?.ToString() ?? "";
+        if (!PeerGone.Any(p => text.Contains(p, StringComparison.Ordinal)) && logEvent.Cause?.GetType().Name != "EndpointDisassociatedException")
+        {
+            base.Print(logEvent);
+        }
+    }
+}

@@ -1,0 +1,81 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using ActorPool.Configuration;
+using Akka.Actor;
+
+namespace ActorPool.Remoting;
+
+/// <summary>
+/// The entry point of a worker process (ActorPool.dll run by <see cref="WorkerLauncher"/>): an actor system on
+/// 127.0.0.1, one <see cref="ProcessWorker"/>, and two watches on the parent (its pid, and the end of stdin)
+/// so no worker outlives it.
+/// </summary>
+internal static class WorkerHost
+{
+    public static int Main()
+    {
+        var initializer = Environment.GetEnvironmentVariable(WorkerLauncher.InitializerVariable) is { Length: > 0 } json
+            ? JsonSerializer.Deserialize<CallDescriptor>(json)
+            : null;
+        var maxPayload = long.Parse(Required(WorkerLauncher.MaxPayloadVariable), CultureInfo.InvariantCulture);
+        var parentPid = int.Parse(Required(WorkerLauncher.ParentPidVariable), CultureInfo.InvariantCulture);
+        ExitWhenParentProcessDies(parentPid);
+
+        // Boot first (the slow part), then learn where the parent is: the parent may still be booting too.
+        using var system = ActorSystem.Create("actorpool-worker", ActorPoolSettings.ProcessSystemConfig);
+        var input = Console.In;
+        var parent = input.ReadLine();
+        var secret = input.ReadLine();
+        if (string.IsNullOrEmpty(parent) || string.IsNullOrEmpty(secret))
+        {
+            return 0; // stdin ended before the introduction: the parent is gone
+        }
+
+        ExitWhenInputEnds(input);
+        system.ActorOf(ProcessWorker.Props(parent, secret, initializer, maxPayload).WithDispatcher(ActorPoolSettings.ProcessWorkerDispatcher), "worker");
+        system.WhenTerminated.Wait();
+        return 0;
+    }
+
+    private static string Required(string name) =>
+        Environment.GetEnvironmentVariable(name) is { Length: > 0 } value
+            ? value
+            : throw new InvalidOperationException($"{name} is not set: ActorPool.dll runs as a worker process only when a ProcessPoolExecutor starts it.");
+
+    /// <summary>Stdin ends when the parent dies, however it dies (SIGKILL included), or when it lets this worker go.</summary>
+    private static void ExitWhenInputEnds(TextReader input) =>
+        new Thread(() =>
+        {
+            while (input.ReadLine() is not null)
+            {
+            }
+
+            Environment.Exit(0);
+        }) { IsBackground = true, Name = "actorpool-parent-stdin" }.Start();
+
+    /// <summary>Covers the parent dying while this worker is still booting, before stdin is watched.</summary>
+    private static void ExitWhenParentProcessDies(int parentPid) =>
+        new Thread(() =>
+        {
+            while (IsAlive(parentPid))
+            {
+                Thread.Sleep(1000);
+            }
+
+            Environment.Exit(0);
+        }) { IsBackground = true, Name = "actorpool-parent-pid" }.Start();
+
+    private static bool IsAlive(int pid)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+}
