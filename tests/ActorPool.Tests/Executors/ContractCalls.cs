@@ -4,19 +4,23 @@ namespace ActorPool.Tests.Executors;
 
 /// <summary>
 /// The functions the contract suite submits. All are static and take only data, so a process pool can ship
-/// them; per-test state is reached through a <see cref="Probe"/> key passed as an argument.
+/// them; per-test state is reached through a <see cref="Probe"/> key passed as an argument, and the few
+/// run-wide counters and gates live in <see cref="SharedState"/>, so a worker process sees them too.
 /// </summary>
 internal static class ContractCalls
 {
     public const string Initialized = "initialized";
     public const string Uninitialized = "uninitialized";
 
-    private static readonly ManualResetEventSlim InitializerGate = new(true);
     private static string initializerStatus = Uninitialized;
-    private static int noArgumentActions;
 
-    /// <summary>How many times <see cref="CountAction"/> has run in this process.</summary>
-    public static int NoArgumentActions => Volatile.Read(ref noArgumentActions);
+    /// <summary>How many times <see cref="CountAction"/> has run, in this process and its worker processes.</summary>
+    public static int NoArgumentActions => SharedState.Count(CountActionDirectory);
+
+    private static string CountActionDirectory => Path.Combine(SharedState.Root, "count-action");
+
+    // While this directory holds a file, some test keeps the initializer gate closed.
+    private static string InitializerGateDirectory => Path.Combine(SharedState.Root, "initializer-gate");
 
     public static int FortyTwo() => 42;
 
@@ -56,7 +60,7 @@ internal static class ContractCalls
     public static void Touch(string key) => Probe.Of(key).Run(0);
 
     /// <summary>An action without arguments: counts its runs.</summary>
-    public static void CountAction() => Interlocked.Increment(ref noArgumentActions);
+    public static void CountAction() => SharedState.Increment(CountActionDirectory);
 
     /// <summary>The state the initializer leaves for the calls (Python's test_init <c>INITIALIZER_STATUS</c>).</summary>
     public static string InitializerStatus() => Volatile.Read(ref initializerStatus);
@@ -67,15 +71,35 @@ internal static class ContractCalls
 
     public static void FailingInitializer() => throw new ProbeException("error in initializer");
 
-    /// <summary>Closes the gate that <see cref="FailingInitializerAfterGate"/> waits at.</summary>
-    public static void CloseInitializerGate() => InitializerGate.Reset();
-
-    public static void OpenInitializerGate() => InitializerGate.Set();
+    /// <summary>
+    /// Closes the gate that <see cref="FailingInitializerAfterGate"/> waits at, until the returned gate is opened (or
+    /// disposed). The gate is shared by every process of the run; it stays closed while any test holds it closed.
+    /// </summary>
+    public static InitializerGate CloseInitializerGate() => new(InitializerGateDirectory);
 
     /// <summary>Waits until the test has queued calls, then fails (Python's init_fail, without its sleep).</summary>
     public static void FailingInitializerAfterGate()
     {
-        InitializerGate.Wait(Probe.Bound);
+        SharedState.PollUntil(static () => SharedState.Count(InitializerGateDirectory) == 0, Probe.Bound);
         throw new ProbeException("error in initializer");
     }
+}
+
+/// <summary>One test's hold on the initializer gate: a file that exists until <see cref="Open"/>.</summary>
+internal sealed class InitializerGate : IDisposable
+{
+    private readonly string hold;
+
+    public InitializerGate(string directory)
+    {
+        Directory.CreateDirectory(directory);
+        hold = Path.Combine(directory, Guid.NewGuid().ToString("N"));
+        using (File.Create(hold))
+        {
+        }
+    }
+
+    public void Open() => File.Delete(hold);
+
+    public void Dispose() => Open();
 }

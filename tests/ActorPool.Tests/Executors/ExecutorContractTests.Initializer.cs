@@ -35,21 +35,14 @@ public abstract partial class ExecutorContractTests
     [Fact]
     public void Constructor_InitializerFailsWhileCallsAreQueued_EveryQueuedCallFailsWithBrokenExecutor()
     {
-        ContractCalls.CloseInitializerGate();
-        try
-        {
-            var executor = StartExecutor(2, ContractCalls.FailingInitializerAfterGate);
-            var futures = Enumerable.Range(0, 5).Select(i => executor.Submit(ContractCalls.Negate, i)).ToArray();
+        using var gate = ContractCalls.CloseInitializerGate();
+        var executor = StartExecutor(2, ContractCalls.FailingInitializerAfterGate);
+        var futures = Enumerable.Range(0, 5).Select(i => executor.Submit(ContractCalls.Negate, i)).ToArray();
 
-            ContractCalls.OpenInitializerGate();
+        gate.Open();
 
-            Assert.All(futures, f => AssertBroken(f.Exception(Probe.Bound)));
-            AssertSubmitEventuallyThrowsBroken(executor);
-        }
-        finally
-        {
-            ContractCalls.OpenInitializerGate();
-        }
+        Assert.All(futures, f => AssertBroken(f.Exception(Probe.Bound)));
+        AssertSubmitEventuallyThrowsBroken(executor);
     }
 
     [Fact]

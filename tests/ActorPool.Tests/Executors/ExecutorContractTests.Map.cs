@@ -8,7 +8,7 @@ public abstract partial class ExecutorContractTests
     [Fact]
     public void Map_TwoSequences_YieldsResultsInInputOrder() // test_map
     {
-        var executor = StartExecutor(5);
+        var executor = StartExecutor(SeveralWorkers);
         var expected = Enumerable.Range(0, 10).Select(i => ContractCalls.Pow(i, i)).ToArray();
 
         Assert.Equal(expected, executor.Map(ContractCalls.Pow, Enumerable.Range(0, 10), Enumerable.Range(0, 10)).ToArray());
@@ -35,7 +35,7 @@ public abstract partial class ExecutorContractTests
     [InlineData(50)]
     public void Map_ChunkSize_YieldsEveryResultInOrder(int chunkSize)
     {
-        var executor = StartExecutor(5);
+        var executor = StartExecutor(SeveralWorkers);
         var items = Enumerable.Range(-20, 40).ToArray();
 
         Assert.Equal(items.Select(Math.Abs), executor.Map(ContractCalls.Abs, items, chunkSize: chunkSize));
@@ -44,7 +44,7 @@ public abstract partial class ExecutorContractTests
     [Fact]
     public void Map_ItemThrows_EarlierResultsThenItsExceptionThenEnd() // test_map_exception
     {
-        var executor = StartExecutor(5);
+        var executor = StartExecutor(SeveralWorkers);
         using var results = executor.Map(ContractCalls.DivMod, DivModDividends, [2, 3, 0, 5]).GetEnumerator();
 
         Assert.True(results.MoveNext());
@@ -59,7 +59,7 @@ public abstract partial class ExecutorContractTests
     [Fact]
     public void Map_ItemThrowsInALaterChunk_EarlierChunksThenItsExceptionThenEnd() // test_map_exception (chunksize=3)
     {
-        var executor = StartExecutor(5);
+        var executor = StartExecutor(SeveralWorkers);
         using var results = executor.Map(ContractCalls.DivMod, Enumerable.Repeat(5, 6), [2, 3, 1, 0, 5, 5], chunkSize: 3).GetEnumerator();
 
         Assert.True(results.MoveNext());
@@ -95,7 +95,7 @@ public abstract partial class ExecutorContractTests
     [Fact]
     public void Map_CallThrowsTimeoutException_ComesBackAsTheCallsOwnException() // test_map_timeout_from_callable
     {
-        var executor = StartExecutor(5);
+        var executor = StartExecutor(SeveralWorkers);
         AssertCallsOwnTimeout(null);
         AssertCallsOwnTimeout(Probe.Bound);
 
@@ -113,7 +113,7 @@ public abstract partial class ExecutorContractTests
     [Fact]
     public void Map_TimeoutExpires_ThrowsTimeoutExceptionThenEnds() // test_map_timeout
     {
-        var executor = StartExecutor(5);
+        var executor = StartExecutor(SeveralWorkers);
         using var probe = new Probe(blocks: static i => i == 2);
         var results = new List<int>();
 
@@ -172,7 +172,7 @@ public abstract partial class ExecutorContractTests
     [Fact]
     public void Map_TwoSequencesOfDifferentLength_ShortestWins()
     {
-        var executor = StartExecutor(5);
+        var executor = StartExecutor(SeveralWorkers);
         Assert.Equal([11, 22], executor.Map(ContractCalls.Add, [1, 2, 3], [10, 20]));
         Assert.Equal([11, 22], executor.Map(ContractCalls.Add, [1, 2], [10, 20, 30]));
         Assert.Empty(executor.Map(ContractCalls.Add, Array.Empty<int>(), [10, 20, 30]));
@@ -181,7 +181,7 @@ public abstract partial class ExecutorContractTests
     [Fact]
     public void Map_NotIterated_StillRunsEveryCall() // test_map_submits_without_iteration
     {
-        var executor = StartExecutor(5);
+        var executor = StartExecutor(SeveralWorkers);
         using var probe = new Probe();
 
         _ = executor.Map(ContractCalls.Step, KeysOf(probe), Enumerable.Range(0, 10));
@@ -193,7 +193,7 @@ public abstract partial class ExecutorContractTests
     [Fact]
     public void Map_NotIteratedThenShutdown_ResultsAreAllThere() // test_shutdown_race_issue12456
     {
-        var executor = StartExecutor(5);
+        var executor = StartExecutor(SeveralWorkers);
         var results = executor.Map(ContractCalls.Str, Enumerable.Repeat(2, executor.MaxWorkers + 1));
         executor.Shutdown();
 
@@ -203,7 +203,7 @@ public abstract partial class ExecutorContractTests
     [Fact]
     public void Map_EnumeratorDisposedEarly_EndsIteration() // test_map_close
     {
-        var executor = StartExecutor(5);
+        var executor = StartExecutor(SeveralWorkers);
         foreach (var chunkSize in new[] { 1, 3 })
         {
             var results = executor.Map(ContractCalls.DivMod, DivModDividends, [2, 1, 3, 5], chunkSize: chunkSize).GetEnumerator();
@@ -272,7 +272,7 @@ public abstract partial class ExecutorContractTests
     [InlineData(-1)]
     public void Map_ChunkSizeBelowOne_ThrowsFromMapItself(int chunkSize)
     {
-        var executor = StartExecutor(5);
+        var executor = StartExecutor(SeveralWorkers);
         Assert.Throws<ArgumentOutOfRangeException>(() => executor.Map(ContractCalls.Abs, [1, 2], chunkSize: chunkSize));
         Assert.Throws<ArgumentOutOfRangeException>(() => executor.Map(ContractCalls.Add, [1, 2], [3, 4], chunkSize: chunkSize));
     }
@@ -282,7 +282,7 @@ public abstract partial class ExecutorContractTests
     [InlineData(-1)]
     public void Map_BufferSizeBelowOne_ThrowsFromMapItself(int bufferSize) // test_map_buffersize_value_validation
     {
-        var executor = StartExecutor(5);
+        var executor = StartExecutor(SeveralWorkers);
         Assert.Throws<ArgumentOutOfRangeException>(() => executor.Map(ContractCalls.Str, Enumerable.Range(0, 4), bufferSize: bufferSize));
         Assert.Throws<ArgumentOutOfRangeException>(() => executor.Map(ContractCalls.Add, [1, 2], [3, 4], bufferSize: bufferSize));
     }
@@ -294,7 +294,7 @@ public abstract partial class ExecutorContractTests
     [InlineData(8)]
     public void Map_BufferSize_YieldsEveryResultInOrder(int bufferSize) // test_map_buffersize
     {
-        var executor = StartExecutor(5);
+        var executor = StartExecutor(SeveralWorkers);
         Assert.Equal(["0", "1", "2", "3"], executor.Map(ContractCalls.Str, Enumerable.Range(0, 4), bufferSize: bufferSize));
     }
 
@@ -305,14 +305,14 @@ public abstract partial class ExecutorContractTests
     [InlineData(8)]
     public void Map_BufferSizeWithTwoSequences_YieldsEveryResultInOrder(int bufferSize) // test_map_buffersize_on_multiple_iterables
     {
-        var executor = StartExecutor(5);
+        var executor = StartExecutor(SeveralWorkers);
         Assert.Equal([0, 2, 4, 6], executor.Map(ContractCalls.Add, Enumerable.Range(0, 4), Enumerable.Range(0, 4), bufferSize: bufferSize));
     }
 
     [Fact]
     public void Map_BufferSizeWithChunkSize_YieldsEveryResultInOrder()
     {
-        var executor = StartExecutor(5);
+        var executor = StartExecutor(SeveralWorkers);
         var expected = Enumerable.Range(0, 10).Select(i => ContractCalls.Pow(i, i)).ToArray();
         foreach (var bufferSize in new[] { 1, 2, 9, 10, 11 })
         {
@@ -326,7 +326,7 @@ public abstract partial class ExecutorContractTests
     [Fact]
     public async Task Map_BufferSizeOnInfiniteSequence_YieldsLazily() // test_map_buffersize_on_infinite_iterable
     {
-        var executor = StartExecutor(5);
+        var executor = StartExecutor(SeveralWorkers);
         var items = new CountingSequence();
 
         // On a worker thread and bounded: a Map that drained its input eagerly would never return.
@@ -339,7 +339,7 @@ public abstract partial class ExecutorContractTests
     [Fact]
     public async Task Map_BufferSizeOnTwoInfiniteSequences_YieldsLazily() // test_map_buffersize_on_multiple_infinite_iterables
     {
-        var executor = StartExecutor(5);
+        var executor = StartExecutor(SeveralWorkers);
         var results = await Task.Run(() => executor.Map(ContractCalls.Add, new CountingSequence(), new CountingSequence(), bufferSize: 2).Take(3).ToArray())
             .WaitAsync(Probe.Bound);
 
@@ -349,14 +349,14 @@ public abstract partial class ExecutorContractTests
     [Fact]
     public void Map_BufferSizeOnEmptySequence_YieldsNothing() // test_map_buffersize_on_empty_iterable
     {
-        var executor = StartExecutor(5);
+        var executor = StartExecutor(SeveralWorkers);
         Assert.Empty(executor.Map(ContractCalls.Str, Array.Empty<int>(), bufferSize: 2));
     }
 
     [Fact]
     public void Map_BufferSizeNotIterated_PullsOnlyBufferSizeItems() // test_map_buffersize_when_buffer_is_full
     {
-        var executor = StartExecutor(5);
+        var executor = StartExecutor(SeveralWorkers);
         var items = new CountingSequence(4);
 
         _ = executor.Map(ContractCalls.Str, items, bufferSize: 2);
@@ -368,7 +368,7 @@ public abstract partial class ExecutorContractTests
     [Fact]
     public void Map_BufferSize_PullsOneMoreItemPerResultConsumed()
     {
-        var executor = StartExecutor(5);
+        var executor = StartExecutor(SeveralWorkers);
         var items = new CountingSequence(100);
 
         using var results = executor.Map(ContractCalls.Str, items, bufferSize: 3).GetEnumerator();
@@ -384,7 +384,7 @@ public abstract partial class ExecutorContractTests
     [Fact]
     public void Map_BufferSize_KeepsAtMostThatManyCallsAheadOfTheConsumer()
     {
-        var executor = StartExecutor(5);
+        var executor = StartExecutor(SeveralWorkers);
         using var probe = new Probe(blocks: static _ => true);
 
         using var results = executor.Map(ContractCalls.Step, KeysOf(probe), new CountingSequence(100), bufferSize: 2).GetEnumerator();

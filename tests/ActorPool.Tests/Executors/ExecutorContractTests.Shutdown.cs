@@ -52,7 +52,7 @@ public abstract partial class ExecutorContractTests
     [Fact]
     public void Shutdown_ManyQuickCallsQueued_RunsThemAll() // test_hang_issue12364
     {
-        var executor = StartExecutor(5);
+        var executor = StartExecutor(SeveralWorkers);
         var futures = Enumerable.Range(0, 50).Select(i => executor.Submit(ContractCalls.Negate, i)).ToArray();
 
         executor.Shutdown();
@@ -214,7 +214,7 @@ public abstract partial class ExecutorContractTests
     public void Dispose_UsingBlock_ShutsDownAfterTheBody() // test_context_manager_shutdown
     {
         Executor used;
-        using (var executor = StartExecutor(5))
+        using (var executor = StartExecutor(SeveralWorkers))
         {
             used = executor;
             Assert.Equal([5, 4, 3, 2, 1, 0, 1, 2, 3, 4], executor.Map(ContractCalls.Abs, Enumerable.Range(-5, 10)));

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 
 namespace ActorPool.Tests.Executors;
 
@@ -9,111 +10,122 @@ namespace ActorPool.Tests.Executors;
 /// waits at the gate if <c>i</c> is a blocking item, then records that it finished.
 /// </summary>
 /// <remarks>
-/// Dispose opens the gate, so <c>using var probe = ...</c> releases every blocked call even when an assertion
-/// fails. The probe stays registered afterwards: a straggling call must still find it.
+/// A probe is a directory under <see cref="SharedState.Root"/> and its key is the directory's path, so a call
+/// running in a worker process finds the same probe as one running on a thread of the test process: its
+/// configuration is written down (which items block, which fails), 'started' and 'finished' are ordered logs of
+/// files, and the gate is a file the blocked calls poll for. Dispose opens the gate, so
+/// <c>using var probe = ...</c> releases every blocked call even when an assertion fails. The directory stays
+/// afterwards: a straggling call must still find it (the whole run's directory goes when the test process exits).
 /// </remarks>
 internal sealed class Probe : IDisposable
 {
     /// <summary>How long anything in these tests may wait before it counts as a hang.</summary>
     public static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
 
-    private static readonly ConcurrentDictionary<string, Probe> Registered = new();
+    /// <summary>Items 0 to this one may block; the suite's calls use far fewer.</summary>
+    private const int MaxItem = 1023;
 
-    private readonly ManualResetEventSlim gate = new(false);
-    private readonly object sync = new();
-    private readonly List<int> started = [];
-    private readonly List<int> finished = [];
-    private readonly Func<int, bool> blocks;
+    private const string BlocksFile = "blocks";
+    private const string FailAtFile = "fail-at";
+    private const string GateFile = "open";
+
+    // One view per probe per process: in the test process the probe the test made, in a worker one read from disk.
+    private static readonly ConcurrentDictionary<string, Probe> Known = new();
+
+    private readonly string startedLog;
+    private readonly string finishedLog;
+    private readonly string gate;
+    private readonly bool[] blocks;
     private readonly int failAt;
 
     /// <param name="blocks">Which items wait at the gate; none by default.</param>
     /// <param name="failAt">The item that throws <see cref="ProbeException"/>; none by default.</param>
     public Probe(Func<int, bool>? blocks = null, int failAt = int.MinValue)
+        : this(SharedState.NewDirectory("probe"), [.. Enumerable.Range(0, MaxItem + 1).Select(blocks ?? (static _ => false))], failAt)
     {
-        this.blocks = blocks ?? (static _ => false);
+        // Written before the key is handed out, so any process that gets the key can read them.
+        File.WriteAllText(Path.Combine(Key, BlocksFile), string.Concat(this.blocks.Select(static b => b ? '1' : '0')));
+        File.WriteAllText(Path.Combine(Key, FailAtFile), failAt.ToString(CultureInfo.InvariantCulture));
+        Directory.CreateDirectory(startedLog);
+        Directory.CreateDirectory(finishedLog);
+        Known[Key] = this;
+    }
+
+    private Probe(string directory, bool[] blocks, int failAt)
+    {
+        Key = directory;
+        startedLog = Path.Combine(directory, "started");
+        finishedLog = Path.Combine(directory, "finished");
+        gate = Path.Combine(directory, GateFile);
+        this.blocks = blocks;
         this.failAt = failAt;
-        Registered[Key] = this;
     }
 
-    public string Key { get; } = Guid.NewGuid().ToString("N");
+    /// <summary>The probe's directory, which is all a call in any process needs to find it.</summary>
+    public string Key { get; }
 
-    public int[] Started
-    {
-        get
-        {
-            lock (sync)
-            {
-                return [.. started];
-            }
-        }
-    }
+    /// <summary>The items that started, in the order they started, in whatever process they ran.</summary>
+    public int[] Started => SharedState.ReadLog(startedLog);
 
-    public int[] Finished
-    {
-        get
-        {
-            lock (sync)
-            {
-                return [.. finished];
-            }
-        }
-    }
+    /// <summary>The items that finished, in the order they finished.</summary>
+    public int[] Finished => SharedState.ReadLog(finishedLog);
 
-    public static Probe Of(string key) =>
-        Registered.TryGetValue(key, out var probe) ? probe : throw new InvalidOperationException($"No probe is registered as {key}.");
+    public static Probe Of(string key) => Known.GetOrAdd(key, Load);
 
     /// <summary>The body of <see cref="ContractCalls.Step"/>.</summary>
     public int Run(int item)
     {
-        Record(started, item);
+        SharedState.Append(startedLog, item);
         if (item == failAt)
         {
             throw new ProbeException($"item {item} failed");
         }
 
-        if (blocks(item) && !gate.Wait(Bound))
+        if (Blocks(item) && !SharedState.PollUntil(() => File.Exists(gate), Bound))
         {
             throw new TimeoutException($"The gate of probe {Key} was never opened.");
         }
 
-        Record(finished, item);
+        SharedState.Append(finishedLog, item);
         return item;
     }
 
-    public void Open() => gate.Set();
-
-    /// <summary>Waits until at least <paramref name="count"/> items have started; throws on timeout.</summary>
-    public void WaitForStarts(int count) => WaitUntil(() => started.Count >= count, $"{count} calls to start");
-
-    /// <summary>Waits until every one of <paramref name="items"/> has finished; throws on timeout.</summary>
-    public void WaitForFinishes(params int[] items) => WaitUntil(() => items.All(finished.Contains), $"items {string.Join(", ", items)} to finish");
-
-    public void Dispose() => gate.Set();
-
-    private void Record(List<int> log, int item)
+    public void Open()
     {
-        lock (sync)
+        using (File.Create(gate))
         {
-            log.Add(item);
-            Monitor.PulseAll(sync);
         }
     }
 
+    /// <summary>Waits until at least <paramref name="count"/> items have started; throws on timeout.</summary>
+    public void WaitForStarts(int count) => WaitUntil(() => Started.Length >= count, $"{count} calls to start");
+
+    /// <summary>Waits until every one of <paramref name="items"/> has finished; throws on timeout.</summary>
+    public void WaitForFinishes(params int[] items) => WaitUntil(() => items.All(Finished.Contains), $"items {string.Join(", ", items)} to finish");
+
+    public void Dispose() => Open();
+
+    private static Probe Load(string key)
+    {
+        if (!Directory.Exists(key))
+        {
+            throw new InvalidOperationException($"No probe is registered as {key}.");
+        }
+
+        var blocks = File.ReadAllText(Path.Combine(key, BlocksFile)).Select(static c => c == '1').ToArray();
+        var failAt = int.Parse(File.ReadAllText(Path.Combine(key, FailAtFile)), CultureInfo.InvariantCulture);
+        return new Probe(key, blocks, failAt);
+    }
+
+    private bool Blocks(int item) => item is >= 0 and <= MaxItem
+        ? blocks[item]
+        : throw new ArgumentOutOfRangeException(nameof(item), item, $"A probe knows items 0 to {MaxItem} only.");
+
     private void WaitUntil(Func<bool> condition, string what)
     {
-        var deadline = DateTime.UtcNow + Bound;
-        lock (sync)
+        if (!SharedState.PollUntil(condition, Bound))
         {
-            while (!condition())
-            {
-                var left = deadline - DateTime.UtcNow;
-                if (left <= TimeSpan.Zero)
-                {
-                    throw new TimeoutException($"Gave up waiting for {what}; started [{string.Join(", ", started)}], finished [{string.Join(", ", finished)}].");
-                }
-
-                Monitor.Wait(sync, left);
-            }
+            throw new TimeoutException($"Gave up waiting for {what}; started [{string.Join(", ", Started)}], finished [{string.Join(", ", Finished)}].");
         }
     }
 }
