@@ -10,12 +10,29 @@ internal sealed record CPythonResult(string Version, double SubmitCollectPerSeco
 
 internal static class CPython
 {
-    /// <summary>Runs the script with <c>python3</c>; null when python3 is not on PATH.</summary>
+    /// <summary>Runs cpython_bench.py (the thread pool) with <c>python3</c>; null when python3 is not on PATH.</summary>
     public static CPythonResult? Run(int workers, int calls, int mapItems, int roundTrips, int reps)
     {
+        using var json = RunScript("cpython_bench.py", workers, calls, mapItems, roundTrips, reps);
+        if (json is null)
+        {
+            return null;
+        }
+
+        var root = json.RootElement;
+        return new CPythonResult(
+            root.GetProperty("python").GetString() ?? "?",
+            root.GetProperty("submit_collect_calls_per_s").GetDouble(),
+            root.GetProperty("map_items_per_s").GetDouble(),
+            root.GetProperty("round_trip_us").GetDouble());
+    }
+
+    /// <summary>Runs a script next to the program with <c>python3</c> and parses its JSON; null when python3 is not on PATH.</summary>
+    public static JsonDocument? RunScript(string script, params int[] args)
+    {
         var start = new ProcessStartInfo("python3") { RedirectStandardOutput = true, UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "cpython_bench.py"));
-        foreach (var arg in new[] { workers, calls, mapItems, roundTrips, reps })
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, script));
+        foreach (var arg in args)
         {
             start.ArgumentList.Add(arg.ToString(CultureInfo.InvariantCulture));
         }
@@ -37,16 +54,10 @@ internal static class CPython
             process.WaitForExit();
             if (process.ExitCode != 0)
             {
-                throw new InvalidOperationException($"cpython_bench.py exited with code {process.ExitCode}.");
+                throw new InvalidOperationException($"{script} exited with code {process.ExitCode}.");
             }
 
-            using var json = JsonDocument.Parse(output);
-            var root = json.RootElement;
-            return new CPythonResult(
-                root.GetProperty("python").GetString() ?? "?",
-                root.GetProperty("submit_collect_calls_per_s").GetDouble(),
-                root.GetProperty("map_items_per_s").GetDouble(),
-                root.GetProperty("round_trip_us").GetDouble());
+            return JsonDocument.Parse(output);
         }
     }
 }

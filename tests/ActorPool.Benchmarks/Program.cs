@@ -1,5 +1,5 @@
-// ActorPool's ThreadPoolExecutor against Task.Run and CPython's concurrent.futures, on the same trivial calls.
-// Usage: dotnet run -c Release --project tests/ActorPool.Benchmarks -- [--reps N] [--workers N] [--json PATH] [--quick]
+// ActorPool's executors against Task.Run and CPython's concurrent.futures, on the same trivial calls.
+// Usage: dotnet run -c Release --project tests/ActorPool.Benchmarks -- [--reps N] [--workers N] [--json PATH] [--quick] [--pools threads|processes|both]
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Json;
@@ -10,6 +10,7 @@ int? repsOption = null;
 var workers = Math.Min(32, Environment.ProcessorCount + 4);
 string? jsonPath = null;
 var quick = false;
+var pools = "both";
 for (var a = 0; a < args.Length; a++)
 {
     switch (args[a])
@@ -18,7 +19,8 @@ for (var a = 0; a < args.Length; a++)
         case "--workers": workers = PositiveInt(args, ++a); break;
         case "--json": jsonPath = a + 1 < args.Length ? args[++a] : throw new ArgumentException("--json needs a path"); break;
         case "--quick": quick = true; break;
-        default: throw new ArgumentException($"Unknown option {args[a]}; expected --reps N, --workers N, --json PATH, --quick.");
+        case "--pools": pools = a + 1 < args.Length && args[++a] is "threads" or "processes" or "both" ? args[a] : throw new ArgumentException("--pools takes threads, processes or both"); break;
+        default: throw new ArgumentException($"Unknown option {args[a]}; expected --reps N, --workers N, --json PATH, --quick, --pools threads|processes|both.");
     }
 }
 
@@ -28,6 +30,14 @@ var load = File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/pr
 var calls = quick ? 20_000 : 200_000;
 var mapItems = quick ? 20_000 : 200_000;
 var roundTrips = quick ? 2_000 : 20_000;
+
+// The process pool runs with 2 workers (this machine's core count), as CPython's ProcessPoolExecutor(2) beside it.
+const int ProcessWorkers = 2;
+if (pools == "processes")
+{
+    ProcessPoolBenchmarks.Run(ProcessWorkers, reps, quick);
+    return;
+}
 
 // Each contender gets the machine to itself: the executor (and its actor system) is gone before Task.Run starts,
 // and both are done before CPython runs.
@@ -109,6 +119,11 @@ if (jsonPath is not null)
     };
     File.WriteAllText(jsonPath, JsonSerializer.Serialize(raw, JsonOptions.Indented));
     Console.WriteLine($"Raw medians written to {jsonPath}");
+}
+
+if (pools == "both")
+{
+    ProcessPoolBenchmarks.Run(ProcessWorkers, reps, quick);
 }
 
 // Adds one so the checksum 1 + 2 + ... + n proves every result came back.
