@@ -17,8 +17,11 @@ internal sealed record RegisterWorker(string Secret, int ProcessId, IActorRef Wo
 /// <summary>Worker → parent: the initializer threw, so the pool is broken.</summary>
 internal sealed record WorkerInitializerFailed(string Secret, int ProcessId, ErrorInfo Error) : IProcessPoolMessage;
 
-/// <summary>Parent → worker: run a call (or, for a Map chunk, one call per row); each argument is a serialized payload.</summary>
-internal sealed record CallItem(long Id, CallDescriptor Function, bool IsChunk, byte[][][] Rows) : IProcessPoolMessage;
+/// <summary>
+/// Parent → worker: run a call. <paramref name="Arguments"/> holds one payload per parameter; for a Map chunk each
+/// payload is a JSON array of that parameter's values (a column), and the call runs once per index.
+/// </summary>
+internal sealed record CallItem(long Id, CallDescriptor Function, bool IsChunk, byte[][] Arguments) : IProcessPoolMessage;
 
 /// <summary>Worker → parent: the serialized result of <see cref="CallItem"/> <paramref name="Id"/>, or its exception.</summary>
 internal sealed record ResultItem(long Id, byte[]? Value, ErrorInfo? Error) : IProcessPoolMessage;

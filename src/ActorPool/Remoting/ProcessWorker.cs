@@ -62,19 +62,26 @@ internal sealed class ProcessWorker(string parentPath, string secret, CallDescri
             }
 
             byte[] bytes;
+            var arguments = invocation.Decode(call.Arguments, call.IsChunk);
             if (call.IsChunk)
             {
-                var results = Array.CreateInstance(invocation.ResultType, call.Rows.Length);
-                for (var i = 0; i < call.Rows.Length; i++)
+                var results = Array.CreateInstance(invocation.ResultType, arguments.Length == 0 ? 0 : ((Array)arguments[0]!).Length);
+                var row = new object?[arguments.Length];
+                for (var r = 0; r < results.Length; r++)
                 {
-                    results.SetValue(invocation.Invoke(call.Rows[i]), i);
+                    for (var i = 0; i < row.Length; i++)
+                    {
+                        row[i] = ((Array)arguments[i]!).GetValue(r);
+                    }
+
+                    results.SetValue(invocation.Invoke(row), r);
                 }
 
                 bytes = Payload.Serialize(results, results.GetType(), "The results of this chunk");
             }
             else
             {
-                bytes = Payload.Serialize(invocation.Invoke(call.Rows[0]), invocation.ResultType, "The result");
+                bytes = Payload.Serialize(invocation.Invoke(arguments), invocation.ResultType, "The result");
             }
 
             if (bytes.LongLength > maxPayload)
@@ -108,20 +115,23 @@ internal sealed class ProcessWorker(string parentPath, string secret, CallDescri
 
         public Type ResultType { get; }
 
-        public object? Invoke(byte[][] arguments)
+        /// <summary>Reads the payloads as the parameters' types (for a chunk, as arrays of them).</summary>
+        public object?[] Decode(byte[][] payloads, bool chunk)
         {
-            if (arguments.Length != parameters.Length)
+            if (payloads.Length != parameters.Length)
             {
-                throw new TargetParameterCountException($"{method.Name} takes {parameters.Length} argument(s); the call carried {arguments.Length}.");
+                throw new TargetParameterCountException($"{method.Name} takes {parameters.Length} argument(s); the call carried {payloads.Length}.");
             }
 
-            var values = new object?[arguments.Length];
+            var values = new object?[payloads.Length];
             for (var i = 0; i < values.Length; i++)
             {
-                values[i] = Payload.Deserialize(arguments[i], parameters[i], $"Argument {i + 1} of {method.Name}");
+                values[i] = Payload.Deserialize(payloads[i], chunk ? parameters[i].MakeArrayType() : parameters[i], $"Argument {i + 1} of {method.Name}");
             }
 
-            return method.Invoke(target, BindingFlags.DoNotWrapExceptions, null, values, null);
+            return values;
         }
+
+        public object? Invoke(object?[] arguments) => method.Invoke(target, BindingFlags.DoNotWrapExceptions, null, arguments, null);
     }
 }

@@ -47,14 +47,10 @@ internal sealed class ProtocolSerializer(ExtendedActorSystem system) : Serialize
                     w.Write(call.Id);
                     Write(w, call.Function);
                     w.Write(call.IsChunk);
-                    w.Write(call.Rows.Length);
-                    foreach (var row in call.Rows)
+                    w.Write(call.Arguments.Length);
+                    foreach (var argument in call.Arguments)
                     {
-                        w.Write(row.Length);
-                        foreach (var arg in row)
-                        {
-                            WriteBytes(w, arg);
-                        }
+                        WriteBytes(w, argument);
                     }
 
                     break;
@@ -90,17 +86,13 @@ internal sealed class ProtocolSerializer(ExtendedActorSystem system) : Serialize
                 var id = r.ReadInt64();
                 var function = ReadDescriptor(r);
                 var isChunk = r.ReadBoolean();
-                var rows = new byte[r.ReadInt32()][][];
-                for (var i = 0; i < rows.Length; i++)
+                var arguments = new byte[r.ReadInt32()][];
+                for (var i = 0; i < arguments.Length; i++)
                 {
-                    rows[i] = new byte[r.ReadInt32()][];
-                    for (var j = 0; j < rows[i].Length; j++)
-                    {
-                        rows[i][j] = ReadBytes(r)!;
-                    }
+                    arguments[i] = ReadBytes(r)!;
                 }
 
-                return new CallItem(id, function, isChunk, rows);
+                return new CallItem(id, function, isChunk, arguments);
             case "R":
                 return new ResultItem(r.ReadInt64(), ReadBytes(r), ReadError(r));
             case "W":

@@ -184,16 +184,29 @@ internal sealed class WorkerProcessProxy : UntypedActor
         var function = CallDescriptor.For(item.Function, "fn");
         var parameters = item.Function.Method.GetParameters();
         var rows = item.ArgumentRows;
-        var encoded = new byte[rows.Count][][];
+        var encoded = new byte[parameters.Length][];
         long size = 0;
-        for (var r = 0; r < rows.Count; r++)
+        for (var i = 0; i < parameters.Length; i++)
         {
-            encoded[r] = new byte[parameters.Length][];
-            for (var i = 0; i < parameters.Length; i++)
+            var what = $"Argument {i + 1} of {item.Function.Method.Name}";
+            var type = parameters[i].ParameterType;
+            if (item.IsChunk)
             {
-                encoded[r][i] = Payload.Serialize(rows[r][i], parameters[i].ParameterType, $"Argument {i + 1} of {item.Function.Method.Name}");
-                size += encoded[r][i].LongLength;
+                // A chunk travels as one JSON array per parameter: one serializer call per chunk, not per item.
+                var column = Array.CreateInstance(type, rows.Count);
+                for (var r = 0; r < rows.Count; r++)
+                {
+                    column.SetValue(rows[r][i], r);
+                }
+
+                encoded[i] = Payload.Serialize(column, column.GetType(), what);
             }
+            else
+            {
+                encoded[i] = Payload.Serialize(rows[0][i], type, what);
+            }
+
+            size += encoded[i].LongLength;
         }
 
         if (size > options.MaxPayloadSize)
@@ -208,10 +221,11 @@ internal sealed class WorkerProcessProxy : UntypedActor
 
     private void Settle(ResultItem result)
     {
-        var child = current.InFlight.ContainsKey(result.Id) ? current : successor is { } s && s.InFlight.ContainsKey(result.Id) ? s : null;
+        // Only the registered worker that was sent the call may answer it.
+        var child = FindRemote(Sender);
         if (child is null || !child.InFlight.Remove(result.Id, out var item))
         {
-            return; // a reply to a call already failed (its worker was declared dead)
+            return; // a reply to a call already failed (its worker was declared dead), or not from our worker
         }
 
         if (result.Error is { } error)
