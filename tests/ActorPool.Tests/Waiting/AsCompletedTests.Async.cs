@@ -130,11 +130,7 @@ public partial class AsCompletedTests
     public async Task AsCompletedAsync_AfterShutdownWithCancelFutures_YieldsTheCanceledCalls()
     {
         using var pool = new TestPool(workers: 1);
-        var started = pool.NewGate();
-        var gate = pool.NewGate();
-        var running = pool.SubmitWaitingOn(gate, started);
-        Assert.True(started.Wait(Long), "The first call did not start.");
-        var queued = Enumerable.Range(0, 3).Select(i => pool.Executor.Submit(Mul, i, i)).ToArray();
+        var (gate, running, queued) = pool.BusyWithThreeQueued();
 
         var shutdown = pool.Executor.ShutdownAsync(cancelFutures: true);
         var completed = new List<Future<int>>();

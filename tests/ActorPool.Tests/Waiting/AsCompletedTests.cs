@@ -212,11 +212,7 @@ public partial class AsCompletedTests
     {
         // API.md departs from CPython here: the canceled calls are notified, so AsCompleted yields them.
         using var pool = new TestPool(workers: 1);
-        var started = pool.NewGate();
-        var gate = pool.NewGate();
-        var running = pool.SubmitWaitingOn(gate, started);
-        Assert.True(started.Wait(Long), "The first call did not start.");
-        var queued = Enumerable.Range(0, 3).Select(i => pool.Executor.Submit(Mul, i, i)).ToArray();
+        var (gate, running, queued) = pool.BusyWithThreeQueued();
 
         pool.Executor.Shutdown(wait: false, cancelFutures: true);
         var completed = Future.AsCompleted(queued, Long).ToList();

@@ -50,6 +50,16 @@ internal sealed class TestPool : IDisposable
             return gate.Wait(GateSafety);
         });
 
+    /// <summary>The only worker busy on a gated call, and three calls queued behind it (what a cancel-shutdown cancels).</summary>
+    public (ManualResetEventSlim Gate, Future<bool> Running, Future<int>[] Queued) BusyWithThreeQueued()
+    {
+        var started = NewGate();
+        var gate = NewGate();
+        var running = SubmitWaitingOn(gate, started);
+        Assert.True(started.Wait(Long), "The first call did not start.");
+        return (gate, running, Enumerable.Range(0, 3).Select(i => Executor.Submit(static (int x) => x * x, i)).ToArray());
+    }
+
     public void Dispose()
     {
         ManualResetEventSlim[] all;
