@@ -83,7 +83,10 @@ public abstract partial class Future
     /// false if the call is running or finished.
     /// </summary>
     /// <remarks>Python's <c>Future.cancel()</c>: callbacks run at once, on the canceling thread.</remarks>
-    public bool Cancel()
+    public bool Cancel() => Cancel(deferCallbacks: false);
+
+    /// <summary>Cancels, with callbacks run on the .NET thread pool when the caller must not run user code (the router).</summary>
+    internal bool Cancel(bool deferCallbacks)
     {
         Completion completion;
         lock (Gate)
@@ -102,7 +105,7 @@ public abstract partial class Future
             completion = TakeCompletion();
         }
 
-        Complete(completion);
+        Complete(completion, deferCallbacks);
         return true;
     }
 
@@ -198,7 +201,10 @@ public abstract partial class Future
     }
 
     /// <summary>Fails the future unless it is already finished or canceled; the executor-side form of <see cref="SetException"/>.</summary>
-    internal bool TrySetException(Exception error)
+    internal bool TrySetException(Exception error) => TrySetException(error, deferCallbacks: false);
+
+    /// <summary>As <see cref="TrySetException(Exception)"/>; with <paramref name="deferCallbacks"/>, callbacks run on the .NET thread pool.</summary>
+    internal bool TrySetException(Exception error, bool deferCallbacks)
     {
         Completion completion;
         lock (Gate)
@@ -214,7 +220,7 @@ public abstract partial class Future
             completion = TakeCompletion();
         }
 
-        Complete(completion);
+        Complete(completion, deferCallbacks);
         return true;
     }
 
@@ -288,11 +294,18 @@ public abstract partial class Future
     }
 
     /// <summary>Runs outside the lock, so a woken reader does not at once block on the lock its waker still holds.</summary>
-    private protected void Complete(Completion completion)
+    private protected void Complete(Completion completion, bool deferCallbacks = false)
     {
         completion.Blocked?.Set();
         CompleteTask();
-        RunCallbacks(completion.Callbacks);
+        if (deferCallbacks && completion.Callbacks is { } callbacks)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(static state => state.future.RunCallbacks(state.callbacks), (future: this, callbacks), preferLocal: false);
+        }
+        else
+        {
+            RunCallbacks(completion.Callbacks);
+        }
     }
 
     /// <summary>Tells installed waiters (of Wait/AsCompleted) that this future now counts as done. Caller holds <see cref="Gate"/>.</summary>

@@ -9,9 +9,15 @@ namespace ActorPool.Remoting;
 /// </summary>
 internal sealed record ErrorInfo(string TypeName, string Message, string? StackTrace, ErrorInfo? Inner)
 {
-    public static ErrorInfo From(Exception e) =>
-        new(e.GetType().AssemblyQualifiedName ?? e.GetType().FullName ?? e.GetType().Name, e.Message, e.StackTrace,
-            e.InnerException is { } inner ? From(inner) : null);
+    // Bounds keep a failed call's reply far below any frame size, so the reply itself can never be dropped.
+    private const int MaxText = 16 * 1024;
+    private const int MaxDepth = 8;
+
+    public static ErrorInfo From(Exception e, int depth = 0) =>
+        new(e.GetType().AssemblyQualifiedName ?? e.GetType().FullName ?? e.GetType().Name, Cut(e.Message), e.StackTrace is { } stack ? Cut(stack) : null,
+            e.InnerException is { } inner && depth < MaxDepth ? From(inner, depth + 1) : null);
+
+    private static string Cut(string text) => text.Length <= MaxText ? text : text[..MaxText] + " …(truncated)";
 
     /// <summary>The same exception type where it can be rebuilt, else a <see cref="RemoteWorkerException"/>; the worker's stack trace kept.</summary>
     public Exception ToException()

@@ -18,10 +18,11 @@ internal sealed record RegisterWorker(string Secret, int ProcessId, IActorRef Wo
 internal sealed record WorkerInitializerFailed(string Secret, int ProcessId, ErrorInfo Error) : IProcessPoolMessage;
 
 /// <summary>
-/// Parent → worker: run a call. <paramref name="Arguments"/> holds one payload per parameter; for a Map chunk each
+/// Parent → worker: run a call. It carries the pool's secret: a worker's port is reachable by any local process,
+/// and it runs only calls from its own pool. <paramref name="Arguments"/> holds one payload per parameter; for a Map chunk each
 /// payload is a JSON array of that parameter's values (a column), and the call runs once per index.
 /// </summary>
-internal sealed record CallItem(long Id, CallDescriptor Function, bool IsChunk, byte[][] Arguments) : IProcessPoolMessage;
+internal sealed record CallItem(string Secret, long Id, CallDescriptor Function, bool IsChunk, byte[][] Arguments) : IProcessPoolMessage;
 
 /// <summary>Worker → parent: the serialized result of <see cref="CallItem"/> <paramref name="Id"/>, or its exception.</summary>
 internal sealed record ResultItem(long Id, byte[]? Value, ErrorInfo? Error) : IProcessPoolMessage;

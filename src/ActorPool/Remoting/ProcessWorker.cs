@@ -1,4 +1,6 @@
 using System.Reflection;
+using System.Security.Cryptography;
+using System.Text;
 using Akka.Actor;
 
 namespace ActorPool.Remoting;
@@ -41,8 +43,11 @@ internal sealed class ProcessWorker(string parentPath, string secret, CallDescri
     {
         switch (message)
         {
-            case CallItem call:
+            case CallItem call when CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(call.Secret), Encoding.UTF8.GetBytes(secret)):
                 Sender.Tell(Run(call), Self);
+                break;
+            case CallItem:
+                Console.Error.WriteLine($"Worker process {Environment.ProcessId} ignored a call without its pool's secret.");
                 break;
             default:
                 Unhandled(message);

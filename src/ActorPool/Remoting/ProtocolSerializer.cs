@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Configuration;
+using System.Runtime.Serialization;
 using Akka.Serialization;
 
 namespace ActorPool.Remoting;
@@ -44,6 +45,7 @@ internal sealed class ProtocolSerializer(ExtendedActorSystem system) : Serialize
             switch (obj)
             {
                 case CallItem call:
+                    w.Write(call.Secret);
                     w.Write(call.Id);
                     Write(w, call.Function);
                     w.Write(call.IsChunk);
@@ -83,16 +85,17 @@ internal sealed class ProtocolSerializer(ExtendedActorSystem system) : Serialize
         switch (manifest)
         {
             case "C":
+                var secret = r.ReadString();
                 var id = r.ReadInt64();
                 var function = ReadDescriptor(r);
                 var isChunk = r.ReadBoolean();
-                var arguments = new byte[r.ReadInt32()][];
+                var arguments = new byte[Count(r, 64)][];
                 for (var i = 0; i < arguments.Length; i++)
                 {
                     arguments[i] = ReadBytes(r)!;
                 }
 
-                return new CallItem(id, function, isChunk, arguments);
+                return new CallItem(secret, id, function, isChunk, arguments);
             case "R":
                 return new ResultItem(r.ReadInt64(), ReadBytes(r), ReadError(r));
             case "W":
@@ -121,7 +124,7 @@ internal sealed class ProtocolSerializer(ExtendedActorSystem system) : Serialize
         var type = r.ReadString();
         var token = r.ReadInt32();
         var onSingleton = r.ReadBoolean();
-        var generics = new string[r.ReadInt32()];
+        var generics = new string[Count(r, 64)];
         for (var i = 0; i < generics.Length; i++)
         {
             generics[i] = r.ReadString();
@@ -169,6 +172,18 @@ internal sealed class ProtocolSerializer(ExtendedActorSystem system) : Serialize
     private static byte[]? ReadBytes(BinaryReader r)
     {
         var length = r.ReadInt32();
+        // A length past what is left is a malformed (or hostile) message: refuse it before allocating.
+        if (length > r.BaseStream.Length - r.BaseStream.Position)
+        {
+            throw new SerializationException($"An ActorPool message claims {length} bytes where {r.BaseStream.Length - r.BaseStream.Position} remain.");
+        }
+
         return length < 0 ? null : r.ReadBytes(length);
+    }
+
+    private static int Count(BinaryReader r, int max)
+    {
+        var count = r.ReadInt32();
+        return count >= 0 && count <= max ? count : throw new SerializationException($"An ActorPool message claims {count} entries.");
     }
 }

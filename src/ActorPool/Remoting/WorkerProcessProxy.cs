@@ -52,7 +52,20 @@ internal sealed class WorkerProcessProxy : UntypedActor
 
     public static Props Props(ProcessPoolOptions options) => Akka.Actor.Props.Create(() => new WorkerProcessProxy(options));
 
-    protected override void PreStart() => current = Launch();
+    protected override void PreStart()
+    {
+        try
+        {
+            current = Launch();
+        }
+        catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException or IOException)
+        {
+            // A worker that cannot even be started would fail the same way on every replacement: break the pool.
+            var cause = new BrokenProcessPoolException($"Could not start a worker process: {e.Message}", e);
+            Context.Parent.Tell(new InitializerFailed(cause));
+            throw;
+        }
+    }
 
     protected override void OnReceive(object message)
     {
@@ -161,9 +174,11 @@ internal sealed class WorkerProcessProxy : UntypedActor
             {
                 call = Encode(item);
             }
-            catch (Exception e) when (e is PayloadException or ArgumentException)
+            catch (Exception e) when (e is not OutOfMemoryException)
             {
-                item.Fail(e); // only this call; the worker never saw it, so it has room for the next
+                // Serializing runs user code (getters, converters); whatever it throws fails only this call,
+                // which the worker never saw, so it has room for the next.
+                item.Fail(e as PayloadException ?? new PayloadException($"The arguments of this call could not be sent to a worker process: {e.Message}", e));
                 Context.Parent.Tell(WorkerIdle.Instance);
                 continue;
             }
@@ -216,7 +231,7 @@ internal sealed class WorkerProcessProxy : UntypedActor
                 "Raise that setting (and akka.remote.dot-netty.tcp.maximum-frame-size above it), or pass less data.");
         }
 
-        return new CallItem(++nextId, function, item.IsChunk, encoded);
+        return new CallItem(options.Secret, ++nextId, function, item.IsChunk, encoded);
     }
 
     private void Settle(ResultItem result)
@@ -238,9 +253,10 @@ internal sealed class WorkerProcessProxy : UntypedActor
             {
                 item.SetResultObject(Payload.Deserialize(result.Value ?? [], item.ResultType, "The result"));
             }
-            catch (PayloadException e)
+            catch (Exception e) when (e is not OutOfMemoryException)
             {
-                item.Fail(e);
+                // Reading the result runs user code too (constructors, setters): it fails only this call.
+                item.Fail(e as PayloadException ?? new PayloadException($"The result of this call could not be read back: {e.Message}", e));
             }
         }
 
@@ -254,6 +270,7 @@ internal sealed class WorkerProcessProxy : UntypedActor
     private void Retire(Child child)
     {
         CloseInput(child);
+        child.Process.WaitForExitAsync().ContinueWith(_ => child.Process.Dispose(), TaskScheduler.Default);
         if (child == current && successor is not null)
         {
             current = successor;
@@ -267,6 +284,14 @@ internal sealed class WorkerProcessProxy : UntypedActor
         if (child.Retiring && child.InFlight.Count == 0)
         {
             return; // retired as planned
+        }
+
+        if (child == successor)
+        {
+            // The successor held no call yet: start another, and let the current worker finish undisturbed.
+            child.Process.Dispose();
+            successor = Launch();
+            return;
         }
 
         if (child.Remote is null)

@@ -72,7 +72,7 @@ internal sealed class PoolRouter : UntypedActor
                 Dispatch();
                 break;
             case WorkerCrashed crashed when slots.TryGetValue(crashed.Worker, out var slot) && slot.Held.Count > 0:
-                slot.Held.Peek().Fail(spec.WorkerLost(crashed.Worker, crashed.Cause));
+                slot.Held.Peek().FailFromRouter(spec.WorkerLost(crashed.Worker, crashed.Cause));
                 Release(slot);
                 Dispatch();
                 break;
@@ -139,7 +139,7 @@ internal sealed class PoolRouter : UntypedActor
         {
             if (item.Future.TryMarkRunning() == true)
             {
-                item.Fail(spec.Broken(cause));
+                item.FailFromRouter(spec.Broken(cause));
             }
 
             return;
@@ -227,7 +227,7 @@ internal sealed class PoolRouter : UntypedActor
     {
         foreach (var item in slot.Held)
         {
-            item.Fail(spec.WorkerLost(slot.Worker, null));
+            item.FailFromRouter(spec.WorkerLost(slot.Worker, null));
         }
 
         held -= slot.Held.Count;
@@ -256,7 +256,7 @@ internal sealed class PoolRouter : UntypedActor
         {
             if (item.Future.TryMarkRunning() == true)
             {
-                item.Fail(spec.Broken(cause));
+                item.FailFromRouter(spec.Broken(cause));
             }
         }
     }
@@ -266,7 +266,7 @@ internal sealed class PoolRouter : UntypedActor
         // Unlike CPython, the canceled futures are notified, so Wait/AsCompleted count them as done.
         while (queue.TryDequeue(out var item))
         {
-            item.Future.Cancel();
+            item.Future.Cancel(deferCallbacks: true);
             item.Future.TryMarkRunning();
         }
     }
@@ -277,7 +277,7 @@ internal sealed class PoolRouter : UntypedActor
         {
             if (item.Future.TryMarkRunning() == true)
             {
-                item.Fail(error);
+                item.FailFromRouter(error);
             }
         }
 
@@ -285,7 +285,7 @@ internal sealed class PoolRouter : UntypedActor
         {
             foreach (var item in slot.Held)
             {
-                item.Fail(error);
+                item.FailFromRouter(error);
             }
 
             slot.Held.Clear();

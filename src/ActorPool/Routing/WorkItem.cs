@@ -31,6 +31,9 @@ internal abstract class WorkItem : INoSerializationVerificationNeeded
 
     /// <summary>Fails the future unless it is already settled (a worker may have settled it before failing).</summary>
     public void Fail(Exception error) => Future.TrySetException(error);
+
+    /// <summary>Fails the future from the router: its callbacks run on the .NET thread pool, so user code never holds the router up.</summary>
+    public void FailFromRouter(Exception error) => Future.TrySetException(error, deferCallbacks: true);
 }
 
 /// <summary>A <see cref="WorkItem"/> whose call returns a <typeparamref name="TResult"/>.</summary>
