@@ -54,11 +54,16 @@ public sealed class ProcessPoolExecutor : Executor
         var maxPayload = Math.Min(settings.MaxPayloadSize, frame - (64 << 10)); // room for the message's own framing
 
         // Workers boot while this process builds its actor system; they learn its address once it is up.
-        prestarted = new ConcurrentQueue<Process>(Enumerable.Range(0, MaxWorkers).Select(_ => launcher.Start(init, maxPayload)));
+        prestarted = new ConcurrentQueue<Process>();
         var n = Interlocked.Increment(ref counter);
         ownsSystem = system is null;
         try
         {
+            for (var i = 0; i < MaxWorkers; i++)
+            {
+                prestarted.Enqueue(launcher.Start(init, maxPayload));
+            }
+
             this.system = system ?? ActorSystem.Create($"actorpool-processes-{n}", ActorPoolSettings.ProcessSystemConfig);
             ActorPoolSettings.For(this.system);
             if (!ownsSystem)
