@@ -137,11 +137,7 @@ internal sealed class PoolRouter : UntypedActor
     {
         if (pool.BrokenCause is { } cause)
         {
-            if (item.Future.TryMarkRunning() == true)
-            {
-                item.FailFromRouter(spec.Broken(cause));
-            }
-
+            item.FailQueued(spec.Broken(cause));
             return;
         }
 
@@ -254,10 +250,7 @@ internal sealed class PoolRouter : UntypedActor
         pool.MarkBroken(cause);
         while (queue.TryDequeue(out var item))
         {
-            if (item.Future.TryMarkRunning() == true)
-            {
-                item.FailFromRouter(spec.Broken(cause));
-            }
+            item.FailQueued(spec.Broken(cause));
         }
     }
 
@@ -275,10 +268,7 @@ internal sealed class PoolRouter : UntypedActor
     {
         while (queue.TryDequeue(out var item))
         {
-            if (item.Future.TryMarkRunning() == true)
-            {
-                item.FailFromRouter(error);
-            }
+            item.FailQueued(error);
         }
 
         foreach (var slot in slots.Values)

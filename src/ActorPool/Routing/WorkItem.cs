@@ -34,6 +34,15 @@ internal abstract class WorkItem : INoSerializationVerificationNeeded
 
     /// <summary>Fails the future from the router: its callbacks run on the .NET thread pool, so user code never holds the router up.</summary>
     public void FailFromRouter(Exception error) => Future.TrySetException(error, deferCallbacks: true);
+
+    /// <summary>Fails, from the router, a call that never reached a worker; one canceled meanwhile is only notified.</summary>
+    public void FailQueued(Exception error)
+    {
+        if (Future.TryMarkRunning() == true)
+        {
+            FailFromRouter(error);
+        }
+    }
 }
 
 /// <summary>A <see cref="WorkItem"/> whose call returns a <typeparamref name="TResult"/>.</summary>
