@@ -6,16 +6,27 @@ using Akka.Actor;
 namespace ActorPool.Remoting;
 
 /// <summary>
-/// The actor in a worker process that runs calls, one at a time, on its own pinned thread: it runs the
-/// initializer, registers with its proxy in the parent, then answers each <see cref="CallItem"/> with a
-/// <see cref="ResultItem"/>. A user exception is a result like any other; only the process dying ends a call otherwise.
+/// The actor in a worker process (or on a cluster worker node) that runs calls, one at a time, on its own pinned
+/// thread: it runs the initializer, registers with its proxy in the parent, then answers each <see cref="CallItem"/>
+/// with a <see cref="ResultItem"/>. A user exception is a result like any other; only the process dying ends a call otherwise.
 /// </summary>
-internal sealed class ProcessWorker(string parentPath, string secret, CallDescriptor? initializer, long maxPayload) : UntypedActor
+/// <param name="parentPath">The actor it registers with: its proxy in the parent, or a cluster executor's membership actor.</param>
+/// <param name="secret">The pool's secret, which every call must carry.</param>
+/// <param name="initializer">Run once before the first call; if it throws, the worker reports it instead of registering.</param>
+/// <param name="maxPayload">The largest serialized result it sends back; a larger one fails that call.</param>
+/// <param name="registrationToken">What it presents when registering: the pool's secret itself for a child process
+/// (the parent handed it over privately), a proof of knowing it for a cluster node (which must not send it to whoever asks).</param>
+/// <param name="allowList">On a cluster node, the assemblies whose methods it may run; null runs any (a child process runs its parent's code).</param>
+internal sealed class ProcessWorker(
+    string parentPath, string secret, CallDescriptor? initializer, long maxPayload, string? registrationToken = null, AssemblyAllowList? allowList = null) : UntypedActor
 {
     private readonly Dictionary<CallDescriptor, Invocation> invocations = new();
 
     public static Props Props(string parentPath, string secret, CallDescriptor? initializer, long maxPayload) =>
-        Akka.Actor.Props.Create(() => new ProcessWorker(parentPath, secret, initializer, maxPayload));
+        Akka.Actor.Props.Create(() => new ProcessWorker(parentPath, secret, initializer, maxPayload, null, null));
+
+    public static Props Props(string parentPath, string secret, CallDescriptor? initializer, long maxPayload, string registrationToken, AssemblyAllowList allowList) =>
+        Akka.Actor.Props.Create(() => new ProcessWorker(parentPath, secret, initializer, maxPayload, registrationToken, allowList));
 
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1031", Justification = "Any initializer failure breaks the pool; it is reported, not rethrown.")]
     protected override void PreStart()
@@ -25,6 +36,7 @@ internal sealed class ProcessWorker(string parentPath, string secret, CallDescri
         {
             if (initializer is not null)
             {
+                allowList?.Check(initializer);
                 var (method, target) = initializer.Resolve();
                 method.Invoke(target, BindingFlags.DoNotWrapExceptions, null, [], null);
             }
@@ -32,11 +44,11 @@ internal sealed class ProcessWorker(string parentPath, string secret, CallDescri
         catch (Exception e)
         {
             Console.Error.WriteLine($"Exception in initializer of worker process {Environment.ProcessId}: {e}");
-            parent.Tell(new WorkerInitializerFailed(secret, Environment.ProcessId, ErrorInfo.From(e)), Self);
+            parent.Tell(new WorkerInitializerFailed(registrationToken ?? secret, Environment.ProcessId, ErrorInfo.From(e)), Self);
             return; // the parent breaks the pool and stops this process
         }
 
-        parent.Tell(new RegisterWorker(secret, Environment.ProcessId, Self), Self);
+        parent.Tell(new RegisterWorker(registrationToken ?? secret, Environment.ProcessId, Self), Self);
     }
 
     protected override void OnReceive(object message)
@@ -62,6 +74,7 @@ internal sealed class ProcessWorker(string parentPath, string secret, CallDescri
         {
             if (!invocations.TryGetValue(call.Function, out var invocation))
             {
+                allowList?.Check(call.Function);
                 invocation = new Invocation(call.Function);
                 invocations[call.Function] = invocation;
             }

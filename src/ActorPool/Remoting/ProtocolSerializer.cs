@@ -107,7 +107,7 @@ internal sealed class ProtocolSerializer(ExtendedActorSystem system) : Serialize
         }
     }
 
-    private static void Write(BinaryWriter w, CallDescriptor d)
+    internal static void Write(BinaryWriter w, CallDescriptor d)
     {
         w.Write(d.DeclaringType);
         w.Write(d.MethodToken);
@@ -119,7 +119,7 @@ internal sealed class ProtocolSerializer(ExtendedActorSystem system) : Serialize
         }
     }
 
-    private static CallDescriptor ReadDescriptor(BinaryReader r)
+    internal static CallDescriptor ReadDescriptor(BinaryReader r)
     {
         var type = r.ReadString();
         var token = r.ReadInt32();

@@ -45,24 +45,29 @@ internal sealed class WorkerLauncher
     /// </summary>
     public Process Start(CallDescriptor? initializer, long maxPayload)
     {
-        var start = new ProcessStartInfo(host)
-        {
-            UseShellExecute = false,
-            RedirectStandardInput = true, // the introduction, then, when it ends, the parent's death
-            RedirectStandardOutput = false, // inherited: a worker's output is the parent's, as in Python
-            RedirectStandardError = false,
-        };
-        foreach (var arg in new[] { "exec", "--runtimeconfig", runtimeConfig, "--depsfile", depsFile, workerAssembly })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
+        var start = ExecOf(workerAssembly);
         start.Environment[ParentPidVariable] = Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
         start.Environment[MaxPayloadVariable] = maxPayload.ToString(CultureInfo.InvariantCulture);
         start.Environment[InitializerVariable] = initializer is null ? "" : JsonSerializer.Serialize(initializer);
         // Start-up is mostly JIT; tiered PGO's instrumentation only slows a short-lived worker's first second.
         start.Environment.TryAdd("DOTNET_TieredPGO", "0");
         return Process.Start(start) ?? throw new InvalidOperationException($"Could not start a worker process with {host}.");
+    }
+
+    /// <summary>
+    /// <c>dotnet exec</c> of <paramref name="assembly"/> (an Exe of ours) on this app's dependency graph, with stdin
+    /// redirected (the introduction, then, when it ends, the parent's death) and stdout/stderr inherited (a
+    /// worker's output is the parent's, as in Python).
+    /// </summary>
+    public ProcessStartInfo ExecOf(string assembly)
+    {
+        var start = new ProcessStartInfo(host) { UseShellExecute = false, RedirectStandardInput = true };
+        foreach (var arg in new[] { "exec", "--runtimeconfig", runtimeConfig, "--depsfile", depsFile, assembly })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        return start;
     }
 
     /// <summary>Tells a started worker its proxy's address and the pool's secret, privately, over its stdin.</summary>

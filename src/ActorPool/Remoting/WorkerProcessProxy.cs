@@ -172,7 +172,7 @@ internal sealed class WorkerProcessProxy : UntypedActor
             CallItem call;
             try
             {
-                call = Encode(item);
+                call = CallCodec.Encode(item, options.Secret, ++nextId, options.MaxPayloadSize);
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
@@ -194,46 +194,6 @@ internal sealed class WorkerProcessProxy : UntypedActor
         }
     }
 
-    private CallItem Encode(WorkItem item)
-    {
-        var function = CallDescriptor.For(item.Function, "fn");
-        var parameters = item.Function.Method.GetParameters();
-        var rows = item.ArgumentRows;
-        var encoded = new byte[parameters.Length][];
-        long size = 0;
-        for (var i = 0; i < parameters.Length; i++)
-        {
-            var what = $"Argument {i + 1} of {item.Function.Method.Name}";
-            var type = parameters[i].ParameterType;
-            if (item.IsChunk)
-            {
-                // A chunk travels as one JSON array per parameter: one serializer call per chunk, not per item.
-                var column = Array.CreateInstance(type, rows.Count);
-                for (var r = 0; r < rows.Count; r++)
-                {
-                    column.SetValue(rows[r][i], r);
-                }
-
-                encoded[i] = Payload.Serialize(column, column.GetType(), what);
-            }
-            else
-            {
-                encoded[i] = Payload.Serialize(rows[0][i], type, what);
-            }
-
-            size += encoded[i].LongLength;
-        }
-
-        if (size > options.MaxPayloadSize)
-        {
-            throw new PayloadException(
-                $"The arguments of this call serialize to {size:N0} bytes, over actorpool.process-pool.max-payload-size ({options.MaxPayloadSize:N0} bytes). " +
-                "Raise that setting (and akka.remote.dot-netty.tcp.maximum-frame-size above it), or pass less data.");
-        }
-
-        return new CallItem(options.Secret, ++nextId, function, item.IsChunk, encoded);
-    }
-
     private void Settle(ResultItem result)
     {
         // Only the registered worker that was sent the call may answer it.
@@ -243,23 +203,7 @@ internal sealed class WorkerProcessProxy : UntypedActor
             return; // a reply to a call already failed (its worker was declared dead), or not from our worker
         }
 
-        if (result.Error is { } error)
-        {
-            item.Fail(error.ToException());
-        }
-        else
-        {
-            try
-            {
-                item.SetResultObject(Payload.Deserialize(result.Value ?? [], item.ResultType, "The result"));
-            }
-            catch (Exception e) when (e is not OutOfMemoryException)
-            {
-                // Reading the result runs user code too (constructors, setters): it fails only this call.
-                item.Fail(e as PayloadException ?? new PayloadException($"The result of this call could not be read back: {e.Message}", e));
-            }
-        }
-
+        CallCodec.Settle(item, result);
         Context.Parent.Tell(WorkerIdle.Instance);
         if (child.Retiring && child.InFlight.Count == 0)
         {

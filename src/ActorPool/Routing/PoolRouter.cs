@@ -29,6 +29,9 @@ internal sealed class PoolRouter : UntypedActor
         public Queue<WorkItem> Held { get; } = new(1);
 
         public bool IsReady { get; set; }
+
+        /// <summary>Finishing what it holds before it goes (its node is leaving): it gets nothing new.</summary>
+        public bool IsDraining { get; set; }
     }
 
     private readonly WorkerPoolSpec spec;
@@ -56,8 +59,10 @@ internal sealed class PoolRouter : UntypedActor
     {
         for (var i = 0; i < spec.WorkerCount; i++)
         {
-            StartWorker(i);
+            StartWorker(spec.WorkerProps(i));
         }
+
+        spec.Started(Context);
     }
 
     protected override void OnReceive(object message)
@@ -70,6 +75,19 @@ internal sealed class PoolRouter : UntypedActor
             case WorkerIdle when slots.TryGetValue(Sender, out var slot):
                 Release(slot);
                 Dispatch();
+                break;
+            case AddWorker add when !slots.ContainsKey(add.Worker):
+                Adopt(add.Worker);
+                Dispatch();
+                break;
+            case WorkerDraining when slots.TryGetValue(Sender, out var slot):
+                slot.IsDraining = true;
+                if (slot.IsReady)
+                {
+                    RemoveFromReady(slot);
+                }
+
+                Sender.Tell(DrainAcknowledged.Instance); // after every call sent to it, so it knows nothing more is coming
                 break;
             case WorkerCrashed crashed when slots.TryGetValue(crashed.Worker, out var slot) && slot.Held.Count > 0:
                 slot.Held.Peek().FailFromRouter(spec.WorkerLost(crashed.Worker, crashed.Cause));
@@ -124,9 +142,11 @@ internal sealed class PoolRouter : UntypedActor
         pool.Stopped.TrySetResult();
     }
 
-    private void StartWorker(int index)
+    private void StartWorker(Props props) => Adopt(Context.ActorOf(props, $"worker-{slots.Count}-{Guid.NewGuid():N}"));
+
+    /// <summary>Takes <paramref name="worker"/> into the pool: a child it started, or one started elsewhere (a cluster node's proxy).</summary>
+    private void Adopt(IActorRef worker)
     {
-        var worker = Context.ActorOf(spec.WorkerProps(index), $"worker-{index}-{Guid.NewGuid():N}");
         Context.Watch(worker);
         var slot = new Slot(worker);
         slots.Add(worker, slot);
@@ -195,7 +215,7 @@ internal sealed class PoolRouter : UntypedActor
 
     private void MakeReady(Slot slot)
     {
-        if (!slot.IsReady && slot.Held.Count < capacity)
+        if (!slot.IsReady && !slot.IsDraining && slot.Held.Count < capacity)
         {
             slot.IsReady = true;
             ready.Push(slot);
@@ -233,9 +253,9 @@ internal sealed class PoolRouter : UntypedActor
             RemoveFromReady(slot);
         }
 
-        if (!pool.IsBroken && (!shuttingDown || queue.Count > 0))
+        if (spec.ReplacesLostWorkers && !pool.IsBroken && (!shuttingDown || queue.Count > 0))
         {
-            StartWorker(slots.Count);
+            StartWorker(spec.WorkerProps(slots.Count));
             Dispatch();
         }
     }

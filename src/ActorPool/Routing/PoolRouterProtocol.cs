@@ -18,3 +18,18 @@ internal sealed record InitializerFailed(Exception Cause) : INoSerializationVeri
 
 /// <summary>A worker actor threw from our own code (not the user's call) and is being restarted.</summary>
 internal sealed record WorkerCrashed(IActorRef Worker, Exception Cause) : INoSerializationVerificationNeeded;
+
+/// <summary>Take this actor, started elsewhere, as one more worker (a pool whose workers come and go, like a cluster's).</summary>
+internal sealed record AddWorker(IActorRef Worker) : INoSerializationVerificationNeeded;
+
+/// <summary>From a worker: give me nothing new; I finish what I hold, then stop.</summary>
+internal sealed record WorkerDraining
+{
+    public static readonly WorkerDraining Instance = new();
+}
+
+/// <summary>The router's answer to <see cref="WorkerDraining"/>: every call it will ever send that worker is already on its way.</summary>
+internal sealed record DrainAcknowledged
+{
+    public static readonly DrainAcknowledged Instance = new();
+}

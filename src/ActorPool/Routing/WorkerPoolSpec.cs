@@ -12,6 +12,14 @@ internal abstract class WorkerPoolSpec
 
     public abstract Props WorkerProps(int index);
 
+    /// <summary>Whether a worker that stops is replaced by a fresh one (false where workers arrive with <see cref="AddWorker"/>).</summary>
+    public virtual bool ReplacesLostWorkers => true;
+
+    /// <summary>Called once the router has started its <see cref="WorkerCount"/> workers, in its context (to start helpers as its children).</summary>
+    public virtual void Started(IActorContext router)
+    {
+    }
+
     /// <summary>The error for a future the broken pool will never run (one instance per future).</summary>
     public Exception Broken(Exception? cause) =>
         BrokenError(cause is BrokenExecutorException stopped ? stopped.Message : InitializerFailedMessage, cause);

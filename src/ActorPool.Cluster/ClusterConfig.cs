@@ -1,0 +1,45 @@
+using ActorPool.Configuration;
+using Akka.Configuration;
+
+namespace ActorPool.Cluster;
+
+/// <summary>hocon/cluster.conf as embedded, and the actor system configurations built from it.</summary>
+internal static class ClusterConfig
+{
+    private static readonly Lazy<Config> LazyReference = new(Load);
+
+    /// <summary>The cluster defaults over ActorPool's own.</summary>
+    public static Config Reference => LazyReference.Value;
+
+    /// <summary>
+    /// A member's system config: the options set in code (<paramref name="hostname"/>, <paramref name="port"/>, the
+    /// role), then <paramref name="user"/>'s HOCON, then the defaults. Members join in code, not through seed-nodes.
+    /// </summary>
+    public static Config ForMember(Config? user, string? hostname, int? port, string roleKey)
+    {
+        var withDefaults = (user ?? Config.Empty).WithFallback(Reference);
+        var lines = new List<string> { $"akka.cluster.roles = [{Quote(withDefaults.GetString($"actorpool.cluster.{roleKey}"))}]" };
+        if (hostname is not null)
+        {
+            lines.Add($"akka.remote.dot-netty.tcp.hostname = {Quote(hostname)}");
+        }
+
+        if (port is not null)
+        {
+            lines.Add($"akka.remote.dot-netty.tcp.port = {port}");
+        }
+
+        var akkaDefaults = Reference.GetConfig("actorpool.cluster");
+        return ConfigurationFactory.ParseString(string.Join('\n', lines)).WithFallback(user ?? Config.Empty).WithFallback(akkaDefaults).WithFallback(Reference);
+    }
+
+    private static string Quote(string value) => "\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+
+    private static Config Load()
+    {
+        using var stream = typeof(ClusterConfig).Assembly.GetManifestResourceStream("ActorPool.Cluster.cluster.conf")
+            ?? throw new InvalidOperationException("ActorPool.Cluster's embedded cluster.conf is missing from the assembly.");
+        using var reader = new StreamReader(stream);
+        return ConfigurationFactory.ParseString(reader.ReadToEnd()).WithFallback(ActorPoolSettings.Reference);
+    }
+}

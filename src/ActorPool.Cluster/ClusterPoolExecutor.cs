@@ -1,0 +1,101 @@
+using ActorPool.Cluster.Coordinator;
+using ActorPool.Configuration;
+using ActorPool.Remoting;
+using Akka.Actor;
+using Akka.Cluster;
+
+namespace ActorPool.Cluster;
+
+/// <summary>
+/// An <see cref="Executor"/> whose workers are actors on worker nodes that join through Akka.Cluster: on this
+/// machine (<see cref="LocalNodeProcess"/>) or on others (<see cref="ClusterWorkerNode"/>). The router runs here and
+/// learns nodes from cluster membership; a node that joins takes work at once, one that leaves gracefully finishes
+/// what it holds, and one that crashes or becomes unreachable fails only the calls it held
+/// (<see cref="BrokenClusterPoolException"/> naming it). Calls follow the process pool's rules: a static method or a
+/// capture-free lambda from an assembly on the nodes' allow-list, arguments and results as JSON.
+/// </summary>
+public sealed class ClusterPoolExecutor : Executor
+{
+    private static int counter;
+
+    private readonly ActorSystem system;
+    private readonly bool ownsSystem;
+    private readonly ClusterView view;
+
+    /// <summary>Starts the executor: in <paramref name="system"/> (a cluster member) or in an actor system of its own that nodes join.</summary>
+    /// <param name="options">The secret, address, worker cap and initializer; see <see cref="ClusterPoolOptions"/>.</param>
+    /// <param name="system">An actor system with <c>akka.actor.provider = cluster</c>, already joined, to run in (left running on
+    /// <c>Dispose</c>); null makes one that joins itself as the cluster's first (seed) member, with the coordinator role.</param>
+    public ClusterPoolExecutor(ClusterPoolOptions? options = null, ActorSystem? system = null)
+        : base(options?.MaxWorkers is { } cap ? ThreadPoolExecutor.ValidMaxWorkers(cap) : int.MaxValue)
+    {
+        options ??= new ClusterPoolOptions();
+        var secret = ClusterSecret.Resolve(options.Secret, "A ClusterPoolExecutor");
+        if (system is not null && system is not ExtendedActorSystem { Provider: IClusterActorRefProvider })
+        {
+            throw new ArgumentException(
+                "A cluster pool needs an actor system with akka.actor.provider = cluster (joined to the cluster its worker nodes join). " +
+                "Pass such a system, or none and the executor makes its own.", nameof(system));
+        }
+
+        var init = options.Initializer is null ? null : CallDescriptor.For(options.Initializer, nameof(options.Initializer));
+        ownsSystem = system is null;
+        if (system is null)
+        {
+            var config = ClusterConfig.ForMember(options.Config, options.Hostname, options.Port, "coordinator-role");
+            system = ActorSystem.Create(config.GetString("actorpool.cluster.system-name"), config);
+            Akka.Cluster.Cluster.Get(system).Join(Akka.Cluster.Cluster.Get(system).SelfAddress);
+        }
+        else
+        {
+            system.Settings.InjectTopLevelFallback(ClusterConfig.Reference.GetConfig("actorpool.cluster").WithFallback(ClusterConfig.Reference));
+        }
+
+        this.system = system;
+        var root = system.Settings.Config;
+        var settings = ActorPoolSettings.From(root);
+        var frame = root.GetByteSize("akka.remote.dot-netty.tcp.maximum-frame-size") ?? 128_000;
+        var spec = new ClusterPoolSpec(MaxWorkers, settings.Prefetch, secret, root.GetString("actorpool.cluster.worker-role"), init,
+            Math.Min(settings.MaxPayloadSize, frame - (64 << 10)));
+        view = spec.View;
+        StartRouter(system, spec, $"actorpool-cluster-pool-{Interlocked.Increment(ref counter)}", settings.RouterDispatcher);
+    }
+
+    /// <summary>This member's cluster address: what worker nodes are given as their seed (<c>--seed</c>).</summary>
+    public Address Address => Akka.Cluster.Cluster.Get(system).SelfAddress;
+
+    /// <summary>Node workers the executor can give calls to right now.</summary>
+    public int Workers => view.Workers;
+
+    /// <summary>Completes once at least <paramref name="count"/> node workers have joined and proved the secret.</summary>
+    /// <exception cref="TimeoutException">They did not within <paramref name="timeout"/>.</exception>
+    public async Task WaitForWorkersAsync(int count, TimeSpan timeout)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        try
+        {
+            await view.WhenAtLeast(count).WaitAsync(timeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException(
+                $"{view.Workers} of the {count} node workers waited for joined {Address} within {timeout}. " +
+                "Check that the nodes were given this address as their seed and the same secret.");
+        }
+    }
+
+    // Calls run on other nodes, where this executor object does not exist.
+    private protected override bool IsWorkerThread => false;
+
+    private protected override void CheckFunction(Delegate fn) => CallDescriptor.For(fn, nameof(fn));
+
+    private protected override async Task ReleaseAsync()
+    {
+        if (ownsSystem)
+        {
+            // Leave the cluster properly, so the nodes see a member leave rather than one crash.
+            await CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ClusterLeavingReason.Instance).ConfigureAwait(false);
+            await system.WhenTerminated.ConfigureAwait(false);
+        }
+    }
+}

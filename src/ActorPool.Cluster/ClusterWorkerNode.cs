@@ -1,0 +1,230 @@
+using System.Globalization;
+using System.Reflection;
+using System.Runtime.InteropServices;
+using ActorPool.Cluster.Node;
+using ActorPool.Remoting;
+using Akka;
+using Akka.Actor;
+using Akka.Configuration;
+using Akka.Event;
+
+namespace ActorPool.Cluster;
+
+/// <summary>
+/// A worker node: an actor system that joins an ActorPool cluster with the worker role and runs calls for every
+/// <see cref="ClusterPoolExecutor"/> in it, each on worker actors of its own. Start one in your app with
+/// <see cref="Start"/> or <see cref="RunAsync"/>, or on any machine with
+/// <c>dotnet exec --runtimeconfig App.runtimeconfig.json --depsfile App.deps.json ActorPool.Cluster.dll --seed akka.tcp://actorpool@host:port</c>
+/// so it loads your app's assemblies, as a process pool's workers do.
+/// </summary>
+public sealed class ClusterWorkerNode : IAsyncDisposable
+{
+    private const string Usage = """
+        ActorPool worker node: joins an ActorPool cluster and runs its executors' calls.
+        Options:
+          --seed ADDRESS     a member to join through, e.g. akka.tcp://actorpool@10.0.0.5:4053 (repeatable; required)
+          --host NAME        interface to listen on (default 127.0.0.1: this machine only)
+          --port N           port to listen on (default 0: a free port)
+          --workers N        worker actors per executor (default: one per processor)
+          --allow A[,B...]   assemblies whose methods may run here (default: this app's own)
+          --config FILE      HOCON over ActorPool's cluster defaults (e.g. TLS: hocon/cluster-tls.conf)
+          --secret-stdin     read the cluster secret from the first line of stdin, and leave when stdin ends
+        The secret comes from ACTORPOOL_CLUSTER_SECRET unless --secret-stdin is given; never from the command line.
+        SIGTERM or Ctrl+C leaves the cluster gracefully: the calls this node holds finish first.
+        """;
+
+    private readonly ActorSystem system;
+
+    private ClusterWorkerNode(ActorSystem system, int workers, IReadOnlyCollection<string> allowedAssemblies)
+    {
+        this.system = system;
+        Workers = workers;
+        AllowedAssemblies = allowedAssemblies;
+    }
+
+    /// <summary>This node's cluster address.</summary>
+    public Address Address => Akka.Cluster.Cluster.Get(system).SelfAddress;
+
+    /// <summary>Worker actors the node offers each executor.</summary>
+    public int Workers { get; }
+
+    /// <summary>The assemblies whose methods this node runs.</summary>
+    public IReadOnlyCollection<string> AllowedAssemblies { get; }
+
+    /// <summary>Completes when the node has left the cluster and stopped.</summary>
+    public Task WhenStopped => system.WhenTerminated;
+
+    /// <summary>Starts the node and begins joining through <see cref="ClusterNodeOptions.Seeds"/>; it takes work once the coordinator sees it up.</summary>
+    public static ClusterWorkerNode Start(ClusterNodeOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Seeds.Count == 0)
+        {
+            throw new ArgumentException("A worker node needs at least one seed: the address of the coordinator (ClusterPoolExecutor.Address), e.g. akka.tcp://actorpool@127.0.0.1:4053.", nameof(options));
+        }
+
+        var seeds = options.Seeds.Select(ParseSeed).ToList();
+        var secret = ClusterSecret.Resolve(options.Secret, "A worker node");
+        var config = ClusterConfig.ForMember(options.Config, options.Hostname, options.Port, "worker-role");
+        var workers = options.Workers ?? config.GetInt("actorpool.cluster.node.workers");
+        if (workers < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), workers, "A worker node's workers must be 1 or more (0 in HOCON means one per processor).");
+        }
+
+        workers = workers == 0 ? Environment.ProcessorCount : workers;
+        var allowed = options.AllowedAssemblies.Count > 0 ? options.AllowedAssemblies.ToList() : config.GetStringList("actorpool.cluster.node.allowed-assemblies").ToList();
+        if (allowed.Count == 0)
+        {
+            allowed.Add(AppName());
+        }
+
+        var drainTimeout = config.GetTimeSpan("actorpool.cluster.node.drain-timeout");
+        config = ConfigurationFactory.ParseString(
+            $"akka.coordinated-shutdown.phases.service-requests-done.timeout = {(long)(drainTimeout + TimeSpan.FromSeconds(5)).TotalMilliseconds}ms").WithFallback(config);
+        var system = ActorSystem.Create(config.GetString("actorpool.cluster.system-name"), config);
+        var host = system.ActorOf(NodeHost.Props(secret, workers, new AssemblyAllowList(allowed), config.GetString("actorpool.cluster.coordinator-role")), NodeHost.Name);
+        CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseServiceRequestsDone, "actorpool-drain", async () =>
+        {
+            try
+            {
+                await host.Ask<NodeHost.Drained>(NodeHost.Drain.Instance, drainTimeout).ConfigureAwait(false);
+            }
+            catch (AskTimeoutException)
+            {
+                system.Log.Warning("Calls on this node did not finish within actorpool.cluster.node.drain-timeout ({0}); leaving anyway.", drainTimeout);
+            }
+
+            return Done.Instance;
+        });
+        Akka.Cluster.Cluster.Get(system).JoinSeedNodes(seeds);
+        return new ClusterWorkerNode(system, workers, allowed);
+    }
+
+    /// <summary>Leaves the cluster gracefully (the calls the node holds finish first) and stops.</summary>
+    public async Task StopAsync()
+    {
+        await CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ClusterLeavingReason.Instance).ConfigureAwait(false);
+        await system.WhenTerminated.ConfigureAwait(false);
+    }
+
+    /// <inheritdoc cref="StopAsync"/>
+    public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
+
+    /// <summary>Runs a node from command-line arguments until it is stopped (SIGTERM, Ctrl+C, or stdin ending with --secret-stdin).</summary>
+    /// <returns>The process exit code: 0 after a graceful stop, 2 for bad arguments.</returns>
+    public static async Task<int> RunAsync(string[] args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ClusterNodeOptions options;
+        bool secretFromStdin;
+        try
+        {
+            (options, secretFromStdin) = Parse(args);
+        }
+        catch (ArgumentException e)
+        {
+            await Console.Error.WriteLineAsync($"{e.Message}\n\n{Usage}").ConfigureAwait(false);
+            return 2;
+        }
+
+        if (secretFromStdin)
+        {
+            options.Secret = await Console.In.ReadLineAsync().ConfigureAwait(false);
+        }
+
+        ClusterWorkerNode node;
+        try
+        {
+            node = Start(options);
+        }
+        catch (ArgumentException e)
+        {
+            await Console.Error.WriteLineAsync(e.Message).ConfigureAwait(false);
+            return 2;
+        }
+
+        Console.WriteLine($"ActorPool worker node {node.Address} (pid {Environment.ProcessId}): joining {string.Join(", ", options.Seeds)} " +
+                          $"with {node.Workers} workers per executor; runs methods from {string.Join(", ", node.AllowedAssemblies)}.");
+        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Leave);
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Leave);
+        if (secretFromStdin)
+        {
+            // Started by a parent (LocalNodeProcess): its stdin ends when the parent stops it or dies, SIGKILL included.
+            _ = Task.Run(async () =>
+            {
+                while (await Console.In.ReadLineAsync().ConfigureAwait(false) is not null)
+                {
+                }
+
+                await node.StopAsync().ConfigureAwait(false);
+            });
+        }
+
+        await node.WhenStopped.ConfigureAwait(false);
+        return 0;
+
+        void Leave(PosixSignalContext context)
+        {
+            context.Cancel = true; // leave the cluster first; the process ends when the node has stopped
+            _ = node.StopAsync();
+        }
+    }
+
+    private static (ClusterNodeOptions Options, bool SecretFromStdin) Parse(string[] args)
+    {
+        var options = new ClusterNodeOptions();
+        var secretFromStdin = false;
+        for (var i = 0; i < args.Length; i++)
+        {
+            string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
+            switch (args[i])
+            {
+                case "--seed": options.Seeds.Add(Value()); break;
+                case "--host": options.Hostname = Value(); break;
+                case "--port": options.Port = Number(args[i], Value()); break;
+                case "--workers": options.Workers = Number(args[i], Value()); break;
+                case "--allow":
+                    foreach (var name in Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                    {
+                        options.AllowedAssemblies.Add(name);
+                    }
+
+                    break;
+                case "--config":
+                    var path = Value();
+                    options.Config = File.Exists(path) ? ConfigurationFactory.ParseString(File.ReadAllText(path)) : throw new ArgumentException($"--config: no file at {path}.");
+                    break;
+                case "--secret-stdin": secretFromStdin = true; break;
+                case "--secret": throw new ArgumentException("The secret never goes on the command line (other users can read it there): set ACTORPOOL_CLUSTER_SECRET, or pass --secret-stdin.");
+                default: throw new ArgumentException($"Unknown option {args[i]}.");
+            }
+        }
+
+        return (options, secretFromStdin);
+    }
+
+    private static int Number(string option, string value) =>
+        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : throw new ArgumentException($"{option} takes a number, not '{value}'.");
+
+    private static Address ParseSeed(string seed)
+    {
+        try
+        {
+            return Address.Parse(seed);
+        }
+        catch (Exception e) when (e is UriFormatException or ArgumentException or FormatException)
+        {
+            throw new ArgumentException($"'{seed}' is not a cluster address; a seed looks like akka.tcp://actorpool@127.0.0.1:4053 (see ClusterPoolExecutor.Address).", e);
+        }
+    }
+
+    /// <summary>The app this node runs as: the one its .deps.json is named after (dotnet exec --depsfile), else the entry assembly.</summary>
+    internal static string AppName()
+    {
+        var deps = (AppContext.GetData("APP_CONTEXT_DEPS_FILES") as string)?.Split(';')[0];
+        return deps is { Length: > 0 } && deps.EndsWith(".deps.json", StringComparison.OrdinalIgnoreCase)
+            ? Path.GetFileName(deps)[..^".deps.json".Length]
+            : Assembly.GetEntryAssembly()?.GetName().Name ?? "";
+    }
+}

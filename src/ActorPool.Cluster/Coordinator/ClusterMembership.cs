@@ -1,0 +1,188 @@
+using ActorPool.Cluster.Node;
+using ActorPool.Cluster.Protocol;
+using ActorPool.Remoting;
+using ActorPool.Routing;
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Event;
+using static Akka.Cluster.ClusterEvent;
+
+namespace ActorPool.Cluster.Coordinator;
+
+/*
+ * A cluster executor's view of its worker nodes, a child of its router. It learns nodes from Akka.Cluster's
+ * membership events, never from a node's say-so:
+ *
+ *   MemberUp (worker role) ──► AttachWorkers(nonce) to the node's NodeHost
+ *   each worker the node starts ──RegisterWorker(proof)──► checked against HMAC(secret, nonce ‖ node address);
+ *        a good proof: a NodeWorkerProxy is started for it and handed to the router (AddWorker);
+ *        a bad one: the node gets no work, and a warning says so.
+ *   NodeDraining from a node ──► its proxies drain
+ *   ReachableMember again after being unreachable ──► attached afresh (its proxies were failed and stopped)
+ *
+ * With maxWorkers set, workers registered beyond it wait as spares and replace proxies that go away.
+ */
+internal sealed class ClusterMembership : UntypedActor
+{
+    private sealed class Node(string nonce)
+    {
+        public string Nonce { get; } = nonce;
+
+        public HashSet<IActorRef> Proxies { get; } = [];
+
+        public bool Draining { get; set; }
+
+        public bool WarnedAboutSecret { get; set; }
+    }
+
+    private readonly ClusterPoolSpec spec;
+    private readonly IActorRef router;
+    private readonly Dictionary<Address, Node> nodes = new();
+    private readonly Dictionary<IActorRef, Address> proxies = new();
+    private readonly Queue<(Address Node, RegisterWorker Worker)> spares = new();
+    private readonly ILoggingAdapter log = Context.GetLogger();
+    private readonly Akka.Cluster.Cluster cluster = Akka.Cluster.Cluster.Get(Context.System);
+
+    public ClusterMembership(ClusterPoolSpec spec, IActorRef router)
+    {
+        this.spec = spec;
+        this.router = router;
+    }
+
+    public static Props Props(ClusterPoolSpec spec, IActorRef router) => Akka.Actor.Props.Create(() => new ClusterMembership(spec, router));
+
+    // A proxy that throws has lost its in-flight table: stop it, so the router fails what it held.
+    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
+
+    protected override void PreStart() =>
+        cluster.Subscribe(Self, SubscriptionInitialStateMode.InitialStateAsEvents, typeof(MemberUp), typeof(MemberRemoved), typeof(UnreachableMember), typeof(ReachableMember));
+
+    protected override void PostStop()
+    {
+        cluster.Unsubscribe(Self);
+        while (spares.TryDequeue(out var spare))
+        {
+            Release(spare.Worker.Worker);
+        }
+    }
+
+    protected override void OnReceive(object message)
+    {
+        switch (message)
+        {
+            case MemberUp up when up.Member.HasRole(spec.WorkerRole):
+                Attach(up.Member.Address);
+                break;
+            case ReachableMember back when back.Member.HasRole(spec.WorkerRole) && back.Member.Status == MemberStatus.Up:
+                Attach(back.Member.Address);
+                break;
+            case UnreachableMember or MemberRemoved:
+                Forget(((IMemberEvent)message).Member.Address);
+                break;
+            case RegisterWorker register when nodes.TryGetValue(Sender.Path.Address, out var node) && Proves(register.Secret, node, Sender.Path.Address):
+                Register(Sender.Path.Address, register);
+                break;
+            case RegisterWorker register:
+                Refuse(Sender.Path.Address, register);
+                break;
+            case WorkerInitializerFailed failed when nodes.TryGetValue(Sender.Path.Address, out var node) && Proves(failed.Secret, node, Sender.Path.Address):
+                router.Tell(new InitializerFailed(new BrokenClusterPoolException(
+                    $"The initializer failed on worker node {Sender.Path.Address} (pid {failed.ProcessId}): {failed.Error.Message}", failed.Error.ToException())));
+                break;
+            case NodeDraining when nodes.TryGetValue(Sender.Path.Address, out var node):
+                node.Draining = true;
+                foreach (var proxy in node.Proxies)
+                {
+                    proxy.Tell(NodeWorkerProxy.Drain.Instance);
+                }
+
+                ReleaseSpares(Sender.Path.Address);
+                break;
+            case Terminated terminated when proxies.Remove(terminated.ActorRef, out var address):
+                if (nodes.TryGetValue(address, out var owner))
+                {
+                    owner.Proxies.Remove(terminated.ActorRef);
+                }
+
+                PromoteSpare();
+                spec.View.Set(proxies.Count);
+                break;
+            case IClusterDomainEvent or WorkerInitializerFailed or NodeDraining or Terminated:
+                break; // other members, or nodes already forgotten
+            default:
+                Unhandled(message);
+                break;
+        }
+    }
+
+    private void Attach(Address address)
+    {
+        var node = new Node(ClusterSecret.NewNonce());
+        nodes[address] = node;
+        var wanted = spec.MaxWorkers == int.MaxValue ? int.MaxValue : spec.MaxWorkers;
+        Context.ActorSelection(new RootActorPath(address) / "user" / NodeHost.Name)
+            .Tell(new AttachWorkers(node.Nonce, wanted, spec.Initializer, spec.MaxPayload));
+    }
+
+    private void Forget(Address address)
+    {
+        nodes.Remove(address); // its proxies fail their own calls: they watch the same events
+        ReleaseSpares(address);
+    }
+
+    private bool Proves(string presented, Node node, Address address) =>
+        ClusterSecret.Matches(presented, ClusterSecret.Proof(spec.Secret, node.Nonce, address));
+
+    private void Register(Address address, RegisterWorker register)
+    {
+        if (proxies.Count >= spec.MaxWorkers || nodes[address].Draining)
+        {
+            spares.Enqueue((address, register));
+            return;
+        }
+
+        var proxy = Context.ActorOf(NodeWorkerProxy.Props(router, register.Worker, register.ProcessId, spec.Secret, spec.MaxPayload), $"{register.Worker.Path.Name}-{proxies.Count}");
+        Context.Watch(proxy);
+        proxies[proxy] = address;
+        nodes[address].Proxies.Add(proxy);
+        router.Tell(new AddWorker(proxy));
+        spec.View.Set(proxies.Count);
+    }
+
+    private void PromoteSpare()
+    {
+        while (proxies.Count < spec.MaxWorkers && spares.TryDequeue(out var spare))
+        {
+            if (nodes.TryGetValue(spare.Node, out var node) && !node.Draining)
+            {
+                Register(spare.Node, spare.Worker);
+            }
+        }
+    }
+
+    private void ReleaseSpares(Address address)
+    {
+        var kept = spares.Where(s => s.Node != address).ToList();
+        foreach (var (_, worker) in spares.Where(s => s.Node == address))
+        {
+            Release(worker.Worker);
+        }
+
+        spares.Clear();
+        kept.ForEach(spares.Enqueue);
+    }
+
+    /// <summary>Tells a node its worker will get nothing from this executor, so the node can stop it.</summary>
+    private static void Release(IActorRef worker) => Context.ActorSelection(worker.Path.Parent).Tell(new WorkerReleased(worker.Path.Name));
+
+    private void Refuse(Address address, RegisterWorker register)
+    {
+        if (nodes.TryGetValue(address, out var node) && !node.WarnedAboutSecret)
+        {
+            node.WarnedAboutSecret = true;
+            log.Warning("Worker node {0} (pid {1}) did not prove it knows the cluster's secret, so it gets no work. Start it with the same secret as this executor.", address, register.ProcessId);
+        }
+
+        Release(register.Worker); // a node we forgot (unreachable meanwhile) or one without the secret
+    }
+}

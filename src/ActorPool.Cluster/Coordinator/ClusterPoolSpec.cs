@@ -1,0 +1,38 @@
+using ActorPool.Remoting;
+using ActorPool.Routing;
+using Akka.Actor;
+
+namespace ActorPool.Cluster.Coordinator;
+
+/// <summary>The router's view of a cluster pool: no workers of its own; they arrive from <see cref="ClusterMembership"/>.</summary>
+internal sealed class ClusterPoolSpec(int maxWorkers, int prefetch, string secret, string workerRole, CallDescriptor? initializer, long maxPayload) : WorkerPoolSpec
+{
+    public int MaxWorkers { get; } = maxWorkers;
+
+    public string Secret { get; } = secret;
+
+    public string WorkerRole { get; } = workerRole;
+
+    public CallDescriptor? Initializer { get; } = initializer;
+
+    public long MaxPayload { get; } = maxPayload;
+
+    public ClusterView View { get; } = new();
+
+    public override int WorkerCount => 0;
+
+    public override int Prefetch => prefetch;
+
+    public override bool ReplacesLostWorkers => false;
+
+    public override Props WorkerProps(int index) => throw new NotSupportedException("A cluster pool's workers come from its nodes.");
+
+    public override void Started(IActorContext router) => router.ActorOf(ClusterMembership.Props(this, router.Self), "membership");
+
+    protected override string InitializerFailedMessage => BrokenClusterPoolException.InitializerFailedMessage;
+
+    protected override Exception BrokenError(string message, Exception? cause) => new BrokenClusterPoolException(message, cause);
+
+    public override Exception WorkerLost(IActorRef worker, Exception? cause) =>
+        new BrokenClusterPoolException($"Node worker {worker.Path.Name} was lost while holding this call: {cause?.Message ?? "it stopped"}", cause);
+}

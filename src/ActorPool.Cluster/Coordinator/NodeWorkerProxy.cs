@@ -1,0 +1,154 @@
+using ActorPool.Cluster.Protocol;
+using ActorPool.Remoting;
+using ActorPool.Routing;
+using Akka.Actor;
+using Akka.Cluster;
+using static Akka.Cluster.ClusterEvent;
+
+namespace ActorPool.Cluster.Coordinator;
+
+/*
+ * One worker actor on a worker node, as the router sees it (the cluster's WorkerProcessProxy):
+ *
+ *   PoolRouter ──WorkItem──► NodeWorkerProxy ──CallItem (Akka.Remote)──► ProcessWorker (on the node)
+ *        ▲                     │ encodes, settles ◄──────────ResultItem──────┘
+ *        └────WorkerIdle───────┘
+ *
+ * It fails exactly the calls it holds, naming the node, when Akka.Cluster's failure detector reports the node
+ * unreachable, when the node is removed, or when DeathWatch sees the remote worker stop; then it stops, and the
+ * router (which does not replace cluster workers) carries on with the others. A node leaving gracefully is
+ * drained instead: the router stops giving this proxy work, and once it acknowledges that and the calls held
+ * are answered, the proxy releases the remote worker and stops.
+ */
+internal sealed class NodeWorkerProxy : UntypedActor
+{
+    private readonly IActorRef router;
+    private readonly IActorRef remote;
+    private readonly int pid;
+    private readonly string secret;
+    private readonly long maxPayload;
+    private readonly Dictionary<long, WorkItem> inFlight = new();
+    private long nextId;
+    private bool draining;
+    private bool drainAcknowledged;
+
+    public NodeWorkerProxy(IActorRef router, IActorRef remote, int pid, string secret, long maxPayload)
+    {
+        this.router = router;
+        this.remote = remote;
+        this.pid = pid;
+        this.secret = secret;
+        this.maxPayload = maxPayload;
+    }
+
+    /// <summary>From the membership actor: the node said it is leaving.</summary>
+    public sealed record Drain
+    {
+        public static readonly Drain Instance = new();
+    }
+
+    private Address Node => remote.Path.Address;
+
+    public static Props Props(IActorRef router, IActorRef remote, int pid, string secret, long maxPayload) =>
+        Akka.Actor.Props.Create(() => new NodeWorkerProxy(router, remote, pid, secret, maxPayload));
+
+    protected override void PreStart()
+    {
+        Context.Watch(remote);
+        Akka.Cluster.Cluster.Get(Context.System).Subscribe(Self, SubscriptionInitialStateMode.InitialStateAsEvents,
+            typeof(UnreachableMember), typeof(MemberRemoved), typeof(MemberLeft));
+    }
+
+    protected override void PostStop()
+    {
+        Akka.Cluster.Cluster.Get(Context.System).Unsubscribe(Self);
+        Fail("the executor stopped before the node answered");
+        Context.ActorSelection(remote.Path.Parent).Tell(new WorkerReleased(remote.Path.Name));
+    }
+
+    protected override void OnReceive(object message)
+    {
+        switch (message)
+        {
+            case WorkItem item:
+                Send(item);
+                break;
+            case ResultItem result when Sender.Equals(remote) && inFlight.Remove(result.Id, out var item):
+                CallCodec.Settle(item, result);
+                router.Tell(WorkerIdle.Instance, Self);
+                StopIfDrained();
+                break;
+            case Drain:
+            case MemberLeft left when left.Member.Address == Node:
+                if (!draining)
+                {
+                    draining = true;
+                    router.Tell(WorkerDraining.Instance, Self);
+                }
+
+                break;
+            case DrainAcknowledged:
+                drainAcknowledged = true;
+                StopIfDrained();
+                break;
+            case UnreachableMember unreachable when unreachable.Member.Address == Node:
+                Lose("became unreachable (Akka.Cluster's failure detector)");
+                break;
+            case MemberRemoved removed when removed.Member.Address == Node:
+                Lose("was removed from the cluster");
+                break;
+            case Terminated terminated when terminated.ActorRef.Equals(remote):
+                Lose("stopped its worker");
+                break;
+            case IClusterDomainEvent or Terminated or ResultItem:
+                break; // about other nodes, or a late reply to a call already failed
+            default:
+                Unhandled(message);
+                break;
+        }
+    }
+
+    private void Send(WorkItem item)
+    {
+        CallItem call;
+        try
+        {
+            call = CallCodec.Encode(item, secret, ++nextId, maxPayload);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            item.Fail(e as PayloadException ?? new PayloadException($"The arguments of this call could not be sent to a worker node: {e.Message}", e));
+            router.Tell(WorkerIdle.Instance, Self);
+            return;
+        }
+
+        inFlight[call.Id] = item;
+        remote.Tell(call, Self);
+    }
+
+    private void StopIfDrained()
+    {
+        if (draining && drainAcknowledged && inFlight.Count == 0)
+        {
+            Context.Stop(Self);
+        }
+    }
+
+    private void Lose(string what)
+    {
+        Fail(what);
+        Context.Stop(Self);
+    }
+
+    private void Fail(string what)
+    {
+        foreach (var item in inFlight.Values)
+        {
+            item.Fail(new BrokenClusterPoolException(
+                $"Worker node {Node} (pid {pid}) {what} while this call was running or pending on it. Other nodes' calls are not affected.",
+                Node.ToString()));
+        }
+
+        inFlight.Clear();
+    }
+}

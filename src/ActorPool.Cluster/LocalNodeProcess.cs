@@ -1,0 +1,91 @@
+using System.Diagnostics;
+using System.Globalization;
+using ActorPool.Remoting;
+using Akka.Actor;
+
+namespace ActorPool.Cluster;
+
+/// <summary>
+/// A worker node in a child process of this one, loading this app's assemblies (as a process pool's workers do):
+/// for local clusters, demos and tests. It gets the secret over stdin and leaves the cluster when stdin ends, so
+/// it never outlives this process, however this process ends.
+/// </summary>
+public sealed class LocalNodeProcess : IDisposable
+{
+    private readonly Process process;
+
+    private LocalNodeProcess(Process process) => this.process = process;
+
+    /// <summary>The node's process id.</summary>
+    public int Pid => process.Id;
+
+    /// <summary>True once the node process has exited.</summary>
+    public bool HasExited => process.HasExited;
+
+    /// <summary>Starts a node that joins through <paramref name="seed"/> (a <see cref="ClusterPoolExecutor.Address"/>).</summary>
+    /// <param name="seed">The member to join through.</param>
+    /// <param name="secret">The cluster's secret, handed over on stdin.</param>
+    /// <param name="workers">Worker actors per executor; null means one per processor.</param>
+    /// <param name="allowedAssemblies">Assemblies whose methods it runs; null means this app's own.</param>
+    public static LocalNodeProcess Start(Address seed, string secret, int? workers = null, IEnumerable<string>? allowedAssemblies = null)
+    {
+        ArgumentNullException.ThrowIfNull(seed);
+        ArgumentException.ThrowIfNullOrEmpty(secret);
+        var start = new WorkerLauncher().ExecOf(typeof(LocalNodeProcess).Assembly.Location);
+        foreach (var arg in new[] { "--seed", seed.ToString(), "--secret-stdin" })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        if (workers is { } n)
+        {
+            start.ArgumentList.Add("--workers");
+            start.ArgumentList.Add(n.ToString(CultureInfo.InvariantCulture));
+        }
+
+        if (allowedAssemblies?.ToList() is { Count: > 0 } allowed)
+        {
+            start.ArgumentList.Add("--allow");
+            start.ArgumentList.Add(string.Join(',', allowed));
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start a worker node process.");
+        process.StandardInput.WriteLine(secret);
+        process.StandardInput.Flush();
+        return new LocalNodeProcess(process);
+    }
+
+    /// <summary>Kills the node at once (SIGKILL), as a crash would: the executor fails the calls it held.</summary>
+    public void Kill()
+    {
+        process.Kill(entireProcessTree: true);
+        process.WaitForExit();
+    }
+
+    /// <summary>Stops the node gracefully: it finishes the calls it holds, leaves the cluster and exits.</summary>
+    /// <returns>True if it exited within <paramref name="timeout"/>.</returns>
+    public bool Stop(TimeSpan timeout)
+    {
+        try
+        {
+            process.StandardInput.Close();
+        }
+        catch (IOException)
+        {
+            // already gone
+        }
+
+        return process.WaitForExit(timeout);
+    }
+
+    /// <summary>Stops the node gracefully, killing it if it has not exited within 30 s.</summary>
+    public void Dispose()
+    {
+        if (!process.HasExited && !Stop(TimeSpan.FromSeconds(30)))
+        {
+            Kill();
+        }
+
+        process.Dispose();
+    }
+}

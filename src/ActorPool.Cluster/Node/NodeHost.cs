@@ -1,0 +1,151 @@
+using ActorPool.Cluster.Protocol;
+using ActorPool.Configuration;
+using ActorPool.Remoting;
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Event;
+using static Akka.Cluster.ClusterEvent;
+
+namespace ActorPool.Cluster.Node;
+
+/*
+ * The actor a worker node runs at /user/actorpool-node. Each executor that attaches gets its own group of
+ * workers (ProcessWorker, one pinned thread each), which run its initializer and register with it, presenting
+ * HMAC(secret, nonce ‖ this node's address). A group lives as long as its executor's membership actor (watched).
+ *
+ * Leaving gracefully (Drain, from coordinated shutdown): every attached executor is told NodeDraining; once each
+ * has released every worker (or is gone), the node answers Drained and the shutdown goes on to leave the cluster.
+ * When the last coordinator leaves the cluster, the node has no one to work for and shuts down.
+ */
+internal sealed class NodeHost : UntypedActor
+{
+    public const string Name = "actorpool-node";
+
+    private readonly string secret;
+    private readonly int workers;
+    private readonly AssemblyAllowList allowList;
+    private readonly string coordinatorRole;
+    private readonly Dictionary<IActorRef, HashSet<IActorRef>> groups = new();
+    private readonly ILoggingAdapter log = Context.GetLogger();
+    private readonly Akka.Cluster.Cluster cluster = Akka.Cluster.Cluster.Get(Context.System);
+    private IActorRef? drainRequester;
+    private bool draining;
+
+    public NodeHost(string secret, int workers, AssemblyAllowList allowList, string coordinatorRole)
+    {
+        this.secret = secret;
+        this.workers = workers;
+        this.allowList = allowList;
+        this.coordinatorRole = coordinatorRole;
+    }
+
+    /// <summary>From coordinated shutdown: let the executors finish with this node, then answer <see cref="Drained"/>.</summary>
+    public sealed record Drain
+    {
+        public static readonly Drain Instance = new();
+    }
+
+    /// <summary>Every executor has released this node's workers.</summary>
+    public sealed record Drained
+    {
+        public static readonly Drained Instance = new();
+    }
+
+    public static Props Props(string secret, int workers, AssemblyAllowList allowList, string coordinatorRole) =>
+        Akka.Actor.Props.Create(() => new NodeHost(secret, workers, allowList, coordinatorRole));
+
+    protected override void PreStart() => cluster.Subscribe(Self, SubscriptionInitialStateMode.InitialStateAsEvents, typeof(MemberRemoved));
+
+    protected override void PostStop() => cluster.Unsubscribe(Self);
+
+    protected override void OnReceive(object message)
+    {
+        switch (message)
+        {
+            case AttachWorkers attach when !draining:
+                Attach(attach);
+                break;
+            case WorkerReleased released:
+                foreach (var group in groups.Values)
+                {
+                    if (group.FirstOrDefault(w => w.Path.Name == released.Worker) is { } worker)
+                    {
+                        group.Remove(worker);
+                        Context.Stop(worker);
+                    }
+                }
+
+                AnswerIfDrained();
+                break;
+            case Terminated terminated when groups.Remove(terminated.ActorRef, out var group):
+                // The executor is gone (shut down, or its node crashed): its workers have no one to answer.
+                foreach (var worker in group)
+                {
+                    Context.Stop(worker);
+                }
+
+                AnswerIfDrained();
+                break;
+            case Drain:
+                draining = true;
+                drainRequester = Sender;
+                foreach (var executor in groups.Keys)
+                {
+                    executor.Tell(NodeDraining.Instance);
+                }
+
+                AnswerIfDrained();
+                break;
+            case MemberRemoved removed when removed.Member.HasRole(coordinatorRole) && !AnyCoordinatorLeft():
+                log.Warning("The last coordinator ({0}) left the cluster; this worker node has no one to work for and shuts down.", removed.Member.Address);
+                CoordinatedShutdown.Get(Context.System).Run(CoordinatedShutdown.ClusterLeavingReason.Instance);
+                break;
+            case AttachWorkers or Terminated or IClusterDomainEvent:
+                break; // attach requests while leaving, executors already forgotten, other members
+            default:
+                Unhandled(message);
+                break;
+        }
+    }
+
+    private void Attach(AttachWorkers attach)
+    {
+        var executor = Sender;
+        if (groups.Remove(executor, out var previous))
+        {
+            // Attached afresh (it lost sight of this node for a while): the old group's registrations were dropped.
+            foreach (var worker in previous)
+            {
+                Context.Stop(worker);
+            }
+        }
+        else
+        {
+            Context.Watch(executor);
+        }
+
+        var token = ClusterSecret.Proof(secret, attach.Nonce, cluster.SelfAddress);
+        var parentPath = executor.Path.ToString();
+        var group = new HashSet<IActorRef>();
+        for (var i = 0; i < Math.Min(attach.Workers, workers); i++)
+        {
+            var props = ProcessWorker.Props(parentPath, secret, attach.Initializer, attach.MaxPayload, token, allowList)
+                .WithDispatcher(ActorPoolSettings.ProcessWorkerDispatcher);
+            group.Add(Context.ActorOf(props, $"worker-{Guid.NewGuid():N}"));
+        }
+
+        groups[executor] = group;
+    }
+
+    private void AnswerIfDrained()
+    {
+        if (drainRequester is not null && groups.Values.All(g => g.Count == 0))
+        {
+            drainRequester.Tell(Drained.Instance);
+            drainRequester = null;
+        }
+    }
+
+    private bool AnyCoordinatorLeft() =>
+        cluster.State.Members.Any(m => m.HasRole(coordinatorRole) && m.Status is MemberStatus.Up or MemberStatus.Joining or MemberStatus.WeaklyUp);
+}

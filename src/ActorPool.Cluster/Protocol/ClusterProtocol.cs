@@ -1,0 +1,27 @@
+using ActorPool.Remoting;
+
+namespace ActorPool.Cluster.Protocol;
+
+// What crosses the wire between a cluster executor and its worker nodes, besides the process pool's own
+// messages (RegisterWorker, WorkerInitializerFailed, CallItem, ResultItem), which the node's workers reuse.
+//
+//   executor's membership actor ──AttachWorkers(nonce)──► node's NodeHost ── starts workers ──► each registers
+//     ◄──RegisterWorker(HMAC(secret, nonce ‖ node address))── with a proof of the cluster secret, never the secret
+//   node leaving ──NodeDraining──► membership actor; each of its proxies, once done ──WorkerReleased──► NodeHost
+
+/// <summary>Marks the messages <see cref="ClusterProtocolSerializer"/> writes.</summary>
+internal interface IClusterPoolMessage
+{
+}
+
+/// <summary>Executor → node: start up to <paramref name="Workers"/> workers for me, and prove you know the secret.</summary>
+internal sealed record AttachWorkers(string Nonce, int Workers, CallDescriptor? Initializer, long MaxPayload) : IClusterPoolMessage;
+
+/// <summary>Node → executor: I am leaving; send me nothing new, and release my workers once they are done.</summary>
+internal sealed record NodeDraining : IClusterPoolMessage
+{
+    public static readonly NodeDraining Instance = new();
+}
+
+/// <summary>Executor → node: the worker named <paramref name="Worker"/> will get no more calls from me.</summary>
+internal sealed record WorkerReleased(string Worker) : IClusterPoolMessage;

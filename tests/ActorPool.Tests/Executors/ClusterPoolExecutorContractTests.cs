@@ -1,0 +1,17 @@
+using ActorPool.Cluster;
+using ActorPool.Tests.Cluster;
+
+namespace ActorPool.Tests.Executors;
+
+/// <summary>
+/// The executor contract run against <see cref="ClusterPoolExecutor"/>: a coordinator system in the test process
+/// and two worker node processes joined to it over Akka.Cluster on 127.0.0.1 (see <see cref="SharedClusterFixture"/>).
+/// </summary>
+[Collection(SharedClusterDefinition.Name)]
+public sealed class ClusterPoolExecutorContractTests(SharedClusterFixture cluster) : ExecutorContractTests
+{
+    protected override Type BrokenExceptionType => typeof(BrokenClusterPoolException);
+
+    protected override Executor CreateExecutor(int? maxWorkers = null, Action? initializer = null) =>
+        new ClusterPoolExecutor(new ClusterPoolOptions { Secret = cluster.Secret, MaxWorkers = maxWorkers, Initializer = initializer }, cluster.System);
+}
