@@ -76,8 +76,11 @@ internal sealed class ClusterMembership : UntypedActor
             case ReachableMember back when back.Member.HasRole(spec.WorkerRole) && back.Member.Status == MemberStatus.Up:
                 Attach(back.Member.Address);
                 break;
-            case UnreachableMember or MemberRemoved:
-                Forget(((IMemberEvent)message).Member.Address);
+            case UnreachableMember unreachable:
+                Forget(unreachable.Member.Address);
+                break;
+            case MemberRemoved removed:
+                Forget(removed.Member.Address);
                 break;
             case RegisterWorker register when nodes.TryGetValue(Sender.Path.Address, out var node) && Proves(register.Secret, node, Sender.Path.Address):
                 Register(Sender.Path.Address, register);
@@ -97,6 +100,7 @@ internal sealed class ClusterMembership : UntypedActor
                 }
 
                 ReleaseSpares(Sender.Path.Address);
+                UpdateView();
                 break;
             case Terminated terminated when proxies.Remove(terminated.ActorRef, out var address):
                 if (nodes.TryGetValue(address, out var owner))
@@ -105,7 +109,7 @@ internal sealed class ClusterMembership : UntypedActor
                 }
 
                 PromoteSpare();
-                spec.View.Set(proxies.Count);
+                UpdateView();
                 break;
             case IClusterDomainEvent or WorkerInitializerFailed or NodeDraining or Terminated:
                 break; // other members, or nodes already forgotten
@@ -128,6 +132,7 @@ internal sealed class ClusterMembership : UntypedActor
     {
         nodes.Remove(address); // its proxies fail their own calls: they watch the same events
         ReleaseSpares(address);
+        UpdateView();
     }
 
     private bool Proves(string presented, Node node, Address address) =>
@@ -146,8 +151,11 @@ internal sealed class ClusterMembership : UntypedActor
         proxies[proxy] = address;
         nodes[address].Proxies.Add(proxy);
         router.Tell(new AddWorker(proxy));
-        spec.View.Set(proxies.Count);
+        UpdateView();
     }
+
+    /// <summary>Publishes how many workers take new calls: a draining node's are still finishing, but take none.</summary>
+    private void UpdateView() => spec.View.Set(nodes.Values.Where(n => !n.Draining).Sum(n => n.Proxies.Count));
 
     private void PromoteSpare()
     {

@@ -1,0 +1,177 @@
+using System.Diagnostics;
+using ActorPool.Cluster;
+using ActorPool.Tests.Executors;
+using ActorPool.Tests.ProcessPool;
+using Xunit.Abstractions;
+
+namespace ActorPool.Tests.Cluster;
+
+/// <summary>
+/// What only <see cref="ClusterPoolExecutor"/> does, with a coordinator in this process and worker nodes in real
+/// child processes on 127.0.0.1: nodes joining mid-run, killed with SIGKILL, leaving gracefully, lacking the
+/// secret, or refusing a method outside their allow-list. Each test has a cluster of its own.
+/// </summary>
+public sealed class ClusterPoolExecutorTests(ITestOutputHelper output) : IDisposable
+{
+    private static readonly TimeSpan Bound = Probe.Bound;
+
+    private readonly LocalCluster cluster = new();
+    private readonly List<ClusterPoolExecutor> executors = [];
+
+    public void Dispose()
+    {
+        foreach (var executor in executors)
+        {
+            executor.Shutdown(wait: false, cancelFutures: true);
+            executor.ShutdownAsync().Wait(Bound);
+        }
+
+        cluster.Dispose();
+    }
+
+    private ClusterPoolExecutor Coordinator(int? maxWorkers = null)
+    {
+        var executor = new ClusterPoolExecutor(new ClusterPoolOptions { Secret = cluster.Secret, MaxWorkers = maxWorkers });
+        executors.Add(executor);
+        return executor;
+    }
+
+    [Fact]
+    public void Submit_NodeJoinsMidRun_ItTakesQueuedWorkAtOnce()
+    {
+        var executor = Coordinator();
+        var first = cluster.StartNode(executor.Address, workers: 2);
+        using var probe = new Probe(blocks: static _ => true);
+        var futures = Enumerable.Range(0, 6).Select(i => executor.Submit(ProcessCalls.PidThenStep, probe.Key, i)).ToList();
+        probe.WaitForStarts(2); // the first node's two workers are busy; four calls wait in the queue
+
+        var second = cluster.StartNode(executor.Address, workers: 2);
+        probe.WaitForStarts(4); // the newcomer took two of the queued calls without anyone asking
+        probe.Open();
+
+        var pids = futures.Select(f => f.Result(Bound)).ToList();
+        Assert.Contains(second.Pid, pids);
+        Assert.Contains(first.Pid, pids);
+        Assert.Equal(4, executor.Workers);
+    }
+
+    [Fact]
+    public async Task Submit_NodeKilledWithSigkill_OnlyItsFuturesFailNamingTheNode()
+    {
+        var executor = Coordinator();
+        var doomed = cluster.StartNode(executor.Address, workers: 2);
+        var survivor = cluster.StartNode(executor.Address, workers: 2);
+        await executor.WaitForWorkersAsync(4, Bound);
+        using var probe = new Probe(blocks: static _ => true);
+        var futures = Enumerable.Range(0, 4).Select(i => executor.Submit(ProcessCalls.PidThenStep, probe.Key, i)).ToList();
+        probe.WaitForStarts(4);
+        var onDoomed = Enumerable.Range(0, 4).Where(i => ProcessCalls.PidOf(probe.Key, i) == doomed.Pid).ToList();
+        Assert.Equal(2, onDoomed.Count);
+
+        var clock = Stopwatch.StartNew();
+        doomed.Kill();
+        var errors = onDoomed.Select(i => futures[i].Exception(Bound)).ToList();
+        output.WriteLine($"Node {doomed.Pid} killed with SIGKILL: its futures failed {clock.ElapsedMilliseconds} ms later.");
+
+        foreach (var error in errors)
+        {
+            var broken = Assert.IsType<BrokenClusterPoolException>(error);
+            Assert.Contains($"pid {doomed.Pid}", broken.Message, StringComparison.Ordinal);
+            Assert.NotNull(broken.Node);
+            Assert.Contains(broken.Node, broken.Message, StringComparison.Ordinal);
+        }
+
+        Assert.All(Enumerable.Range(0, 4).Except(onDoomed), i => Assert.False(futures[i].IsDone)); // the survivor's calls run on
+        probe.Open();
+        Assert.All(Enumerable.Range(0, 4).Except(onDoomed), i => Assert.Equal(survivor.Pid, futures[i].Result(Bound)));
+        Assert.Equal(survivor.Pid, executor.Submit(ProcessCalls.Pid).Result(Bound));
+    }
+
+    [Fact]
+    public async Task Submit_NodeLeavesGracefullyMidRun_NothingIsLost()
+    {
+        var executor = Coordinator();
+        var leaving = cluster.StartNode(executor.Address, workers: 2);
+        var staying = cluster.StartNode(executor.Address, workers: 2);
+        await executor.WaitForWorkersAsync(4, Bound);
+        using var probe = new Probe(blocks: static _ => true);
+        var futures = Enumerable.Range(0, 12).Select(i => executor.Submit(ProcessCalls.PidThenStep, probe.Key, i)).ToList();
+        probe.WaitForStarts(4);
+
+        var stopping = Task.Run(() => leaving.Stop(Bound)); // it finishes the two calls it holds, then leaves
+        Assert.True(SharedState.PollUntil(() => executor.Workers == 2, Bound), "the executor never stopped giving the leaving node work");
+        probe.Open();
+
+        var pids = futures.Select(f => f.Result(Bound)).ToList(); // all twelve complete
+        Assert.True(await stopping, $"node {leaving.Pid} did not exit after leaving");
+        Assert.Equal(2, pids.Count(p => p == leaving.Pid)); // only the calls it held when it started leaving
+        Assert.Equal(10, pids.Count(p => p == staying.Pid));
+    }
+
+    [Fact]
+    public async Task Submit_NodeWithoutTheSecret_GetsNoWork()
+    {
+        var executor = Coordinator();
+        var impostor = cluster.StartNode(executor.Address, workers: 2, secret: "not-the-cluster-secret");
+        var member = cluster.StartNode(executor.Address, workers: 2);
+        await executor.WaitForWorkersAsync(2, Bound);
+
+        var pids = Enumerable.Range(0, 20).Select(_ => executor.Submit(ProcessCalls.PidAfter, 10)).Select(f => f.Result(Bound)).ToList();
+
+        Assert.All(pids, pid => Assert.Equal(member.Pid, pid));
+        Assert.DoesNotContain(impostor.Pid, pids);
+        Assert.Equal(2, executor.Workers);
+    }
+
+    [Fact]
+    public void Submit_MethodOutsideTheNodesAllowList_FailsNamingTheAssembly()
+    {
+        var executor = Coordinator();
+        cluster.StartNode(executor.Address, workers: 1, allowed: ["SomeOtherAssembly"]);
+
+        var error = executor.Submit(ProcessCalls.Pid).Exception(Bound);
+
+        var refused = Assert.IsType<UnauthorizedAccessException>(error);
+        Assert.Contains("allow-list", refused.Message, StringComparison.Ordinal);
+        Assert.Contains(typeof(ProcessCalls).Assembly.GetName().Name!, refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Constructor_NoSecret_ThrowsSayingHowToSetIt()
+    {
+        var previous = Environment.GetEnvironmentVariable("ACTORPOOL_CLUSTER_SECRET");
+        Environment.SetEnvironmentVariable("ACTORPOOL_CLUSTER_SECRET", null);
+        try
+        {
+            var error = Assert.Throws<ArgumentException>(() => new ClusterPoolExecutor());
+            Assert.Contains("ACTORPOOL_CLUSTER_SECRET", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("ACTORPOOL_CLUSTER_SECRET", previous);
+        }
+    }
+
+    [Fact]
+    public void Constructor_SystemWithoutCluster_ThrowsSayingWhatToConfigure()
+    {
+        using var system = Akka.Actor.ActorSystem.Create("plain");
+        var error = Assert.Throws<ArgumentException>(() => new ClusterPoolExecutor(new ClusterPoolOptions { Secret = "s" }, system));
+        Assert.Contains("akka.actor.provider = cluster", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void WorkerNodeStart_NoSeed_ThrowsNamingWhatToPass()
+    {
+        var error = Assert.Throws<ArgumentException>(() => ClusterWorkerNode.Start(new ClusterNodeOptions { Secret = "s" }));
+        Assert.Contains("seed", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--secret", "hunter2")]
+    [InlineData("--seed")]
+    [InlineData("--workers", "many")]
+    [InlineData("--bogus")]
+    public async Task WorkerNodeRun_BadArguments_ExitsWith2(params string[] args) =>
+        Assert.Equal(2, await ClusterWorkerNode.RunAsync(args));
+}
