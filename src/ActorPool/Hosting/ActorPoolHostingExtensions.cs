@@ -30,8 +30,9 @@ public static class ActorPoolHostingExtensions
             throw new ArgumentOutOfRangeException(nameof(options), options.MaxWorkers, "max_workers must be greater than 0");
         }
 
+        var (maxWorkers, prefix, initializer) = (options.MaxWorkers, options.ThreadNamePrefix ?? "", options.Initializer);
         return builder.AddStartup((system, _) => ExecutorRegistry.For(system).Register(name,
-            new ThreadPoolExecutor(options.MaxWorkers, options.ThreadNamePrefix ?? "", options.Initializer, system)));
+            () => new ThreadPoolExecutor(maxWorkers, prefix, initializer, system)));
     }
 
     /// <summary>The executor registered with <paramref name="system"/> as <paramref name="name"/>.</summary>
