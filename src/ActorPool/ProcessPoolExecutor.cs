@@ -25,14 +25,15 @@ public sealed class ProcessPoolExecutor : Executor
     private readonly ConcurrentQueue<Process> prestarted;
 
     /// <summary>Starts the pool: its worker processes (in parallel, each running <paramref name="initializer"/> first) and its router.</summary>
-    /// <param name="maxWorkers">Worker processes; default <see cref="Environment.ProcessorCount"/>.</param>
+    /// <param name="maxWorkers">Worker processes; null takes <c>actorpool.process-pool.max-workers</c> of <paramref name="system"/>,
+    /// whose default (and the default without a system) is <see cref="Environment.ProcessorCount"/>.</param>
     /// <param name="initializer">A static method (or capture-free lambda) run in each worker process before its first call;
     /// if it throws, the pool is broken (<see cref="BrokenProcessPoolException"/>).</param>
     /// <param name="maxTasksPerChild">If set, a worker process retires after that many calls, its successor started beforehand.</param>
     /// <param name="system">An actor system with remoting enabled to run the router in (left running on <c>Dispose</c>); null makes a private one.</param>
     /// <remarks>Python's <c>ProcessPoolExecutor(max_workers, initializer=..., max_tasks_per_child=...)</c>.</remarks>
     public ProcessPoolExecutor(int? maxWorkers = null, Action? initializer = null, int? maxTasksPerChild = null, ActorSystem? system = null)
-        : base(ThreadPoolExecutor.ValidMaxWorkers(maxWorkers ?? Environment.ProcessorCount))
+        : base(ThreadPoolExecutor.ValidMaxWorkers(maxWorkers ?? DefaultMaxWorkers(system)))
     {
         if (maxTasksPerChild is <= 0)
         {
@@ -101,6 +102,14 @@ public sealed class ProcessPoolExecutor : Executor
         {
             await system.Terminate().ConfigureAwait(false);
         }
+    }
+
+    /// <summary>The system's <c>actorpool.process-pool.max-workers</c> if set above 0, else the processor count; read
+    /// without injecting the defaults, because the system has not been checked for remoting yet.</summary>
+    private static int DefaultMaxWorkers(ActorSystem? system)
+    {
+        var configured = system is null ? 0 : ActorPoolSettings.From(system.Settings.Config.WithFallback(ActorPoolSettings.Reference)).ProcessMaxWorkers;
+        return configured > 0 ? configured : Environment.ProcessorCount;
     }
 
     /// <summary>Lets go of started processes no proxy took (the pool broke, or never got that far): their stdin ends, they exit.</summary>

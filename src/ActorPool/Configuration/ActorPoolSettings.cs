@@ -6,7 +6,7 @@ namespace ActorPool.Configuration;
 /// <summary>The <c>actorpool</c> section of an actor system's configuration, read once per executor.</summary>
 internal sealed record ActorPoolSettings(
     int Prefetch, string RouterDispatcher, int ThreadMaxWorkers, string ThreadNamePrefix, int ThreadThroughput, TimeSpan ThreadShutdownTimeout,
-    long MaxPayloadSize, TimeSpan ProcessStartupTimeout, TimeSpan ProcessStopTimeout)
+    int ProcessMaxWorkers, long MaxPayloadSize, TimeSpan ProcessStartupTimeout, TimeSpan ProcessStopTimeout)
 {
     /// <summary>Where the pinned dispatcher of a worker process's call-running actor is configured.</summary>
     public const string ProcessWorkerDispatcher = "actorpool.process-pool.worker-dispatcher";
@@ -50,6 +50,7 @@ internal sealed record ActorPoolSettings(
             config.GetString("thread-pool.thread-name-prefix", ""),
             Math.Max(1, config.GetInt("thread-pool.throughput")),
             config.GetTimeSpan("thread-pool.shutdown-timeout"),
+            config.GetInt("process-pool.max-workers"),
             config.GetByteSize("process-pool.max-payload-size") ?? 128L << 20,
             config.GetTimeSpan("process-pool.startup-timeout"),
             config.GetTimeSpan("process-pool.stop-timeout"));

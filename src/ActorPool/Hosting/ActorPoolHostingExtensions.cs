@@ -1,5 +1,7 @@
+using ActorPool.Remoting;
 using Akka.Actor;
 using Akka.Hosting;
+using Akka.Remote;
 
 namespace ActorPool.Hosting;
 
@@ -30,8 +32,65 @@ public static class ActorPoolHostingExtensions
             throw new ArgumentOutOfRangeException(nameof(options), options.MaxWorkers, "max_workers must be greater than 0");
         }
 
+        var (maxWorkers, prefix, initializer) = (options.MaxWorkers, options.ThreadNamePrefix ?? "", options.Initializer);
         return builder.AddStartup((system, _) => ExecutorRegistry.For(system).Register(name,
-            new ThreadPoolExecutor(options.MaxWorkers, options.ThreadNamePrefix ?? "", options.Initializer, system)));
+            () => new ThreadPoolExecutor(maxWorkers, prefix, initializer, system)));
+    }
+
+    /// <summary>Registers a <see cref="ProcessPoolExecutor"/> named <paramref name="name"/> with the HOCON defaults.</summary>
+    public static AkkaConfigurationBuilder WithProcessPoolExecutor(this AkkaConfigurationBuilder builder, string name) =>
+        builder.WithProcessPoolExecutor(name, new ProcessPoolExecutorOptions());
+
+    /// <summary>Registers a <see cref="ProcessPoolExecutor"/> named <paramref name="name"/> with <paramref name="maxWorkers"/> worker processes.</summary>
+    public static AkkaConfigurationBuilder WithProcessPoolExecutor(this AkkaConfigurationBuilder builder, string name, int maxWorkers) =>
+        builder.WithProcessPoolExecutor(name, new ProcessPoolExecutorOptions { MaxWorkers = maxWorkers });
+
+    /// <summary>
+    /// Registers a <see cref="ProcessPoolExecutor"/> named <paramref name="name"/>, its router in the hosted actor system
+    /// and its workers in child processes. It is created when the system starts; resolve it with
+    /// <c>system.GetExecutor&lt;ProcessPoolExecutor&gt;(name)</c>. It is shut down, its queued work finished and its
+    /// worker processes stopped, in the system's coordinated shutdown.
+    /// </summary>
+    /// <remarks>
+    /// The workers reach their parent over Akka.Remote, so the hosted system must have remoting enabled
+    /// (<c>akka.actor.provider = remote</c>, bound to 127.0.0.1). This registration does not turn remoting on for you,
+    /// since that changes the whole application's actor system and opens a port; if it is off when the system starts,
+    /// the start fails with an <see cref="InvalidOperationException"/> that names the settings to add.
+    /// </remarks>
+    public static AkkaConfigurationBuilder WithProcessPoolExecutor(this AkkaConfigurationBuilder builder, string name, ProcessPoolExecutorOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.MaxWorkers is <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.MaxWorkers, "max_workers must be greater than 0");
+        }
+
+        if (options.MaxTasksPerChild is <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.MaxTasksPerChild, "max_tasks_per_child must be >= 1");
+        }
+
+        if (options.Initializer is not null)
+        {
+            CallDescriptor.For(options.Initializer, nameof(options)); // refuse a capturing initializer now, not when the system starts
+        }
+
+        var (maxWorkers, initializer, maxTasksPerChild) = (options.MaxWorkers, options.Initializer, options.MaxTasksPerChild);
+        return builder.AddStartup((system, _) =>
+        {
+            if (system is not ExtendedActorSystem { Provider: IRemoteActorRefProvider })
+            {
+                throw new InvalidOperationException(
+                    $"The process pool '{name}' reaches its worker processes over Akka.Remote, but actor system '{system.Name}' " +
+                    "does not have remoting enabled. Set akka.actor.provider = remote, akka.remote.dot-netty.tcp.hostname = \"127.0.0.1\" " +
+                    "and akka.remote.dot-netty.tcp.port = 0 in its HOCON (builder.AddHocon(...)), or call " +
+                    "WithRemoting(hostname: \"127.0.0.1\", port: 0) from Akka.Remote.Hosting.");
+            }
+
+            ExecutorRegistry.For(system).Register(name, () => new ProcessPoolExecutor(maxWorkers, initializer, maxTasksPerChild, system));
+        });
     }
 
     /// <summary>The executor registered with <paramref name="system"/> as <paramref name="name"/>.</summary>

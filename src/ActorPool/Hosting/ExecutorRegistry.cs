@@ -35,7 +35,24 @@ public sealed class ExecutorRegistry : IExtension
         ArgumentNullException.ThrowIfNull(executor);
         if (!executors.TryAdd(name, executor))
         {
-            throw new ArgumentException($"An executor named '{name}' is already registered with this actor system; pick another name.", nameof(name));
+            throw Taken(name);
+        }
+    }
+
+    /// <summary>Creates an executor with <paramref name="create"/> and adds it under <paramref name="name"/>, checking the
+    /// name first so that a taken name starts no workers (and shutting down what was made if it was taken meanwhile).</summary>
+    internal void Register(string name, Func<Executor> create)
+    {
+        if (executors.ContainsKey(name))
+        {
+            throw Taken(name);
+        }
+
+        var executor = create();
+        if (!executors.TryAdd(name, executor))
+        {
+            executor.Shutdown(wait: false, cancelFutures: true);
+            throw Taken(name);
         }
     }
 
@@ -47,12 +64,15 @@ public sealed class ExecutorRegistry : IExtension
         {
             var known = executors.IsEmpty ? "none" : string.Join(", ", executors.Keys.Order(StringComparer.Ordinal));
             throw new KeyNotFoundException($"No executor named '{name}' is registered with this actor system (registered: {known}). " +
-                "Register it with AkkaConfigurationBuilder.WithThreadPoolExecutor(name, ...).");
+                "Register it with AkkaConfigurationBuilder.WithThreadPoolExecutor(name, ...) or WithProcessPoolExecutor(name, ...).");
         }
 
         return executor as TExecutor ?? throw new InvalidCastException(
             $"The executor named '{name}' is a {executor.GetType().Name}, not a {typeof(TExecutor).Name}.");
     }
+
+    private static ArgumentException Taken(string name) =>
+        new($"An executor named '{name}' is already registered with this actor system; pick another name.", nameof(name));
 
     /// <summary>Creates the registry once per actor system.</summary>
     private sealed class ExecutorRegistryProvider : ExtensionIdProvider<ExecutorRegistry>

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Hosting;
 
 namespace ActorPool.Tests.Hosting;
 
-public sealed class ActorPoolHostingExtensionsTests
+public sealed partial class ActorPoolHostingExtensionsTests
 {
     [Fact]
     public async Task WithThreadPoolExecutor_ResolvedFromHost_RunsCallsAndStopsWithHost()
@@ -59,6 +59,26 @@ public sealed class ActorPoolHostingExtensionsTests
         var builder = new AkkaConfigurationBuilder(new ServiceCollection(), "hosted-zero");
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => builder.WithThreadPoolExecutor("cpu", 0));
         Assert.Contains("max_workers must be greater than 0", error.Message);
+    }
+
+    [Fact]
+    public void Register_NameTaken_ThrowsWithoutCreatingASecondExecutor()
+    {
+        using var system = TestSystems.Create("registry-taken");
+        using var first = new ThreadPoolExecutor(1, system: system);
+        var registry = ExecutorRegistry.For(system);
+        registry.Register("cpu", first);
+        var created = false;
+
+        var error = Assert.Throws<ArgumentException>(() => registry.Register("cpu", () =>
+        {
+            created = true;
+            return first;
+        }));
+
+        Assert.False(created);
+        Assert.Contains("'cpu' is already registered", error.Message);
+        Assert.Same(first, system.GetExecutor<ThreadPoolExecutor>("cpu"));
     }
 
     private static IHost BuildHost(string name, Action<AkkaConfigurationBuilder> configure) =>
