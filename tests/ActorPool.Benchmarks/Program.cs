@@ -1,5 +1,6 @@
 // ActorPool's executors against Task.Run and CPython's concurrent.futures, on the same trivial calls.
-// Usage: dotnet run -c Release --project tests/ActorPool.Benchmarks -- [--reps N] [--workers N] [--json PATH] [--quick] [--pools threads|processes|both]
+// Usage: dotnet run -c Release --project tests/ActorPool.Benchmarks -- [--reps N] [--workers N] [--json PATH] [--quick] [--pools threads|processes|both] [--queued N]
+// Prints a table per pool, then one table of the performance targets with PASS/MISS; --json writes every figure.
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Json;
@@ -11,6 +12,7 @@ var workers = Math.Min(32, Environment.ProcessorCount + 4);
 string? jsonPath = null;
 var quick = false;
 var pools = "both";
+int? queuedOption = null;
 for (var a = 0; a < args.Length; a++)
 {
     switch (args[a])
@@ -19,8 +21,9 @@ for (var a = 0; a < args.Length; a++)
         case "--workers": workers = PositiveInt(args, ++a); break;
         case "--json": jsonPath = a + 1 < args.Length ? args[++a] : throw new ArgumentException("--json needs a path"); break;
         case "--quick": quick = true; break;
+        case "--queued": queuedOption = PositiveInt(args, ++a); break;
         case "--pools": pools = a + 1 < args.Length && args[++a] is "threads" or "processes" or "both" ? args[a] : throw new ArgumentException("--pools takes threads, processes or both"); break;
-        default: throw new ArgumentException($"Unknown option {args[a]}; expected --reps N, --workers N, --json PATH, --quick, --pools threads|processes|both.");
+        default: throw new ArgumentException($"Unknown option {args[a]}; expected --reps N, --workers N, --json PATH, --quick, --pools threads|processes|both, --queued N.");
     }
 }
 
@@ -30,85 +33,38 @@ var load = File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/pr
 var calls = quick ? 20_000 : 200_000;
 var mapItems = quick ? 20_000 : 200_000;
 var roundTrips = quick ? 2_000 : 20_000;
+var queuedCalls = queuedOption ?? (quick ? 100_000 : 1_000_000);
 
 // The process pool runs with 2 workers (this machine's core count), as CPython's ProcessPoolExecutor(2) beside it.
 const int ProcessWorkers = 2;
-if (pools == "processes")
-{
-    ProcessPoolBenchmarks.Run(ProcessWorkers, reps, quick);
-    return;
-}
-
-// Each contender gets the machine to itself: the executor (and its actor system) is gone before Task.Run starts,
-// and both are done before CPython runs.
-Sample apSubmit, apMap, apRoundTrip;
-using (var executor = new ThreadPoolExecutor(workers))
-{
-    Progress("ActorPool submit-then-collect");
-    apSubmit = Measure.Median(reps, calls, n => SubmitCollect(executor, n));
-    Progress("ActorPool map");
-    apMap = Measure.Median(reps, mapItems, n => MapAll(executor, n));
-    Progress("ActorPool round trip");
-    apRoundTrip = Measure.Median(reps, roundTrips, n => RoundTrip(executor, n));
-}
-
-Progress("Task.Run + Task.WhenAll");
-var trSubmit = Measure.Median(reps, calls, TaskRunWhenAll);
-Progress("Task.Run round trip");
-var trRoundTrip = Measure.Median(reps, roundTrips, TaskRunRoundTrip);
-Progress("CPython (python3 cpython_bench.py)");
-var py = CPython.Run(workers, calls, mapItems, roundTrips, reps);
-
-var build = typeof(Program).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyConfigurationAttribute), false)
-    is [System.Reflection.AssemblyConfigurationAttribute c] ? c.Configuration : "?";
-Console.WriteLine(Invariant($"Machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}, ") +
-    (py is null ? "python3 not found (CPython column skipped)" : $"CPython {py.Version}"));
-Console.WriteLine(Invariant($"Settings: maxWorkers {workers} for all, median of {reps} repetition(s) after 1 warm-up, {build} build{(quick ? ", --quick" : "")}, load average at start {load}"));
-Console.WriteLine();
-Console.WriteLine("| benchmark | ActorPool | Task.Run | CPython | ActorPool/Task.Run | ActorPool/CPython |");
-Console.WriteLine("|---|---:|---:|---:|---:|---:|");
-Row(Invariant($"submit {calls:N0} then collect (calls/s)"), Rate(apSubmit.OpsPerSecond), Rate(trSubmit.OpsPerSecond), py is null ? null : Rate(py.SubmitCollectPerSecond),
-    apSubmit.OpsPerSecond / trSubmit.OpsPerSecond, apSubmit.OpsPerSecond / py?.SubmitCollectPerSecond);
-// Task.Run has no map; its column repeats the submit-then-collect figure, which is the same work.
-Row(Invariant($"map over {mapItems:N0} items (items/s)"), Rate(apMap.OpsPerSecond), Rate(trSubmit.OpsPerSecond) + " ¹", py is null ? null : Rate(py.MapPerSecond),
-    apMap.OpsPerSecond / trSubmit.OpsPerSecond, apMap.OpsPerSecond / py?.MapPerSecond);
-Row(Invariant($"sequential submit().result() ×{roundTrips:N0} (µs/call)"), Micros(apRoundTrip.MicrosPerOp), Micros(trRoundTrip.MicrosPerOp), py is null ? null : Micros(py.RoundTripMicros),
-    trRoundTrip.MicrosPerOp / apRoundTrip.MicrosPerOp, py?.RoundTripMicros / apRoundTrip.MicrosPerOp);
-Console.WriteLine();
-Console.WriteLine("Ratios compare speed (>1× means ActorPool is faster): throughput ÷ throughput, or the other's µs ÷ ActorPool's µs.");
-Console.WriteLine("¹ Task.Run has no map; this is its submit-then-collect figure for the same number of calls.");
-Console.WriteLine();
-Console.WriteLine("| allocated bytes per call (process-wide) | ActorPool | Task.Run |");
-Console.WriteLine("|---|---:|---:|");
-Console.WriteLine(Invariant($"| submit then collect | {apSubmit.BytesPerOp:N0} | {trSubmit.BytesPerOp:N0} |"));
-Console.WriteLine(Invariant($"| map | {apMap.BytesPerOp:N0} | — |"));
-Console.WriteLine(Invariant($"| round trip | {apRoundTrip.BytesPerOp:N0} | {trRoundTrip.BytesPerOp:N0} |"));
-Console.WriteLine();
-Console.WriteLine(Invariant($"Targets: throughput ≥ 0.3× Task.Run: {Verdict(Math.Min(apSubmit.OpsPerSecond, apMap.OpsPerSecond) / trSubmit.OpsPerSecond >= 0.3)}; ") +
-    (py is null ? "≥ 10× CPython: skipped; " : Invariant($"≥ 10× CPython: {Verdict(apSubmit.OpsPerSecond / py.SubmitCollectPerSecond >= 10 && apMap.OpsPerSecond / py.MapPerSecond >= 10)}; ")) +
-    Invariant($"round trip ≤ 10 µs: {Verdict(apRoundTrip.MicrosPerOp <= 10)}"));
+var threadPool = pools != "processes" ? RunThreadPool() : null;
+var processPool = pools != "threads" ? ProcessPoolBenchmarks.Run(ProcessWorkers, reps, quick) : null;
+var rows = TargetRows(threadPool, processPool);
+Summary.Print(rows, quick);
 
 if (jsonPath is not null)
 {
+    var py = threadPool?.Py;
+    var queued = threadPool?.Queued;
     var raw = new
     {
         machine = new { cores = Environment.ProcessorCount, os = RuntimeInformation.OSDescription, dotnet = RuntimeInformation.FrameworkDescription, python = py?.Version },
-        settings = new { workers, reps, calls, mapItems, roundTrips, quick, build, loadAverageAtStart = load },
-        actorPool = new
+        settings = new { workers, reps, calls, mapItems, roundTrips, queuedCalls, quick, pools, build = Build(), loadAverageAtStart = load },
+        actorPool = threadPool is not { } t ? null : new
         {
-            submitCollectCallsPerSecond = apSubmit.OpsPerSecond,
-            mapItemsPerSecond = apMap.OpsPerSecond,
-            roundTripMicros = apRoundTrip.MicrosPerOp,
-            submitCollectBytesPerCall = apSubmit.BytesPerOp,
-            mapBytesPerItem = apMap.BytesPerOp,
-            roundTripBytesPerCall = apRoundTrip.BytesPerOp,
+            submitCollectCallsPerSecond = t.ApSubmit.OpsPerSecond,
+            mapItemsPerSecond = t.ApMap.OpsPerSecond,
+            roundTripMicros = t.ApRoundTrip.MicrosPerOp,
+            submitCollectBytesPerCall = t.ApSubmit.BytesPerOp,
+            mapBytesPerItem = t.ApMap.BytesPerOp,
+            roundTripBytesPerCall = t.ApRoundTrip.BytesPerOp,
         },
-        taskRun = new
+        taskRun = threadPool is null ? null : new
         {
-            submitCollectCallsPerSecond = trSubmit.OpsPerSecond,
-            roundTripMicros = trRoundTrip.MicrosPerOp,
-            submitCollectBytesPerCall = trSubmit.BytesPerOp,
-            roundTripBytesPerCall = trRoundTrip.BytesPerOp,
+            submitCollectCallsPerSecond = threadPool.TrSubmit.OpsPerSecond,
+            roundTripMicros = threadPool.TrRoundTrip.MicrosPerOp,
+            submitCollectBytesPerCall = threadPool.TrSubmit.BytesPerOp,
+            roundTripBytesPerCall = threadPool.TrRoundTrip.BytesPerOp,
         },
         cpython = py is null ? null : new
         {
@@ -116,15 +72,152 @@ if (jsonPath is not null)
             mapItemsPerSecond = py.MapPerSecond,
             roundTripMicros = py.RoundTripMicros,
         },
+        queuedCalls = queued is null ? null : new
+        {
+            calls = queued.Calls,
+            retainedBytesPerQueuedCall = queued.RetainedBytesPerCall,
+            allocatedBytesPerQueuedCall = queued.AllocatedBytesPerCall,
+            submitSeconds = queued.SubmitSeconds,
+            drainSeconds = queued.DrainSeconds,
+            allCompleted = queued.AllCompleted,
+        },
+        processPool = processPool is null ? null : new
+        {
+            workers = processPool.Workers,
+            calls = processPool.Calls,
+            mapItems = processPool.MapItems,
+            chunk = processPool.Chunk,
+            roundTrips = processPool.RoundTrips,
+            submitCollectCallsPerSecond = processPool.Submit.OpsPerSecond,
+            mapItemsPerSecond = processPool.Map.OpsPerSecond,
+            roundTripMicros = processPool.RoundTrip.MicrosPerOp,
+            coldStartMillis = processPool.ColdStartMillis,
+            submitCollectBytesPerCall = processPool.Submit.BytesPerOp,
+            mapBytesPerItem = processPool.Map.BytesPerOp,
+            roundTripBytesPerCall = processPool.RoundTrip.BytesPerOp,
+            cpython = processPool.CPythonSubmitPerSecond is null ? null : new
+            {
+                submitCollectCallsPerSecond = processPool.CPythonSubmitPerSecond,
+                mapItemsPerSecond = processPool.CPythonMapPerSecond,
+                roundTripMicros = processPool.CPythonRoundTripMicros,
+                coldStartMillis = processPool.CPythonColdStartMillis,
+            },
+        },
+        targets = rows.Select(r => new { r.Benchmark, r.Target, r.ActorPool, r.TaskRun, r.CPython, r.Ratio, r.Verdict }),
     };
     File.WriteAllText(jsonPath, JsonSerializer.Serialize(raw, JsonOptions.Indented));
     Console.WriteLine($"Raw medians written to {jsonPath}");
 }
 
-if (pools == "both")
+ThreadPoolResult RunThreadPool()
 {
-    ProcessPoolBenchmarks.Run(ProcessWorkers, reps, quick);
+    // Each contender gets the machine to itself: the executor (and its actor system) is gone before Task.Run starts,
+    // and both are done before CPython runs.
+    Sample apSubmit, apMap, apRoundTrip;
+    using (var executor = new ThreadPoolExecutor(workers))
+    {
+        Progress("ActorPool submit-then-collect");
+        apSubmit = Measure.Median(reps, calls, n => SubmitCollect(executor, n));
+        Progress("ActorPool map");
+        apMap = Measure.Median(reps, mapItems, n => MapAll(executor, n));
+        Progress("ActorPool round trip");
+        apRoundTrip = Measure.Median(reps, roundTrips, n => RoundTrip(executor, n));
+    }
+
+    Progress(Invariant($"ActorPool {queuedCalls:N0} calls queued behind blocked workers"));
+    var queued = QueuedCallsBenchmark.Run(workers, queuedCalls, reps);
+
+    Progress("Task.Run + Task.WhenAll");
+    var trSubmit = Measure.Median(reps, calls, TaskRunWhenAll);
+    Progress("Task.Run round trip");
+    var trRoundTrip = Measure.Median(reps, roundTrips, TaskRunRoundTrip);
+    Progress("CPython (python3 cpython_bench.py)");
+    var py = CPython.Run(workers, calls, mapItems, roundTrips, reps);
+
+    Console.WriteLine(Invariant($"Machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}, ") +
+        (py is null ? "python3 not found (CPython column skipped)" : $"CPython {py.Version}"));
+    Console.WriteLine(Invariant($"Settings: maxWorkers {workers} for all, median of {reps} repetition(s) after 1 warm-up, {Build()} build{(quick ? ", --quick" : "")}, load average at start {load}"));
+    Console.WriteLine();
+    Console.WriteLine("| benchmark | ActorPool | Task.Run | CPython | ActorPool/Task.Run | ActorPool/CPython |");
+    Console.WriteLine("|---|---:|---:|---:|---:|---:|");
+    Row(Invariant($"submit {calls:N0} then collect (calls/s)"), Rate(apSubmit.OpsPerSecond), Rate(trSubmit.OpsPerSecond), py is null ? null : Rate(py.SubmitCollectPerSecond),
+        apSubmit.OpsPerSecond / trSubmit.OpsPerSecond, apSubmit.OpsPerSecond / py?.SubmitCollectPerSecond);
+    // Task.Run has no map; its column repeats the submit-then-collect figure, which is the same work.
+    Row(Invariant($"map over {mapItems:N0} items (items/s)"), Rate(apMap.OpsPerSecond), Rate(trSubmit.OpsPerSecond) + " ¹", py is null ? null : Rate(py.MapPerSecond),
+        apMap.OpsPerSecond / trSubmit.OpsPerSecond, apMap.OpsPerSecond / py?.MapPerSecond);
+    Row(Invariant($"sequential submit().result() ×{roundTrips:N0} (µs/call)"), Micros(apRoundTrip.MicrosPerOp), Micros(trRoundTrip.MicrosPerOp), py is null ? null : Micros(py.RoundTripMicros),
+        trRoundTrip.MicrosPerOp / apRoundTrip.MicrosPerOp, py?.RoundTripMicros / apRoundTrip.MicrosPerOp);
+    Console.WriteLine();
+    Console.WriteLine("Ratios compare speed (>1× means ActorPool is faster): throughput ÷ throughput, or the other's µs ÷ ActorPool's µs.");
+    Console.WriteLine("¹ Task.Run has no map; this is its submit-then-collect figure for the same number of calls.");
+    Console.WriteLine();
+    Console.WriteLine("| allocated bytes per call (process-wide) | ActorPool | Task.Run |");
+    Console.WriteLine("|---|---:|---:|");
+    Console.WriteLine(Invariant($"| submit then collect | {apSubmit.BytesPerOp:N0} | {trSubmit.BytesPerOp:N0} |"));
+    Console.WriteLine(Invariant($"| map | {apMap.BytesPerOp:N0} | — |"));
+    Console.WriteLine(Invariant($"| round trip | {apRoundTrip.BytesPerOp:N0} | {trRoundTrip.BytesPerOp:N0} |"));
+    Console.WriteLine();
+    Console.WriteLine(Invariant($"{queued.Calls:N0} calls queued at once behind {workers} blocked workers: {queued.RetainedBytesPerCall:N0} bytes retained per queued call ") +
+        Invariant($"(live heap growth, GC.GetTotalMemory(true); the caller's array of futures not counted), {queued.AllocatedBytesPerCall:N0} bytes allocated per submit; ") +
+        Invariant($"queued in {queued.SubmitSeconds:N2} s, drained in {queued.DrainSeconds:N2} s; all completed: {(queued.AllCompleted ? "yes" : "NO")}."));
+    return new ThreadPoolResult(apSubmit, apMap, apRoundTrip, trSubmit, trRoundTrip, py, queued);
 }
+
+List<TargetRow> TargetRows(ThreadPoolResult? threads, ProcessPoolResult? processes)
+{
+    var rows = new List<TargetRow>();
+    const string Dash = "—";
+    if (threads is { } t)
+    {
+        var vsTaskRun = t.ApSubmit.OpsPerSecond / t.TrSubmit.OpsPerSecond;
+        var vsCPython = t.ApSubmit.OpsPerSecond / t.Py?.SubmitCollectPerSecond;
+        rows.Add(new(Invariant($"ThreadPoolExecutor submit-then-collect, {calls:N0} trivial calls"), "≥ 0.5× Task.Run + WhenAll, ≥ 20× CPython TPE",
+            Rate(t.ApSubmit.OpsPerSecond), Rate(t.TrSubmit.OpsPerSecond), CPythonFigure(t.Py?.SubmitCollectPerSecond, Rate),
+            $"{Summary.Times(vsTaskRun)} Task.Run, {Summary.Times(vsCPython, "N1")} CPython", Summary.AllAtLeast((vsTaskRun, 0.5), (vsCPython, 20))));
+        var roundTripVsCPython = t.Py?.RoundTripMicros / t.ApRoundTrip.MicrosPerOp;
+        rows.Add(new("thread round trip Submit(...).Result()", "≥ 10× faster than CPython TPE",
+            Micros(t.ApRoundTrip.MicrosPerOp), Micros(t.TrRoundTrip.MicrosPerOp), CPythonFigure(t.Py?.RoundTripMicros, Micros),
+            Summary.Times(roundTripVsCPython, "N1"), Summary.AllAtLeast((roundTripVsCPython, 10))));
+    }
+    else
+    {
+        rows.Add(new(Invariant($"ThreadPoolExecutor submit-then-collect, {calls:N0} trivial calls"), "≥ 0.5× Task.Run + WhenAll, ≥ 20× CPython TPE", Summary.NotRun, Dash, Dash, Dash, null));
+        rows.Add(new("thread round trip Submit(...).Result()", "≥ 10× faster than CPython TPE", Summary.NotRun, Dash, Dash, Dash, null));
+    }
+
+    if (processes is { } p)
+    {
+        var submitRatio = p.Submit.OpsPerSecond / p.CPythonSubmitPerSecond;
+        var mapRatio = p.Map.OpsPerSecond / p.CPythonMapPerSecond;
+        var roundTripRatio = p.CPythonRoundTripMicros / p.RoundTrip.MicrosPerOp;
+        rows.Add(new(Invariant($"ProcessPoolExecutor({p.Workers}) submit-then-collect, {p.Calls:N0} trivial calls"), Invariant($"≥ 10× CPython PPE({p.Workers})"),
+            Rate(p.Submit.OpsPerSecond), Dash, CPythonFigure(p.CPythonSubmitPerSecond, Rate), Summary.Times(submitRatio, "N1"), Summary.AllAtLeast((submitRatio, 10))));
+        rows.Add(new(Invariant($"ProcessPoolExecutor({p.Workers}).Map, {p.MapItems:N0} items, chunk {p.Chunk}"), "≥ 2× CPython",
+            Rate(p.Map.OpsPerSecond), Dash, CPythonFigure(p.CPythonMapPerSecond, Rate), Summary.Times(mapRatio), Summary.AllAtLeast((mapRatio, 2))));
+        rows.Add(new("process round trip", "≥ 2× faster than CPython PPE",
+            Micros(p.RoundTrip.MicrosPerOp), Dash, CPythonFigure(p.CPythonRoundTripMicros, Micros), Summary.Times(roundTripRatio), Summary.AllAtLeast((roundTripRatio, 2))));
+        rows.Add(new(Invariant($"cold start, constructor → first result, {p.Workers} workers"), "≤ 200 ms",
+            Millis(p.ColdStartMillis), Dash, CPythonFigure(p.CPythonColdStartMillis, Millis), Dash, p.ColdStartMillis <= 200));
+    }
+    else
+    {
+        rows.Add(new(Invariant($"ProcessPoolExecutor({ProcessWorkers}) submit-then-collect"), Invariant($"≥ 10× CPython PPE({ProcessWorkers})"), Summary.NotRun, Dash, Dash, Dash, null));
+        rows.Add(new(Invariant($"ProcessPoolExecutor({ProcessWorkers}).Map, chunk 1000"), "≥ 2× CPython", Summary.NotRun, Dash, Dash, Dash, null));
+        rows.Add(new("process round trip", "≥ 2× faster than CPython PPE", Summary.NotRun, Dash, Dash, Dash, null));
+        rows.Add(new(Invariant($"cold start, constructor → first result, {ProcessWorkers} workers"), "≤ 200 ms", Summary.NotRun, Dash, Dash, Dash, null));
+    }
+
+    var queuedName = Invariant($"{queuedCalls:N0} calls queued at once (ThreadPoolExecutor, workers blocked)");
+    const string QueuedTarget = "all complete; ≤ 300 bytes retained per queued call";
+    rows.Add(threads?.Queued is { } q
+        ? new(queuedName, QueuedTarget, Invariant($"{q.RetainedBytesPerCall:N0} B/call, {(q.AllCompleted ? "all completed" : "NOT all completed")}"), Dash, Dash, Dash,
+            q.AllCompleted && q.RetainedBytesPerCall <= 300)
+        : new(queuedName, QueuedTarget, Summary.NotRun, Dash, Dash, Dash, null));
+    return rows;
+}
+
+// A missing CPython figure means python3 was not found.
+static string CPythonFigure(double? value, Func<double, string> format) => value is { } v ? format(v) : "skipped";
 
 // Adds one so the checksum 1 + 2 + ... + n proves every result came back.
 static int Inc(int x) => x + 1;
@@ -211,10 +304,18 @@ static string Rate(double perSecond) => Invariant($"{perSecond:N0}/s");
 
 static string Micros(double micros) => Invariant($"{micros:N2} µs");
 
-static string Verdict(bool met) => met ? "met" : "NOT met";
+static string Millis(double millis) => Invariant($"{millis:N0} ms");
+
+static string Build() =>
+    typeof(ThreadPoolResult).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyConfigurationAttribute), false)
+        is [System.Reflection.AssemblyConfigurationAttribute c] ? c.Configuration : "?";
 
 static void Row(string name, string actorPool, string taskRun, string? cpython, double vsTaskRun, double? vsCPython) =>
     Console.WriteLine(Invariant($"| {name} | {actorPool} | {taskRun} | {cpython ?? "skipped"} | {vsTaskRun:N2}× | {(vsCPython is { } r ? r.ToString("N1", CultureInfo.InvariantCulture) + "×" : "—")} |"));
+
+/// <summary>The thread pool's figures and their comparisons; <see cref="Py"/> is null without python3.</summary>
+internal sealed record ThreadPoolResult(Sample ApSubmit, Sample ApMap, Sample ApRoundTrip, Sample TrSubmit, Sample TrRoundTrip,
+    CPythonResult? Py, QueuedCallsResult? Queued);
 
 internal static class JsonOptions
 {
