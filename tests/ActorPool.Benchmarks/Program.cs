@@ -1,5 +1,5 @@
 // ActorPool's executors against Task.Run and CPython's concurrent.futures, on the same trivial calls.
-// Usage: dotnet run -c Release --project tests/ActorPool.Benchmarks -- [--reps N] [--workers N] [--json PATH] [--quick] [--pools threads|processes|both] [--queued N]
+// Usage: dotnet run -c Release --project tests/ActorPool.Benchmarks -- [--reps N] [--workers N] [--json PATH] [--quick] [--pools threads|processes|cluster|both|all] [--queued N]
 // Prints a table per pool, then one table of the performance targets with PASS/MISS; --json writes every figure.
 using System.Globalization;
 using System.Runtime.InteropServices;
@@ -22,8 +22,8 @@ for (var a = 0; a < args.Length; a++)
         case "--json": jsonPath = a + 1 < args.Length ? args[++a] : throw new ArgumentException("--json needs a path"); break;
         case "--quick": quick = true; break;
         case "--queued": queuedOption = PositiveInt(args, ++a); break;
-        case "--pools": pools = a + 1 < args.Length && args[++a] is "threads" or "processes" or "both" ? args[a] : throw new ArgumentException("--pools takes threads, processes or both"); break;
-        default: throw new ArgumentException($"Unknown option {args[a]}; expected --reps N, --workers N, --json PATH, --quick, --pools threads|processes|both, --queued N.");
+        case "--pools": pools = a + 1 < args.Length && args[++a] is "threads" or "processes" or "cluster" or "both" or "all" ? args[a] : throw new ArgumentException("--pools takes threads, processes, cluster, both (threads and processes) or all"); break;
+        default: throw new ArgumentException($"Unknown option {args[a]}; expected --reps N, --workers N, --json PATH, --quick, --pools threads|processes|cluster|both|all, --queued N.");
     }
 }
 
@@ -37,9 +37,10 @@ var queuedCalls = queuedOption ?? (quick ? 100_000 : 1_000_000);
 
 // The process pool runs with 2 workers (this machine's core count), as CPython's ProcessPoolExecutor(2) beside it.
 const int ProcessWorkers = 2;
-var threadPool = pools != "processes" ? RunThreadPool() : null;
-var processPool = pools != "threads" ? ProcessPoolBenchmarks.Run(ProcessWorkers, reps, quick) : null;
-var rows = TargetRows(threadPool, processPool);
+var threadPool = pools is "threads" or "both" or "all" ? RunThreadPool() : null;
+var processPool = pools is "processes" or "both" or "all" ? ProcessPoolBenchmarks.Run(ProcessWorkers, reps, quick) : null;
+var clusterPool = pools is "cluster" or "all" ? ClusterBenchmarks.Run(reps, quick) : null;
+var rows = TargetRows(threadPool, processPool, clusterPool);
 Summary.Print(rows, quick);
 
 if (jsonPath is not null)
@@ -103,6 +104,7 @@ if (jsonPath is not null)
                 coldStartMillis = processPool.CPythonColdStartMillis,
             },
         },
+        clusterPool = clusterPool?.Select(c => new { c.Nodes, c.WorkersPerNode, c.Calls, c.SleepMillis, c.IdealSeconds, c.MedianSeconds, c.RatioToIdeal }),
         targets = rows.Select(r => new { r.Benchmark, r.Target, r.ActorPool, r.TaskRun, r.CPython, r.Ratio, r.Verdict }),
     };
     File.WriteAllText(jsonPath, JsonSerializer.Serialize(raw, JsonOptions.Indented));
@@ -163,7 +165,7 @@ ThreadPoolResult RunThreadPool()
     return new ThreadPoolResult(apSubmit, apMap, apRoundTrip, trSubmit, trRoundTrip, py, queued);
 }
 
-List<TargetRow> TargetRows(ThreadPoolResult? threads, ProcessPoolResult? processes)
+List<TargetRow> TargetRows(ThreadPoolResult? threads, ProcessPoolResult? processes, IReadOnlyList<ClusterScaling>? cluster)
 {
     var rows = new List<TargetRow>();
     const string Dash = "—";
@@ -213,6 +215,16 @@ List<TargetRow> TargetRows(ThreadPoolResult? threads, ProcessPoolResult? process
         ? new(queuedName, QueuedTarget, Invariant($"{q.RetainedBytesPerCall:N0} B/call, {(q.AllCompleted ? "all completed" : "NOT all completed")}"), Dash, Dash, Dash,
             q.AllCompleted && q.RetainedBytesPerCall <= 300)
         : new(queuedName, QueuedTarget, Summary.NotRun, Dash, Dash, Dash, null));
+
+    const string ClusterTarget = "≥ 0.8× linear (ideal)";
+    foreach (var nodes in new[] { 1, 2, 4 })
+    {
+        var name = Invariant($"ClusterPoolExecutor, 10 ms sleeping calls, {nodes} node(s) × 8 workers");
+        rows.Add(cluster?.FirstOrDefault(c => c.Nodes == nodes) is { } c
+            ? new(name, ClusterTarget, Invariant($"{c.MedianSeconds:N3} s (ideal {c.IdealSeconds:N3} s)"), Dash, Dash, Summary.Times(c.RatioToIdeal), c.RatioToIdeal >= 0.8)
+            : new(name, ClusterTarget, Summary.NotRun, Dash, Dash, Dash, null));
+    }
+
     return rows;
 }
 

@@ -1,0 +1,91 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using ActorPool.Cluster;
+
+namespace ActorPool.Benchmarks;
+
+/// <summary>One node count's dispatch figure: sleep-bound calls against the ideal (every worker busy all the time).</summary>
+internal sealed record ClusterScaling(int Nodes, int WorkersPerNode, int Calls, int SleepMillis, double IdealSeconds, double MedianSeconds)
+{
+    public double RatioToIdeal => IdealSeconds / MedianSeconds;
+}
+
+/// <summary>
+/// Dispatch throughput of <see cref="ClusterPoolExecutor"/> with worker node processes on 127.0.0.1: calls that
+/// sleep 10 ms each, so the figure is the executor's dispatch, not this machine's two cores.
+/// </summary>
+internal static class ClusterBenchmarks
+{
+    private const int WorkersPerNode = 8;
+    private const int SleepMillis = 10;
+
+    public static IReadOnlyList<ClusterScaling> Run(int reps, bool quick)
+    {
+        var callsPerWorker = quick ? 20 : 100; // ideal: 0.2 s or 1 s of sleeping per worker, whatever the node count
+        var results = new List<ClusterScaling>();
+        foreach (var nodes in new[] { 1, 2, 4 })
+        {
+            Console.Error.WriteLine($"measuring the cluster pool with {nodes} node process(es) x {WorkersPerNode} workers...");
+            results.Add(Measure(nodes, callsPerWorker, reps));
+        }
+
+        Console.WriteLine();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Cluster pool: calls sleeping {SleepMillis} ms, {callsPerWorker} per worker, node processes on 127.0.0.1 with {WorkersPerNode} workers each (median of {reps})."));
+        Console.WriteLine();
+        Console.WriteLine("| nodes | workers | calls | ideal | measured | ratio to ideal |");
+        Console.WriteLine("|---:|---:|---:|---:|---:|---:|");
+        foreach (var r in results)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {r.Nodes} | {r.Nodes * r.WorkersPerNode} | {r.Calls:N0} | {r.IdealSeconds:N3} s | {r.MedianSeconds:N3} s | {r.RatioToIdeal:N2}× |"));
+        }
+
+        return results;
+    }
+
+    private static ClusterScaling Measure(int nodeCount, int callsPerWorker, int reps)
+    {
+        var secret = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
+        using var executor = new ClusterPoolExecutor(new ClusterPoolOptions { Secret = secret });
+        var nodes = Enumerable.Range(0, nodeCount).Select(_ => LocalNodeProcess.Start(executor.Address, secret, WorkersPerNode)).ToList();
+        try
+        {
+            var workers = nodeCount * WorkersPerNode;
+            executor.WaitForWorkersAsync(workers, TimeSpan.FromMinutes(2)).GetAwaiter().GetResult();
+            var calls = workers * callsPerWorker;
+            Run(executor, workers); // warm-up: every worker's first call, and the JIT on both sides
+            var seconds = Enumerable.Range(0, reps).Select(_ => Run(executor, calls)).Order().ToList();
+            return new ClusterScaling(nodeCount, WorkersPerNode, calls, SleepMillis, callsPerWorker * SleepMillis / 1000.0, seconds[seconds.Count / 2]);
+        }
+        finally
+        {
+            executor.Shutdown();
+            nodes.ForEach(n => n.Dispose());
+        }
+    }
+
+    private static double Run(ClusterPoolExecutor executor, int calls)
+    {
+        var clock = Stopwatch.StartNew();
+        var futures = new Future<int>[calls];
+        for (var i = 0; i < calls; i++)
+        {
+            futures[i] = executor.Submit(Sleep, SleepMillis);
+        }
+
+        foreach (var future in futures)
+        {
+            future.Result();
+        }
+
+        return clock.Elapsed.TotalSeconds;
+    }
+
+    private static int Sleep(int milliseconds)
+    {
+        Thread.Sleep(milliseconds);
+        return milliseconds;
+    }
+}
