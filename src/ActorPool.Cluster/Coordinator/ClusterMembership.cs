@@ -91,6 +91,7 @@ internal sealed class ClusterMembership : UntypedActor
             case WorkerInitializerFailed failed when nodes.TryGetValue(Sender.Path.Address, out var node) && Proves(failed.Secret, node, Sender.Path.Address):
                 router.Tell(new InitializerFailed(new BrokenClusterPoolException(
                     $"The initializer failed on worker node {Sender.Path.Address} (pid {failed.ProcessId}): {failed.Error.Message}", failed.Error.ToException())));
+                Release(Sender); // the node need not keep it for a broken pool (nor wait for it when it leaves)
                 break;
             case NodeDraining when nodes.TryGetValue(Sender.Path.Address, out var node):
                 node.Draining = true;
@@ -123,9 +124,8 @@ internal sealed class ClusterMembership : UntypedActor
     {
         var node = new Node(ClusterSecret.NewNonce());
         nodes[address] = node;
-        var wanted = spec.MaxWorkers == int.MaxValue ? int.MaxValue : spec.MaxWorkers;
         Context.ActorSelection(new RootActorPath(address) / "user" / NodeHost.Name)
-            .Tell(new AttachWorkers(node.Nonce, wanted, spec.Initializer, spec.MaxPayload));
+            .Tell(new AttachWorkers(node.Nonce, spec.MaxWorkers, spec.Initializer, spec.MaxPayload));
     }
 
     private void Forget(Address address)
