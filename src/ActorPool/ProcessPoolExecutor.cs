@@ -127,6 +127,9 @@ public sealed class ProcessPoolExecutor : Executor
 
         public override Props WorkerProps(int index) => WorkerProcessProxy.Props(options);
 
+        // A proxy is ready once its process has registered: until then calls wait in the router for any ready worker.
+        public override bool WorkersStartReady => false;
+
         protected override string InitializerFailedMessage => BrokenProcessPoolException.InitializerFailedMessage;
 
         protected override Exception BrokenError(string message, Exception? cause) => new BrokenProcessPoolException(message, cause);

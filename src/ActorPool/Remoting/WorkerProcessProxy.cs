@@ -47,6 +47,7 @@ internal sealed class WorkerProcessProxy : UntypedActor
     private Child current = null!;
     private Child? successor;
     private long nextId;
+    private bool announced;
 
     public WorkerProcessProxy(ProcessPoolOptions options) => this.options = options;
 
@@ -78,6 +79,13 @@ internal sealed class WorkerProcessProxy : UntypedActor
             case RegisterWorker register when IsOurs(register.Secret) && Find(register.ProcessId) is { } child:
                 child.Remote = register.Worker;
                 Context.Watch(register.Worker);
+                if (!announced)
+                {
+                    // The router gives this proxy calls only from now on (a successor registering later changes nothing).
+                    announced = true;
+                    Context.Parent.Tell(WorkerIdle.Instance);
+                }
+
                 Flush();
                 break;
             case RegisterWorker register:
@@ -297,9 +305,11 @@ internal sealed class WorkerProcessProxy : UntypedActor
         if (child.Remote is null)
         {
             // It died before it was ready: as in CPython, that is a failing initializer, and the pool is broken.
+            // The router's queued calls fail with this error's message too, so it leads with Python's.
             var cause = new BrokenProcessPoolException($"Worker process {child.Pid} exited with code {exitCode} before it was ready.");
-            Context.Parent.Tell(new InitializerFailed(cause));
-            Lose(child, new BrokenProcessPoolException(BrokenProcessPoolException.InitializerFailedMessage, cause));
+            var error = new BrokenProcessPoolException(BrokenProcessPoolException.InitializerFailedMessage, cause);
+            Context.Parent.Tell(new InitializerFailed(error));
+            Lose(child, error);
             return;
         }
 
