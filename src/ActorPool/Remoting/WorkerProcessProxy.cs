@@ -84,6 +84,10 @@ internal sealed class WorkerProcessProxy : UntypedActor
                     // The router gives this proxy calls only from now on (a successor registering later changes nothing).
                     announced = true;
                     Context.Parent.Tell(WorkerIdle.Instance);
+                    if (Interlocked.Decrement(ref options.Startup.Pending) == 0 && options.SpareWorker)
+                    {
+                        options.Launcher.EnsureSpare(); // the pool's own workers are up: boot one for the next pool
+                    }
                 }
 
                 Flush();
@@ -147,12 +151,13 @@ internal sealed class WorkerProcessProxy : UntypedActor
     {
         if (!options.Prestarted.TryDequeue(out var process))
         {
-            process = options.Launcher.Start(options.Initializer, options.MaxPayloadSize);
+            process = (options.SpareWorker ? WorkerLauncher.TakeSpare() : null) ?? options.Launcher.Start();
         }
 
         try
         {
-            WorkerLauncher.Introduce(process, Self.Path.ToStringWithAddress(((ExtendedActorSystem)Context.System).Provider.DefaultAddress), options.Secret);
+            var address = Self.Path.ToStringWithAddress(((ExtendedActorSystem)Context.System).Provider.DefaultAddress);
+            WorkerLauncher.Introduce(process, address, options.Secret, options.MaxPayloadSize, options.Initializer);
         }
         catch (IOException)
         {
