@@ -23,6 +23,8 @@ public sealed class ProcessPoolExecutor : Executor
     private readonly ActorSystem system;
     private readonly bool ownsSystem;
     private readonly ConcurrentQueue<Process> prestarted;
+    private readonly WorkerLauncher launcher;
+    private readonly bool spareWorker;
 
     /// <summary>Starts the pool: its worker processes (in parallel, each running <paramref name="initializer"/> first) and its router.</summary>
     /// <param name="maxWorkers">Worker processes; null takes <c>actorpool.process-pool.max-workers</c> of <paramref name="system"/>,
@@ -48,9 +50,10 @@ public sealed class ProcessPoolExecutor : Executor
         }
 
         var init = initializer is null ? null : CallDescriptor.For(initializer, nameof(initializer));
-        var launcher = new WorkerLauncher();
+        launcher = new WorkerLauncher();
         var config = system?.Settings.Config.WithFallback(ActorPoolSettings.Reference) ?? ActorPoolSettings.ProcessSystemConfig;
         var settings = ActorPoolSettings.From(config);
+        spareWorker = settings.SpareWorker;
         var frame = config.GetByteSize("akka.remote.dot-netty.tcp.maximum-frame-size") ?? 128_000;
         var maxPayload = Math.Min(settings.MaxPayloadSize, frame - (64 << 10)); // room for the message's own framing
 
@@ -62,7 +65,8 @@ public sealed class ProcessPoolExecutor : Executor
         {
             for (var i = 0; i < MaxWorkers; i++)
             {
-                prestarted.Enqueue(launcher.Start(init, maxPayload));
+                // A spare booted earlier in this process (never introduced to any pool) saves its whole start-up.
+                prestarted.Enqueue((settings.SpareWorker ? WorkerLauncher.TakeSpare() : null) ?? launcher.Start());
             }
 
             this.system = system ?? ActorSystem.Create($"actorpool-processes-{n}", ActorPoolSettings.ProcessSystemConfig);
@@ -86,7 +90,9 @@ public sealed class ProcessPoolExecutor : Executor
             maxTasksPerChild ?? int.MaxValue,
             maxPayload,
             settings.ProcessStartupTimeout,
-            settings.ProcessStopTimeout);
+            settings.ProcessStopTimeout,
+            settings.SpareWorker);
+        options.Startup.Pending = MaxWorkers;
         StartRouter(this.system, new Spec(MaxWorkers, settings.Prefetch, options), $"actorpool-process-pool-{n}", settings.RouterDispatcher);
     }
 
@@ -98,6 +104,12 @@ public sealed class ProcessPoolExecutor : Executor
     private protected override async Task ReleaseAsync()
     {
         ReleasePrestarted();
+        if (spareWorker)
+        {
+            // A pool that ends before all its workers were up never booted the spare; the next pool may come soon.
+            launcher.EnsureSpare();
+        }
+
         if (ownsSystem)
         {
             await system.Terminate().ConfigureAwait(false);
@@ -135,6 +147,9 @@ public sealed class ProcessPoolExecutor : Executor
         public override int Prefetch => prefetch;
 
         public override Props WorkerProps(int index) => WorkerProcessProxy.Props(options);
+
+        // A proxy is ready once its process has registered: until then calls wait in the router for any ready worker.
+        public override bool WorkersStartReady => false;
 
         protected override string InitializerFailedMessage => BrokenProcessPoolException.InitializerFailedMessage;
 

@@ -10,4 +10,17 @@ internal sealed record ProcessPoolOptions(
     int MaxTasksPerChild,
     long MaxPayloadSize,
     TimeSpan StartupTimeout,
-    TimeSpan StopTimeout);
+    TimeSpan StopTimeout,
+    bool SpareWorker)
+{
+    /// <summary>Counts down the pool's first workers registering; at zero the spare for the next pool may boot.</summary>
+    public StartupCount Startup { get; } = new();
+}
+
+/// <summary>A shared counter the proxies decrement with <see cref="Interlocked"/>.</summary>
+internal sealed class StartupCount
+{
+#pragma warning disable CA1051 // a field, for Interlocked
+    public int Pending;
+#pragma warning restore CA1051
+}

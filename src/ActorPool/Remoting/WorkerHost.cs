@@ -15,23 +15,24 @@ internal static class WorkerHost
 {
     public static int Main()
     {
-        var initializer = Environment.GetEnvironmentVariable(WorkerLauncher.InitializerVariable) is { Length: > 0 } json
-            ? JsonSerializer.Deserialize<CallDescriptor>(json)
-            : null;
-        var maxPayload = long.Parse(Required(WorkerLauncher.MaxPayloadVariable), CultureInfo.InvariantCulture);
         var parentPid = int.Parse(Required(WorkerLauncher.ParentPidVariable), CultureInfo.InvariantCulture);
         ExitWhenParentProcessDies(parentPid);
 
-        // Boot first (the slow part), then learn where the parent is: the parent may still be booting too.
+        // Boot first (the slow part), then learn where the parent is and what to run: the parent may still be
+        // booting too, or this process may wait as a spare until a pool takes it.
         using var system = ActorSystem.Create("actorpool-worker", ActorPoolSettings.ProcessSystemConfig);
         var input = Console.In;
         var parent = input.ReadLine();
         var secret = input.ReadLine();
-        if (string.IsNullOrEmpty(parent) || string.IsNullOrEmpty(secret))
+        var maxPayloadLine = input.ReadLine();
+        var initializerLine = input.ReadLine();
+        if (string.IsNullOrEmpty(parent) || string.IsNullOrEmpty(secret) || string.IsNullOrEmpty(maxPayloadLine) || initializerLine is null)
         {
-            return 0; // stdin ended before the introduction: the parent is gone
+            return 0; // stdin ended before the introduction: the parent is gone, or let this spare go
         }
 
+        var maxPayload = long.Parse(maxPayloadLine, CultureInfo.InvariantCulture);
+        var initializer = initializerLine.Length > 0 ? JsonSerializer.Deserialize<CallDescriptor>(initializerLine) : null;
         ExitWhenInputEnds(input);
         system.ActorOf(ProcessWorker.Props(parent, secret, initializer, maxPayload).WithDispatcher(ActorPoolSettings.ProcessWorkerDispatcher), "worker");
         system.WhenTerminated.Wait();

@@ -9,13 +9,16 @@ namespace ActorPool.Remoting;
 /// Starts worker processes that load the same assemblies as this one, whatever started it (<c>dotnet run</c>, a
 /// test host, a published app): <c>dotnet exec --runtimeconfig {app}.runtimeconfig.json --depsfile {app}.deps.json
 /// ActorPool.dll</c> resolves the parent app's dependency graph in the child and runs <see cref="WorkerHost"/>.
-/// The pool's secret goes through stdin, never the command line.
+/// The pool's secret, payload limit and initializer go through stdin, never the command line or environment, so a
+/// process booted before its pool existed (the spare) can serve any pool; every launcher of a process starts the same command.
 /// </summary>
 internal sealed class WorkerLauncher
 {
     public const string ParentPidVariable = "ACTORPOOL_PARENT_PID";
-    public const string InitializerVariable = "ACTORPOOL_INITIALIZER";
-    public const string MaxPayloadVariable = "ACTORPOOL_MAX_PAYLOAD";
+
+    private static readonly object SpareGate = new();
+    private static Process? spare;
+    private static string? spareContext;
 
     private readonly string host;
     private readonly string depsFile;
@@ -41,14 +44,13 @@ internal sealed class WorkerLauncher
 
     /// <summary>
     /// Starts a worker process. It boots its runtime and actor system at once, then waits on stdin for
-    /// <see cref="Introduce"/> to tell it where its parent is; so worker start-up overlaps the parent's own.
+    /// <see cref="Introduce"/> to tell it where its parent is and what to run; so worker start-up overlaps the
+    /// parent's own, and a booted worker can wait as this process's spare (<see cref="TakeSpare"/>) for any pool.
     /// </summary>
-    public Process Start(CallDescriptor? initializer, long maxPayload)
+    public Process Start()
     {
         var start = ExecOf(workerAssembly);
         start.Environment[ParentPidVariable] = Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
-        start.Environment[MaxPayloadVariable] = maxPayload.ToString(CultureInfo.InvariantCulture);
-        start.Environment[InitializerVariable] = initializer is null ? "" : JsonSerializer.Serialize(initializer);
         // Start-up is mostly JIT; tiered PGO's instrumentation only slows a short-lived worker's first second.
         start.Environment.TryAdd("DOTNET_TieredPGO", "0");
         return Process.Start(start) ?? throw new InvalidOperationException($"Could not start a worker process with {host}.");
@@ -70,12 +72,92 @@ internal sealed class WorkerLauncher
         return start;
     }
 
-    /// <summary>Tells a started worker its proxy's address and the pool's secret, privately, over its stdin.</summary>
-    public static void Introduce(Process worker, string parentPath, string secret)
+    /// <summary>
+    /// The spare worker process, if one is booted (or booting) and still alive: a process nobody has introduced yet,
+    /// so it holds no pool's state, secret or initializer. Null if there is none.
+    /// </summary>
+    public static Process? TakeSpare()
+    {
+        lock (SpareGate)
+        {
+            var taken = spare;
+            spare = null;
+            if (taken is not null && (taken.HasExited || spareContext != Context()))
+            {
+                // Dead, or started under another environment or working directory than a worker started now
+                // would inherit: let it go (its stdin ends, it exits) and start afresh.
+                Release(taken);
+                taken = null;
+            }
+
+            return taken;
+        }
+    }
+
+    /// <summary>
+    /// Starts the process-wide spare worker unless one is waiting already, so the next pool (or replacement
+    /// worker) finds a booted process. Called once a pool's own workers are up, so the spare's boot never competes
+    /// with theirs. It exits with this process, as every worker does (its stdin ends).
+    /// </summary>
+    public void EnsureSpare()
+    {
+        lock (SpareGate)
+        {
+            if (spare is { HasExited: false })
+            {
+                return;
+            }
+
+            if (spare is not null)
+            {
+                Release(spare);
+            }
+
+            spare = Start();
+            spareContext = Context();
+        }
+    }
+
+    /// <summary>
+    /// Tells a started worker its proxy's address, the pool's secret, its payload limit and initializer,
+    /// privately, over its stdin; it then runs the initializer and registers.
+    /// </summary>
+    public static void Introduce(Process worker, string parentPath, string secret, long maxPayload, CallDescriptor? initializer)
     {
         worker.StandardInput.WriteLine(parentPath);
         worker.StandardInput.WriteLine(secret);
+        worker.StandardInput.WriteLine(maxPayload.ToString(CultureInfo.InvariantCulture));
+        worker.StandardInput.WriteLine(initializer is null ? "" : JsonSerializer.Serialize(initializer)); // one line: JSON escapes newlines
         worker.StandardInput.Flush();
+    }
+
+    /// <summary>What a worker inherits from this process at start: its environment and working directory.</summary>
+    private static string Context()
+    {
+        var variables = Environment.GetEnvironmentVariables();
+        var entries = new List<string>(variables.Count + 1) { Environment.CurrentDirectory };
+        foreach (System.Collections.DictionaryEntry entry in variables)
+        {
+            entries.Add($"{entry.Key}={entry.Value}");
+        }
+
+        entries.Sort(StringComparer.Ordinal);
+        return string.Join('\0', entries);
+    }
+
+    private static void Release(Process process)
+    {
+        using (process)
+        {
+            try
+            {
+                process.StandardInput.Close();
+            }
+            catch (IOException)
+            {
+                // already gone
+            }
+        }
     }
 
     private static string DotnetHost()

@@ -47,6 +47,7 @@ internal sealed class WorkerProcessProxy : UntypedActor
     private Child current = null!;
     private Child? successor;
     private long nextId;
+    private bool announced;
 
     public WorkerProcessProxy(ProcessPoolOptions options) => this.options = options;
 
@@ -78,6 +79,17 @@ internal sealed class WorkerProcessProxy : UntypedActor
             case RegisterWorker register when IsOurs(register.Secret) && Find(register.ProcessId) is { } child:
                 child.Remote = register.Worker;
                 Context.Watch(register.Worker);
+                if (!announced)
+                {
+                    // The router gives this proxy calls only from now on (a successor registering later changes nothing).
+                    announced = true;
+                    Context.Parent.Tell(WorkerIdle.Instance);
+                    if (Interlocked.Decrement(ref options.Startup.Pending) == 0 && options.SpareWorker)
+                    {
+                        options.Launcher.EnsureSpare(); // the pool's own workers are up: boot one for the next pool
+                    }
+                }
+
                 Flush();
                 break;
             case RegisterWorker register:
@@ -139,12 +151,13 @@ internal sealed class WorkerProcessProxy : UntypedActor
     {
         if (!options.Prestarted.TryDequeue(out var process))
         {
-            process = options.Launcher.Start(options.Initializer, options.MaxPayloadSize);
+            process = (options.SpareWorker ? WorkerLauncher.TakeSpare() : null) ?? options.Launcher.Start();
         }
 
         try
         {
-            WorkerLauncher.Introduce(process, Self.Path.ToStringWithAddress(((ExtendedActorSystem)Context.System).Provider.DefaultAddress), options.Secret);
+            var address = Self.Path.ToStringWithAddress(((ExtendedActorSystem)Context.System).Provider.DefaultAddress);
+            WorkerLauncher.Introduce(process, address, options.Secret, options.MaxPayloadSize, options.Initializer);
         }
         catch (IOException)
         {
@@ -241,9 +254,11 @@ internal sealed class WorkerProcessProxy : UntypedActor
         if (child.Remote is null)
         {
             // It died before it was ready: as in CPython, that is a failing initializer, and the pool is broken.
+            // The router's queued calls fail with this error's message too, so it leads with Python's.
             var cause = new BrokenProcessPoolException($"Worker process {child.Pid} exited with code {exitCode} before it was ready.");
-            Context.Parent.Tell(new InitializerFailed(cause));
-            Lose(child, new BrokenProcessPoolException(BrokenProcessPoolException.InitializerFailedMessage, cause));
+            var error = new BrokenProcessPoolException(BrokenProcessPoolException.InitializerFailedMessage, cause);
+            Context.Parent.Tell(new InitializerFailed(error));
+            Lose(child, error);
             return;
         }
 

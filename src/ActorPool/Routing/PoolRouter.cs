@@ -10,7 +10,8 @@ namespace ActorPool.Routing;
  *                                  │  queue (FIFO)           │ runs the call, settles the future
  *                                  │  ready (LIFO of workers │
  *                                  │   with spare capacity)  │
- *                                  ◄──────WorkerIdle─────────┘ (a completion message per call)
+ *                                  ◄──────WorkerIdle─────────┘ (a completion message per call; a worker
+ *                                                               that starts unready sends one when it is ready)
  *
  * Work is pulled, never pushed ahead: a call leaves the queue only when a worker has room for it, and
  * it is marked running at that moment (Future.TryMarkRunning); a call canceled while queued is dropped
@@ -150,7 +151,10 @@ internal sealed class PoolRouter : UntypedActor
         Context.Watch(worker);
         var slot = new Slot(worker);
         slots.Add(worker, slot);
-        MakeReady(slot);
+        if (spec.WorkersStartReady)
+        {
+            MakeReady(slot);
+        }
     }
 
     private void Accept(WorkItem item)

@@ -20,6 +20,13 @@ internal abstract class WorkerPoolSpec
     {
     }
 
+    /// <summary>
+    /// Whether a new worker can take a call at once. When false, the router holds calls back from it until it
+    /// first sends <see cref="WorkerIdle"/> (a process worker, once its process has booted and registered), so a
+    /// call goes to whichever worker is ready first instead of waiting on one still starting.
+    /// </summary>
+    public virtual bool WorkersStartReady => true;
+
     /// <summary>The error for a future the broken pool will never run (one instance per future).</summary>
     public Exception Broken(Exception? cause) =>
         BrokenError(cause is BrokenExecutorException stopped ? stopped.Message : InitializerFailedMessage, cause);
