@@ -6,10 +6,25 @@ namespace ActorPool.Cluster;
 /// <summary>hocon/cluster.conf as embedded, and the actor system configurations built from it.</summary>
 internal static class ClusterConfig
 {
-    private static readonly Lazy<Config> LazyReference = new(Load);
+    private static readonly Lazy<Config> LazyReference = new(() => ConfigurationFactory.ParseString(Text()).WithFallback(ActorPoolSettings.Reference));
+
+    private static readonly Lazy<Config> LazyCoordinatorDefaults = new(() => ConfigurationFactory.ParseString(Text() + """
+
+        akka.actor.serializers = ${actorpool.cluster.akka.actor.serializers}
+        akka.actor.serialization-bindings = ${actorpool.cluster.akka.actor.serialization-bindings}
+        akka.cluster = ${actorpool.cluster.akka.cluster}
+        akka.cluster.roles = [${actorpool.cluster.coordinator-role}]
+        """));
 
     /// <summary>The cluster defaults over ActorPool's own.</summary>
     public static Config Reference => LazyReference.Value;
+
+    /// <summary>
+    /// What a coordinator that the app hosts takes from the cluster defaults, for its HOCON's fallback before it
+    /// starts: the <c>actorpool.cluster</c> keys, our serializers, the coordinator role and the split-brain and
+    /// failure-detector settings. Not the provider, address, frame size or log levels: those are the app's.
+    /// </summary>
+    public static Config CoordinatorDefaults => LazyCoordinatorDefaults.Value;
 
     /// <summary>
     /// A member's system config: the options set in code (<paramref name="hostname"/>, <paramref name="port"/>, the
@@ -35,11 +50,11 @@ internal static class ClusterConfig
 
     private static string Quote(string value) => "\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
 
-    private static Config Load()
+    private static string Text()
     {
         using var stream = typeof(ClusterConfig).Assembly.GetManifestResourceStream("ActorPool.Cluster.cluster.conf")
             ?? throw new InvalidOperationException("ActorPool.Cluster's embedded cluster.conf is missing from the assembly.");
         using var reader = new StreamReader(stream);
-        return ConfigurationFactory.ParseString(reader.ReadToEnd()).WithFallback(ActorPoolSettings.Reference);
+        return reader.ReadToEnd();
     }
 }

@@ -64,7 +64,7 @@ public sealed class ExecutorRegistry : IExtension
         {
             var known = executors.IsEmpty ? "none" : string.Join(", ", executors.Keys.Order(StringComparer.Ordinal));
             throw new KeyNotFoundException($"No executor named '{name}' is registered with this actor system (registered: {known}). " +
-                "Register it with AkkaConfigurationBuilder.WithThreadPoolExecutor(name, ...) or WithProcessPoolExecutor(name, ...).");
+                "Register it with AkkaConfigurationBuilder.WithThreadPoolExecutor(name, ...), WithProcessPoolExecutor(name, ...) or WithClusterPoolExecutor(name, ...).");
         }
 
         return executor as TExecutor ?? throw new InvalidCastException(
