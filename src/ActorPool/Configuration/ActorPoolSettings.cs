@@ -25,7 +25,9 @@ internal sealed record ActorPoolSettings(
     /// <summary>Injects the defaults into <paramref name="system"/> (a no-op when already there) and reads them.</summary>
     public static ActorPoolSettings For(ActorSystem system)
     {
-        if (!system.Settings.Config.HasPath("actorpool.prefetch"))
+        // Probe a key users never set (a dispatcher's type), not one they do (actorpool.prefetch): a system whose
+        // own HOCON tunes a setting or two still needs the rest, our dispatchers included.
+        if (!system.Settings.Config.HasPath("actorpool.calling-thread-dispatcher.type"))
         {
             system.Settings.InjectTopLevelFallback(Reference);
         }

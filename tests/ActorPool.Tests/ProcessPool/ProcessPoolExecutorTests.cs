@@ -114,6 +114,25 @@ public sealed partial class ProcessPoolExecutorTests(ITestOutputHelper output, S
     }
 
     [Fact]
+    public void Constructor_SystemWhoseHoconTunesAnActorPoolKey_StillGetsTheOtherDefaults()
+    {
+        // Setting actorpool.prefetch in one's own HOCON (as the README suggests) must not lose the rest of
+        // reference.conf, the router's dispatcher among it.
+        using var system = ActorSystem.Create("tuned-host", ConfigurationFactory.ParseString("""
+            actorpool.prefetch = 1
+            akka.actor.provider = remote
+            akka.remote.dot-netty.tcp.hostname = "127.0.0.1"
+            akka.remote.dot-netty.tcp.port = 0
+            akka.loglevel = WARNING
+            akka.coordinated-shutdown.run-by-clr-shutdown-hook = off
+            """));
+        var executor = Start(1, system: system);
+
+        Assert.NotEqual(Environment.ProcessId, Seen(executor.Submit(ProcessCalls.Pid).Result(Bound)));
+        Assert.Equal(1, system.Settings.Config.GetInt("actorpool.prefetch"));
+    }
+
+    [Fact]
     public void Submit_CapturingLambda_ThrowsArgumentExceptionNamingTheCapture()
     {
         var executor = shared.Executor;
