@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using ActorPool;
 using ActorPool.Cluster;
+using Akka.Configuration;
 
 namespace LocalCluster;
 
@@ -16,6 +17,10 @@ internal sealed class Demo(DemoOptions options, CancellationToken cancel)
 {
     private static readonly TimeSpan JoinTimeout = TimeSpan.FromSeconds(90);
     private static readonly TimeSpan LateJoiners = TimeSpan.FromSeconds(5);
+
+    // Akka would otherwise make the coordinator leave the cluster on Ctrl+C or SIGTERM, under the running demo;
+    // Program.cs handles those signals, and the using blocks below stop everything in order.
+    private static readonly Config OwnShutdown = ConfigurationFactory.ParseString("akka.coordinated-shutdown.run-by-clr-shutdown-hook = off");
 
     private readonly ConcurrentQueue<string> events = new();
     private readonly ProgressView view = new();
@@ -42,7 +47,7 @@ internal sealed class Demo(DemoOptions options, CancellationToken cancel)
     {
         var secret = Secret();
         await using var executor = new ClusterPoolExecutor(
-            new ClusterPoolOptions { Secret = secret, Hostname = options.Host, Port = options.Port, Config = options.Config });
+            new ClusterPoolOptions { Secret = secret, Hostname = options.Host, Port = options.Port, Config = OwnShutdown.WithFallback(options.Config) });
         using var nodes = new LocalNodes(); // disposed first: nodes leave while the coordinator is still up
         Console.WriteLine($"Coordinator {executor.Address} (pid {Environment.ProcessId})");
         var finished = false;
@@ -206,7 +211,8 @@ internal sealed class Demo(DemoOptions options, CancellationToken cancel)
                 tally.Note(node, at);
             }
 
-            events.Enqueue($"{(tally.Elapsed - killedAt).TotalSeconds:F1} s after the kill, a call failed with {error.GetType().Name}: {error.Message}");
+            var when = victim is null ? $"At {tally.Elapsed.TotalSeconds:F1} s" : $"{(tally.Elapsed - killedAt).TotalSeconds:F1} s after the kill";
+            events.Enqueue($"{when}, a call failed with {error.GetType().Name}: {error.Message}");
         }
     }
 }

@@ -27,17 +27,16 @@ catch (ArgumentException e)
     return 2;
 }
 
-// Ctrl+C or SIGTERM: stop at once but cleanly (the using blocks stop the nodes and the coordinator). A second
-// Ctrl+C ends this process outright; the nodes still leave, as their stdin ends with it.
+// Ctrl+C or SIGTERM: stop at once but cleanly (the using blocks stop the nodes, then the coordinator). Handled
+// here, before the runtime's default (exit), which would make the coordinator's actor system leave the cluster
+// under the running demo. A second Ctrl+C ends this process outright; the nodes still leave, as their stdin ends.
 var stop = new CancellationTokenSource(); // never disposed: a signal may come at any moment until exit
-Console.CancelKeyPress += (_, e) =>
-{
-    e.Cancel = !stop.IsCancellationRequested;
-    stop.Cancel();
-};
-using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
-{
-    context.Cancel = true;
-    stop.Cancel();
-});
+using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 return await new Demo(options, stop.Token).RunAsync();
+
+void Stop(PosixSignalContext context)
+{
+    context.Cancel = !stop.IsCancellationRequested;
+    stop.Cancel();
+}

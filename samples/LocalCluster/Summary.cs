@@ -32,6 +32,6 @@ internal static class Summary
 
         var counted = workload.Primes.Where(f => f.Exception() is null).ToList();
         Console.WriteLine($"  Primes in {workload.PrimeSpan}: {counted.Sum(f => f.Result().Value):N0} counted in {counted.Count} of {workload.Primes.Count} ranges" +
-                          (counted.Count < workload.Primes.Count ? " (the rest were lost with the killed node; resubmit them to finish the count)." : "."));
+                          (counted.Count < workload.Primes.Count ? " (the others failed; resubmitting them would finish the count)." : "."));
     }
 }
