@@ -37,8 +37,9 @@ internal sealed class Demo(DemoOptions options, CancellationToken cancel)
         var pids = new List<int>();
         var code = await RunClusterAsync(pids);
         var running = pids.Count(IsRunning);
-        Console.WriteLine(running == 0
-            ? $"Stopped after {wall.Elapsed.TotalSeconds:F1} s: the coordinator left the cluster and {pids.Count} node processes exited."
+        Console.WriteLine(
+            pids.Count == 0 ? $"Stopped after {wall.Elapsed.TotalSeconds:F1} s: the coordinator left the cluster (its nodes shut down when it leaves)."
+            : running == 0 ? $"Stopped after {wall.Elapsed.TotalSeconds:F1} s: the coordinator left the cluster and {pids.Count} node processes exited."
             : $"{running} of {pids.Count} node processes are still running.");
         return code;
     }
@@ -153,7 +154,7 @@ internal sealed class Demo(DemoOptions options, CancellationToken cancel)
                 return true;
             }
 
-            if (options.Kill && !killDecided && counts.Done >= counts.Total / 3)
+            if (options.Kill && !options.CoordinatorOnly && !killDecided && counts.Done >= counts.Total / 3)
             {
                 Kill(nodes, counts);
             }
