@@ -1,0 +1,219 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Security.Cryptography;
+using ActorPool;
+using ActorPool.Cluster;
+using Akka.Configuration;
+
+namespace LocalCluster;
+
+/// <summary>
+/// The demo itself: a coordinator (a <see cref="ClusterPoolExecutor"/> in this process), worker nodes (child
+/// processes, or nodes started elsewhere), the workload with a live per-node tally, one node killed with SIGKILL
+/// mid-run, and the summary. Every future reports to the tally from its done-callback; the main thread only
+/// draws, kills, and watches for Ctrl+C.
+/// </summary>
+internal sealed class Demo(DemoOptions options, CancellationToken cancel)
+{
+    private static readonly TimeSpan JoinTimeout = TimeSpan.FromSeconds(90);
+    private static readonly TimeSpan LateJoiners = TimeSpan.FromSeconds(5);
+
+    // Akka would otherwise make the coordinator leave the cluster on Ctrl+C or SIGTERM, under the running demo;
+    // Program.cs handles those signals, and the using blocks below stop everything in order.
+    private static readonly Config OwnShutdown = ConfigurationFactory.ParseString("akka.coordinated-shutdown.run-by-clr-shutdown-hook = off");
+
+    private readonly ConcurrentQueue<string> events = new();
+    private readonly ProgressView view = new();
+    private readonly Stopwatch wall = Stopwatch.StartNew();
+    private Tally tally = new(0);
+    private LocalNodeProcess? victim;
+    private TimeSpan killedAt;
+    private bool killDecided;
+    private int failuresReported;
+
+    /// <returns>The exit code: 0, or 130 when interrupted.</returns>
+    public async Task<int> RunAsync()
+    {
+        var pids = new List<int>();
+        var code = await RunClusterAsync(pids);
+        var running = pids.Count(IsRunning);
+        Console.WriteLine(
+            pids.Count == 0 ? $"Stopped after {wall.Elapsed.TotalSeconds:F1} s: the coordinator left the cluster (its nodes shut down when it leaves)."
+            : running == 0 ? $"Stopped after {wall.Elapsed.TotalSeconds:F1} s: the coordinator left the cluster and {pids.Count} node processes exited."
+            : $"{running} of {pids.Count} node processes are still running.");
+        return code;
+    }
+
+    private async Task<int> RunClusterAsync(List<int> pids)
+    {
+        var secret = Secret();
+        await using var executor = new ClusterPoolExecutor(
+            new ClusterPoolOptions { Secret = secret, Hostname = options.Host, Port = options.Port, Config = OwnShutdown.WithFallback(options.Config) });
+        using var nodes = new LocalNodes(); // disposed first: nodes leave while the coordinator is still up
+        Console.WriteLine($"Coordinator {executor.Address} (pid {Environment.ProcessId})");
+        var finished = false;
+        try
+        {
+            if (options.CoordinatorOnly)
+            {
+                await WaitForOutsideNodesAsync(executor, secret);
+            }
+            else
+            {
+                nodes.Start(executor.Address, secret, options.Nodes, options.Workers);
+                pids.AddRange(nodes.Processes.Select(n => n.Pid));
+                await executor.WaitForWorkersAsync(options.Nodes * options.Workers, JoinTimeout).WaitAsync(cancel);
+            }
+
+            var startup = wall.Elapsed;
+            Console.WriteLine($"{executor.Workers} node workers ready after {startup.TotalSeconds:F1} s.");
+            var workload = Workload.Submit(executor);
+            tally = new Tally(workload.Count);
+            foreach (var node in nodes.Processes)
+            {
+                tally.Add(Label(node.Pid, Environment.MachineName));
+            }
+
+            foreach (var future in workload.All)
+            {
+                future.AddDoneCallback(Completed);
+            }
+
+            Console.WriteLine($"Submitted {workload.Count} calls: {workload.Sleeps.Count} sleeping 0.5-1.5 s, {workload.Primes.Count} counting primes.");
+            if (Watch(nodes))
+            {
+                Summary.Print(tally.Read(), workload, startup, tally.Elapsed, victim is null ? null : (Label(victim.Pid, Environment.MachineName), killedAt));
+                Console.WriteLine("Stopping the nodes (they leave the cluster), then the coordinator.");
+                finished = true;
+                return 0;
+            }
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            if (!finished)
+            {
+                // Interrupted or failed: no call may stay queued, since the nodes are about to go.
+                executor.Shutdown(wait: false, cancelFutures: true);
+            }
+        }
+
+        view.Event("Interrupted: the queued calls are canceled; the nodes finish the ones they hold, then leave.");
+        return 130;
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false; // no such process
+        }
+    }
+
+    private static string Label(int pid, string machine) => machine == Environment.MachineName ? $"pid {pid}" : $"{machine} pid {pid}";
+
+    private string Secret() =>
+        options.CoordinatorOnly && Environment.GetEnvironmentVariable("ACTORPOOL_CLUSTER_SECRET") is { Length: > 0 } given
+            ? given
+            : Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
+
+    private async Task WaitForOutsideNodesAsync(ClusterPoolExecutor executor, string secret)
+    {
+        Console.WriteLine($"""
+            Waiting for worker nodes. Start each one, on this machine or another, with:
+              ACTORPOOL_CLUSTER_SECRET={secret} dotnet run --project samples/LocalCluster -- node --seed {executor.Address}
+            On another machine, give the node --host <an address of its own that this machine reaches>, and start this
+            coordinator with --host too (see the README: public-hostname and TLS). Nodes may also join mid-run.
+            """);
+        await executor.WaitForWorkersAsync(1, Timeout.InfiniteTimeSpan).WaitAsync(cancel);
+        Console.WriteLine($"A node joined; waiting {LateJoiners.TotalSeconds:F0} s for others.");
+        await Task.Delay(LateJoiners, cancel);
+    }
+
+    /// <summary>Draws progress until every call is done, killing a node a third of the way; false if interrupted.</summary>
+    private bool Watch(LocalNodes nodes)
+    {
+        while (!cancel.WaitHandle.WaitOne(TimeSpan.FromMilliseconds(100)))
+        {
+            while (events.TryDequeue(out var line))
+            {
+                view.Event(line);
+            }
+
+            var counts = tally.Read();
+            if (counts.Done == counts.Total)
+            {
+                view.Finish(counts, tally.Elapsed);
+                return true;
+            }
+
+            if (options.Kill && !options.CoordinatorOnly && !killDecided && counts.Done >= counts.Total / 3)
+            {
+                Kill(nodes, counts);
+            }
+
+            view.Update(counts, tally.Elapsed);
+        }
+
+        return false;
+    }
+
+    private void Kill(LocalNodes nodes, Tally.Snapshot counts)
+    {
+        killDecided = true;
+        if (nodes.Processes.Count < 2)
+        {
+            view.Event("Killing no node: the demo needs another to finish the calls (--nodes 2 or more).");
+            return;
+        }
+
+        var doomed = nodes.Processes[nodes.Processes.Count / 2];
+        killedAt = tally.Elapsed;
+        victim = doomed;
+        doomed.Kill();
+        tally.Note(Label(doomed.Pid, Environment.MachineName), "killed");
+        view.Event($"Killed the node with {Label(doomed.Pid, Environment.MachineName)} (SIGKILL) at {killedAt.TotalSeconds:F1} s, {counts.Done}/{counts.Total} calls done.");
+    }
+
+    // A done-callback: runs on whichever thread completed the future.
+    private void Completed(Future future)
+    {
+        if (future.IsCanceled)
+        {
+            return; // interrupted
+        }
+
+        if (future.Exception() is not { } error)
+        {
+            var ran = (IRanOn)future.Result()!;
+            tally.Succeeded(Label(ran.Pid, ran.Machine));
+            return;
+        }
+
+        var node = error switch
+        {
+            BrokenClusterPoolException broken when victim is { } v && broken.Message.Contains($"(pid {v.Pid})", StringComparison.Ordinal) =>
+                Label(v.Pid, Environment.MachineName),
+            BrokenClusterPoolException { Node: { } address } => address,
+            _ => $"({error.GetType().Name})",
+        };
+        tally.Failed(node);
+        if (Interlocked.Exchange(ref failuresReported, 1) == 0)
+        {
+            if (error is BrokenClusterPoolException { Node: { } at })
+            {
+                tally.Note(node, at);
+            }
+
+            var when = victim is null ? $"At {tally.Elapsed.TotalSeconds:F1} s" : $"{(tally.Elapsed - killedAt).TotalSeconds:F1} s after the kill";
+            events.Enqueue($"{when}, a call failed with {error.GetType().Name}: {error.Message}");
+        }
+    }
+}

@@ -1,0 +1,26 @@
+using ActorPool.Cluster;
+using Akka.Actor;
+
+namespace LocalCluster;
+
+/// <summary>
+/// The worker node processes this demo starts on 127.0.0.1. Disposing stops them all at once, gracefully (each
+/// finishes the calls it holds, then leaves the cluster); each would also leave if this process died, since its
+/// stdin would end.
+/// </summary>
+internal sealed class LocalNodes : IDisposable
+{
+    private readonly List<LocalNodeProcess> nodes = [];
+
+    public IReadOnlyList<LocalNodeProcess> Processes => nodes;
+
+    public void Start(Address seed, string secret, int count, int workers)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            nodes.Add(LocalNodeProcess.Start(seed, secret, workers));
+        }
+    }
+
+    public void Dispose() => Parallel.ForEach(nodes, node => node.Dispose());
+}
