@@ -128,6 +128,12 @@ public sealed class ClusterWorkerNode : IAsyncDisposable
             return 2;
         }
 
+        if (args is ["--help"] or ["-h"])
+        {
+            Console.WriteLine(Usage);
+            return 0;
+        }
+
         if (secretFromStdin)
         {
             options.Secret = await Console.In.ReadLineAsync().ConfigureAwait(false);
@@ -196,6 +202,7 @@ public sealed class ClusterWorkerNode : IAsyncDisposable
                     options.Config = File.Exists(path) ? ConfigurationFactory.ParseString(File.ReadAllText(path)) : throw new ArgumentException($"--config: no file at {path}.");
                     break;
                 case "--secret-stdin": secretFromStdin = true; break;
+                case "--help" or "-h": break; // RunAsync prints the usage
                 case "--secret": throw new ArgumentException("The secret never goes on the command line (other users can read it there): set ACTORPOOL_CLUSTER_SECRET, or pass --secret-stdin.");
                 default: throw new ArgumentException($"Unknown option {args[i]}.");
             }

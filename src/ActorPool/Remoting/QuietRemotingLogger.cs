@@ -4,12 +4,14 @@ namespace ActorPool.Remoting;
 
 /// <summary>
 /// Akka's console logger, minus the lines Akka.Remote writes whenever a peer closes its connection. In a process
-/// pool's own actor systems the only peers are worker processes and their parent, which come and go by design
-/// (shutdown, maxTasksPerChild, a crash already reported on the futures it held); a user's own system keeps its logger.
+/// pool's own actor systems the only peers are worker processes and their parent, and in a cluster pool's they are
+/// its nodes: they come and go by design (shutdown, maxTasksPerChild, a node leaving, a crash already reported on the
+/// futures it held); a user's own system keeps its logger.
 /// </summary>
 internal sealed class QuietRemotingLogger : DefaultLogger
 {
-    private static readonly string[] PeerGone = ["Disassociated", "Unable to REMOVE channel", "has failed; address is now gated"];
+    private static readonly string[] PeerGone =
+        ["Disassociated", "Unable to REMOVE channel", "has failed; address is now gated", "Tried to associate with unreachable remote address"];
 
     protected override void Print(LogEvent logEvent)
     {
