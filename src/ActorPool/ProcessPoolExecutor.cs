@@ -24,7 +24,7 @@ public sealed class ProcessPoolExecutor : Executor
     private readonly bool ownsSystem;
     private readonly ConcurrentQueue<Process> prestarted;
     private readonly WorkerLauncher launcher;
-    private readonly bool spareWorker;
+    private readonly int spareWorkers;
 
     /// <summary>Starts the pool: its worker processes (in parallel, each running <paramref name="initializer"/> first) and its router.</summary>
     /// <param name="maxWorkers">Worker processes; null takes <c>actorpool.process-pool.max-workers</c> of <paramref name="system"/>,
@@ -53,7 +53,8 @@ public sealed class ProcessPoolExecutor : Executor
         launcher = new WorkerLauncher();
         var config = system?.Settings.Config.WithFallback(ActorPoolSettings.Reference) ?? ActorPoolSettings.ProcessSystemConfig;
         var settings = ActorPoolSettings.From(config);
-        spareWorker = settings.SpareWorker;
+        // As many spares as this pool has workers (up to the setting), so a next pool of the same size starts warm.
+        spareWorkers = Math.Min(MaxWorkers, settings.SpareWorkers);
         var frame = config.GetByteSize("akka.remote.dot-netty.tcp.maximum-frame-size") ?? 128_000;
         var maxPayload = Math.Min(settings.MaxPayloadSize, frame - (64 << 10)); // room for the message's own framing
 
@@ -66,7 +67,7 @@ public sealed class ProcessPoolExecutor : Executor
             for (var i = 0; i < MaxWorkers; i++)
             {
                 // A spare booted earlier in this process (never introduced to any pool) saves its whole start-up.
-                prestarted.Enqueue((settings.SpareWorker ? WorkerLauncher.TakeSpare() : null) ?? launcher.Start());
+                prestarted.Enqueue((settings.SpareWorkers > 0 ? WorkerLauncher.TakeSpare() : null) ?? launcher.Start());
             }
 
             this.system = system ?? ActorSystem.Create($"actorpool-processes-{n}", ActorPoolSettings.ProcessSystemConfig);
@@ -91,7 +92,7 @@ public sealed class ProcessPoolExecutor : Executor
             maxPayload,
             settings.ProcessStartupTimeout,
             settings.ProcessStopTimeout,
-            settings.SpareWorker);
+            spareWorkers);
         options.Startup.Pending = MaxWorkers;
         StartRouter(this.system, new Spec(MaxWorkers, settings.Prefetch, options), $"actorpool-process-pool-{n}", settings.RouterDispatcher);
     }
@@ -104,10 +105,10 @@ public sealed class ProcessPoolExecutor : Executor
     private protected override async Task ReleaseAsync()
     {
         ReleasePrestarted();
-        if (spareWorker)
+        if (spareWorkers > 0)
         {
-            // A pool that ends before all its workers were up never booted the spare; the next pool may come soon.
-            launcher.EnsureSpare();
+            // A pool that ends before all its workers were up never booted the spares; the next pool may come soon.
+            launcher.EnsureSpares(spareWorkers);
         }
 
         if (ownsSystem)

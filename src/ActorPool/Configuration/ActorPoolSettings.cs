@@ -6,7 +6,7 @@ namespace ActorPool.Configuration;
 /// <summary>The <c>actorpool</c> section of an actor system's configuration, read once per executor.</summary>
 internal sealed record ActorPoolSettings(
     int Prefetch, string RouterDispatcher, int ThreadMaxWorkers, string ThreadNamePrefix, int ThreadThroughput, TimeSpan ThreadShutdownTimeout,
-    int ProcessMaxWorkers, long MaxPayloadSize, TimeSpan ProcessStartupTimeout, TimeSpan ProcessStopTimeout, bool SpareWorker)
+    int ProcessMaxWorkers, long MaxPayloadSize, TimeSpan ProcessStartupTimeout, TimeSpan ProcessStopTimeout, int SpareWorkers)
 {
     /// <summary>Where the pinned dispatcher of a worker process's call-running actor is configured.</summary>
     public const string ProcessWorkerDispatcher = "actorpool.process-pool.worker-dispatcher";
@@ -56,7 +56,7 @@ internal sealed record ActorPoolSettings(
             config.GetByteSize("process-pool.max-payload-size") ?? 128L << 20,
             config.GetTimeSpan("process-pool.startup-timeout"),
             config.GetTimeSpan("process-pool.stop-timeout"),
-            config.GetBoolean("process-pool.spare-worker", true));
+            Math.Max(0, config.GetInt("process-pool.spare-workers")));
     }
 
     private static Config LoadReference()

@@ -11,9 +11,9 @@ internal sealed record ProcessPoolOptions(
     long MaxPayloadSize,
     TimeSpan StartupTimeout,
     TimeSpan StopTimeout,
-    bool SpareWorker)
+    int SpareWorkers)
 {
-    /// <summary>Counts down the pool's first workers registering; at zero the spare for the next pool may boot.</summary>
+    /// <summary>Counts down the pool's first workers registering; at zero the spares for the next pool may boot.</summary>
     public StartupCount Startup { get; } = new();
 }
 

@@ -17,8 +17,8 @@ internal sealed class WorkerLauncher
     public const string ParentPidVariable = "ACTORPOOL_PARENT_PID";
 
     private static readonly object SpareGate = new();
-    private static Process? spare;
-    private static string? spareContext;
+    private static readonly List<Process> Spares = [];
+    private static string? sparesContext;
 
     private readonly string host;
     private readonly string depsFile;
@@ -73,49 +73,64 @@ internal sealed class WorkerLauncher
     }
 
     /// <summary>
-    /// The spare worker process, if one is booted (or booting) and still alive: a process nobody has introduced yet,
+    /// A spare worker process, if one is booted (or booting) and still alive: a process nobody has introduced yet,
     /// so it holds no pool's state, secret or initializer. Null if there is none.
     /// </summary>
     public static Process? TakeSpare()
     {
         lock (SpareGate)
         {
-            var taken = spare;
-            spare = null;
-            if (taken is not null && (taken.HasExited || spareContext != Context()))
+            DropStaleSpares();
+            while (Spares.Count > 0)
             {
-                // Dead, or started under another environment or working directory than a worker started now
-                // would inherit: let it go (its stdin ends, it exits) and start afresh.
+                var taken = Spares[^1];
+                Spares.RemoveAt(Spares.Count - 1);
+                if (!taken.HasExited)
+                {
+                    return taken;
+                }
+
                 Release(taken);
-                taken = null;
             }
 
-            return taken;
+            return null;
         }
     }
 
     /// <summary>
-    /// Starts the process-wide spare worker unless one is waiting already, so the next pool (or replacement
-    /// worker) finds a booted process. Called once a pool's own workers are up, so the spare's boot never competes
-    /// with theirs. It exits with this process, as every worker does (its stdin ends).
+    /// Tops the process-wide spares up to <paramref name="count"/> (a pool's worker count), so the next pool of that
+    /// size (or a replacement worker) finds booted processes. Called once a pool's own workers are up, so the
+    /// spares' boot never competes with theirs. They exit with this process, as every worker does (stdin ends).
     /// </summary>
-    public void EnsureSpare()
+    public void EnsureSpares(int count)
     {
         lock (SpareGate)
         {
-            if (spare is { HasExited: false })
+            DropStaleSpares();
+            Spares.RemoveAll(p => p.HasExited && Released(p));
+            while (Spares.Count < count)
             {
-                return;
+                Spares.Add(Start());
             }
 
-            if (spare is not null)
-            {
-                Release(spare);
-            }
-
-            spare = Start();
-            spareContext = Context();
+            sparesContext = Context();
         }
+    }
+
+    /// <summary>Lets go of spares started under another environment or working directory than a worker started now would inherit.</summary>
+    private static void DropStaleSpares()
+    {
+        if (Spares.Count > 0 && sparesContext != Context())
+        {
+            Spares.ForEach(Release);
+            Spares.Clear();
+        }
+    }
+
+    private static bool Released(Process process)
+    {
+        Release(process);
+        return true;
     }
 
     /// <summary>

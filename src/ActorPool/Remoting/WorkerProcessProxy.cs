@@ -84,9 +84,9 @@ internal sealed class WorkerProcessProxy : UntypedActor
                     // The router gives this proxy calls only from now on (a successor registering later changes nothing).
                     announced = true;
                     Context.Parent.Tell(WorkerIdle.Instance);
-                    if (Interlocked.Decrement(ref options.Startup.Pending) == 0 && options.SpareWorker)
+                    if (Interlocked.Decrement(ref options.Startup.Pending) == 0 && options.SpareWorkers > 0)
                     {
-                        options.Launcher.EnsureSpare(); // the pool's own workers are up: boot one for the next pool
+                        options.Launcher.EnsureSpares(options.SpareWorkers); // the pool's own workers are up: boot the next pool's
                     }
                 }
 
@@ -151,7 +151,7 @@ internal sealed class WorkerProcessProxy : UntypedActor
     {
         if (!options.Prestarted.TryDequeue(out var process))
         {
-            process = (options.SpareWorker ? WorkerLauncher.TakeSpare() : null) ?? options.Launcher.Start();
+            process = (options.SpareWorkers > 0 ? WorkerLauncher.TakeSpare() : null) ?? options.Launcher.Start();
         }
 
         try
