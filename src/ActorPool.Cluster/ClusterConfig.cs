@@ -16,8 +16,21 @@ internal static class ClusterConfig
         akka.cluster.roles = [${actorpool.cluster.coordinator-role}]
         """));
 
+    private static readonly Lazy<Config> LazyRunningSystemDefaults = new(() => ConfigurationFactory.ParseString(Text() + """
+
+        akka.actor.serializers = ${actorpool.cluster.akka.actor.serializers}
+        akka.actor.serialization-bindings = ${actorpool.cluster.akka.actor.serialization-bindings}
+        """).WithFallback(ActorPoolSettings.Reference));
+
     /// <summary>The cluster defaults over ActorPool's own.</summary>
     public static Config Reference => LazyReference.Value;
+
+    /// <summary>
+    /// What an executor given a running system may add to it: the <c>actorpool</c> keys and our serializers. Nothing
+    /// under <c>akka.remote</c> or <c>akka.cluster</c>: those took effect when the system started, and a fallback
+    /// injected now would only make the configuration disagree with the transport (a frame size it does not have).
+    /// </summary>
+    public static Config RunningSystemDefaults => LazyRunningSystemDefaults.Value;
 
     /// <summary>
     /// What a coordinator that the app hosts takes from the cluster defaults, for its HOCON's fallback before it

@@ -3,6 +3,7 @@ using ActorPool.Configuration;
 using ActorPool.Remoting;
 using Akka.Actor;
 using Akka.Cluster;
+using Akka.Event;
 
 namespace ActorPool.Cluster;
 
@@ -48,17 +49,45 @@ public sealed class ClusterPoolExecutor : Executor
         }
         else
         {
-            system.Settings.InjectTopLevelFallback(ClusterConfig.Reference.GetConfig("actorpool.cluster").WithFallback(ClusterConfig.Reference));
+            system.Settings.InjectTopLevelFallback(ClusterConfig.RunningSystemDefaults);
+            WarnIfNotACoordinator(system);
         }
 
         this.system = system;
-        var root = system.Settings.Config;
-        var settings = ActorPoolSettings.From(root);
-        var frame = root.GetByteSize("akka.remote.dot-netty.tcp.maximum-frame-size") ?? 128_000;
-        var spec = new ClusterPoolSpec(MaxWorkers, settings.Prefetch, secret, root.GetString("actorpool.cluster.worker-role"), init,
-            Math.Min(settings.MaxPayloadSize, frame - (64 << 10)));
-        view = spec.View;
-        StartRouter(system, spec, $"actorpool-cluster-pool-{Interlocked.Increment(ref counter)}", settings.RouterDispatcher);
+        try
+        {
+            var root = system.Settings.Config;
+            var settings = ActorPoolSettings.From(root);
+            var frame = root.GetByteSize("akka.remote.dot-netty.tcp.maximum-frame-size") ?? 128_000;
+            var spec = new ClusterPoolSpec(MaxWorkers, settings.Prefetch, secret, root.GetString("actorpool.cluster.worker-role"), init,
+                Math.Min(settings.MaxPayloadSize, frame - (64 << 10)));
+            view = spec.View;
+            StartRouter(system, spec, $"actorpool-cluster-pool-{Interlocked.Increment(ref counter)}", settings.RouterDispatcher);
+        }
+        catch when (ownsSystem)
+        {
+            system.Terminate().Wait(TimeSpan.FromSeconds(10)); // bad settings: do not leave our own system (and its port) behind
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The split-brain strategy and the coordinator role took effect when the given system started, so they cannot
+    /// be added now; without them a partition may down this member instead of the nodes cut off from it.
+    /// </summary>
+    private static void WarnIfNotACoordinator(ActorSystem system)
+    {
+        var config = system.Settings.Config;
+        var role = config.GetString("actorpool.cluster.coordinator-role");
+        var strategy = config.GetString("akka.cluster.split-brain-resolver.active-strategy", "");
+        if (!Akka.Cluster.Cluster.Get(system).SelfRoles.Contains(role) || strategy != "keep-oldest")
+        {
+            system.Log.Warning(
+                "ClusterPoolExecutor runs in system '{0}', which lacks the role '{1}' or the keep-oldest split-brain strategy (it has '{2}'): " +
+                "then a partition may down this member, where the futures live, instead of the worker nodes. Give it the role and " +
+                "akka.cluster.split-brain-resolver {{ active-strategy = keep-oldest, keep-oldest {{ role = \"{1}\", down-if-alone = off }} }} (see hocon/cluster.conf).",
+                system.Name, role, strategy);
+        }
     }
 
     /// <summary>This member's cluster address: what worker nodes are given as their seed (<c>--seed</c>).</summary>

@@ -5,8 +5,10 @@ using Akka.Actor;
 namespace ActorPool.Cluster;
 
 /// <summary>
-/// The cluster's shared secret. A node proves it knows the secret with an HMAC over the executor's one-time nonce
-/// and its own address, so a node that asks to be given work learns nothing it could replay or reuse elsewhere.
+/// The cluster's shared secret, which never crosses the wire itself. Each attachment of a node to an executor has a
+/// one-time nonce, and everything else is an HMAC of the secret over it: the executor's proof when it asks a node
+/// for workers (bound to the asking actor), each worker's proof when it registers (bound to that worker), and the
+/// key its calls carry. A proof seen on the wire is good for nothing but the actor it names.
 /// </summary>
 internal static class ClusterSecret
 {
@@ -22,8 +24,17 @@ internal static class ClusterSecret
 
     public static string NewNonce() => Convert.ToHexString(RandomNumberGenerator.GetBytes(32));
 
-    public static string Proof(string secret, string nonce, Address node) =>
-        Convert.ToHexString(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes($"{nonce}|{node}")));
+    /// <summary>The executor's proof, in its request for workers, that it knows the secret.</summary>
+    public static string AttachProof(string secret, string nonce, ActorPath executor) => Mac(secret, $"attach|{nonce}|{executor}");
+
+    /// <summary>A node worker's proof, when it registers, that its node knows the secret.</summary>
+    public static string WorkerProof(string secret, string nonce, ActorPath worker) => Mac(secret, $"worker|{nonce}|{worker}");
+
+    /// <summary>What the calls of one attachment carry, and its node workers check, instead of the secret.</summary>
+    public static string CallKey(string secret, string nonce) => Mac(secret, $"calls|{nonce}");
+
+    private static string Mac(string secret, string text) =>
+        Convert.ToHexString(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes(text)));
 
     public static bool Matches(string presented, string expected) =>
         CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented), Encoding.UTF8.GetBytes(expected));

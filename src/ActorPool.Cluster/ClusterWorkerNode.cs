@@ -69,7 +69,7 @@ public sealed class ClusterWorkerNode : IAsyncDisposable
         var workers = options.Workers ?? config.GetInt("actorpool.cluster.node.workers");
         if (workers < 0)
         {
-            throw new ArgumentOutOfRangeException(nameof(options), workers, "A worker node's workers must be 1 or more (0 in HOCON means one per processor).");
+            throw new ArgumentOutOfRangeException(nameof(options), workers, "A worker node's workers must be 0 (one per processor) or more.");
         }
 
         workers = workers == 0 ? Environment.ProcessorCount : workers;
@@ -83,7 +83,9 @@ public sealed class ClusterWorkerNode : IAsyncDisposable
         config = ConfigurationFactory.ParseString(
             $"akka.coordinated-shutdown.phases.service-requests-done.timeout = {(long)(drainTimeout + TimeSpan.FromSeconds(5)).TotalMilliseconds}ms").WithFallback(config);
         var system = ActorSystem.Create(config.GetString("actorpool.cluster.system-name"), config);
-        var host = system.ActorOf(NodeHost.Props(secret, workers, new AssemblyAllowList(allowed), config.GetString("actorpool.cluster.coordinator-role")), NodeHost.Name);
+        var frame = config.GetByteSize("akka.remote.dot-netty.tcp.maximum-frame-size") ?? 128_000;
+        var maxPayload = Math.Min(config.GetByteSize("actorpool.process-pool.max-payload-size") ?? 128L << 20, frame - (64 << 10));
+        var host = system.ActorOf(NodeHost.Props(secret, workers, maxPayload, new AssemblyAllowList(allowed), config.GetString("actorpool.cluster.coordinator-role")), NodeHost.Name);
         CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseServiceRequestsDone, "actorpool-drain", async () =>
         {
             try

@@ -13,8 +13,9 @@ namespace ActorPool.Cluster.Coordinator;
  * A cluster executor's view of its worker nodes, a child of its router. It learns nodes from Akka.Cluster's
  * membership events, never from a node's say-so:
  *
- *   MemberUp (worker role) ──► AttachWorkers(nonce) to the node's NodeHost
- *   each worker the node starts ──RegisterWorker(proof)──► checked against HMAC(secret, nonce ‖ node address);
+ *   MemberUp (worker role) ──► AttachWorkers(nonce, this actor's proof) to the node's NodeHost
+ *   each worker the node starts ──RegisterWorker(proof)──► checked: sent by that worker, from that node, with
+ *        HMAC(secret, nonce ‖ worker path) (see ClusterSecret);
  *        a good proof: a NodeWorkerProxy is started for it and handed to the router (AddWorker);
  *        a bad one: the node gets no work, and a warning says so.
  *   NodeDraining from a node ──► its proxies drain
@@ -24,9 +25,12 @@ namespace ActorPool.Cluster.Coordinator;
  */
 internal sealed class ClusterMembership : UntypedActor
 {
-    private sealed class Node(string nonce)
+    private sealed class Node(string nonce, string callKey)
     {
         public string Nonce { get; } = nonce;
+
+        /// <summary>What this attachment's calls carry instead of the secret.</summary>
+        public string CallKey { get; } = callKey;
 
         public HashSet<IActorRef> Proxies { get; } = [];
 
@@ -40,6 +44,7 @@ internal sealed class ClusterMembership : UntypedActor
     private readonly Dictionary<Address, Node> nodes = new();
     private readonly Dictionary<IActorRef, Address> proxies = new();
     private readonly Queue<(Address Node, RegisterWorker Worker)> spares = new();
+    private readonly HashSet<IActorRef> registered = [];
     private readonly ILoggingAdapter log = Context.GetLogger();
     private readonly Akka.Cluster.Cluster cluster = Akka.Cluster.Cluster.Get(Context.System);
 
@@ -82,13 +87,16 @@ internal sealed class ClusterMembership : UntypedActor
             case MemberRemoved removed:
                 Forget(removed.Member.Address);
                 break;
-            case RegisterWorker register when nodes.TryGetValue(Sender.Path.Address, out var node) && Proves(register.Secret, node, Sender.Path.Address):
+            case RegisterWorker register when register.Worker.Equals(Sender) && registered.Contains(register.Worker):
+                break; // a duplicate (a replay, or a retry): that worker is already in the pool
+            case RegisterWorker register when register.Worker.Equals(Sender) && nodes.TryGetValue(Sender.Path.Address, out var node) && Proves(register.Secret, node, register.Worker):
+                registered.Add(register.Worker);
                 Register(Sender.Path.Address, register);
                 break;
             case RegisterWorker register:
                 Refuse(Sender.Path.Address, register);
                 break;
-            case WorkerInitializerFailed failed when nodes.TryGetValue(Sender.Path.Address, out var node) && Proves(failed.Secret, node, Sender.Path.Address):
+            case WorkerInitializerFailed failed when nodes.TryGetValue(Sender.Path.Address, out var node) && Proves(failed.Secret, node, Sender):
                 router.Tell(new InitializerFailed(new BrokenClusterPoolException(
                     $"The initializer failed on worker node {Sender.Path.Address} (pid {failed.ProcessId}): {failed.Error.Message}", failed.Error.ToException())));
                 Release(Sender); // the node need not keep it for a broken pool (nor wait for it when it leaves)
@@ -122,10 +130,13 @@ internal sealed class ClusterMembership : UntypedActor
 
     private void Attach(Address address)
     {
-        var node = new Node(ClusterSecret.NewNonce());
+        var nonce = ClusterSecret.NewNonce();
+        var node = new Node(nonce, ClusterSecret.CallKey(spec.Secret, nonce));
         nodes[address] = node;
+        // The node sees this actor's path with this member's address in it, so the proof names it that way.
+        var proof = ClusterSecret.AttachProof(spec.Secret, nonce, new RootActorPath(cluster.SelfAddress) / Self.Path.Elements);
         Context.ActorSelection(new RootActorPath(address) / "user" / NodeHost.Name)
-            .Tell(new AttachWorkers(node.Nonce, spec.MaxWorkers, spec.Initializer, spec.MaxPayload));
+            .Tell(new AttachWorkers(nonce, proof, spec.MaxWorkers, spec.Initializer, spec.MaxPayload));
     }
 
     private void Forget(Address address)
@@ -135,18 +146,26 @@ internal sealed class ClusterMembership : UntypedActor
         UpdateView();
     }
 
-    private bool Proves(string presented, Node node, Address address) =>
-        ClusterSecret.Matches(presented, ClusterSecret.Proof(spec.Secret, node.Nonce, address));
+    private bool Proves(string presented, Node node, IActorRef worker) =>
+        ClusterSecret.Matches(presented, ClusterSecret.WorkerProof(spec.Secret, node.Nonce, worker.Path));
 
     private void Register(Address address, RegisterWorker register)
     {
-        if (proxies.Count >= spec.MaxWorkers || nodes[address].Draining)
+        var node = nodes[address];
+        if (node.Draining)
+        {
+            Release(register.Worker); // registered after its node said it is leaving: the node must not wait for it
+            return;
+        }
+
+        if (proxies.Count >= spec.MaxWorkers)
         {
             spares.Enqueue((address, register));
             return;
         }
 
-        var proxy = Context.ActorOf(NodeWorkerProxy.Props(router, register.Worker, register.ProcessId, spec.Secret, spec.MaxPayload), $"{register.Worker.Path.Name}-{proxies.Count}");
+        var proxy = Context.ActorOf(NodeWorkerProxy.Props(router, register.Worker, register.ProcessId, node.CallKey, spec.MaxPayload), $"{register.Worker.Path.Name}-{proxies.Count}");
+        spec.NodesOfWorkers[proxy] = (address, register.ProcessId);
         Context.Watch(proxy);
         proxies[proxy] = address;
         nodes[address].Proxies.Add(proxy);
@@ -165,11 +184,16 @@ internal sealed class ClusterMembership : UntypedActor
             {
                 Register(spare.Node, spare.Worker);
             }
+            else
+            {
+                Release(spare.Worker.Worker);
+            }
         }
     }
 
     private void ReleaseSpares(Address address)
     {
+        registered.RemoveWhere(w => w.Path.Address == address);
         var kept = spares.Where(s => s.Node != address).ToList();
         foreach (var (_, worker) in spares.Where(s => s.Node == address))
         {

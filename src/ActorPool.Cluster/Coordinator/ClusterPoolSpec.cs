@@ -19,6 +19,9 @@ internal sealed class ClusterPoolSpec(int maxWorkers, int prefetch, string secre
 
     public ClusterView View { get; } = new();
 
+    /// <summary>Which node each proxy stands for, so even a call the router fails for it names the node.</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<IActorRef, (Address Node, int Pid)> NodesOfWorkers { get; } = new();
+
     public override int WorkerCount => 0;
 
     public override int Prefetch => prefetch;
@@ -34,5 +37,9 @@ internal sealed class ClusterPoolSpec(int maxWorkers, int prefetch, string secre
     protected override Exception BrokenError(string message, Exception? cause) => new BrokenClusterPoolException(message, cause);
 
     public override Exception WorkerLost(IActorRef worker, Exception? cause) =>
-        new BrokenClusterPoolException($"Node worker {worker.Path.Name} was lost while holding this call: {cause?.Message ?? "it stopped"}", cause);
+        NodesOfWorkers.TryGetValue(worker, out var node)
+            ? new BrokenClusterPoolException(
+                $"Worker node {node.Node} (pid {node.Pid}) was lost while holding this call: {cause?.Message ?? "its worker stopped"}. Other nodes' calls are not affected.",
+                node.Node.ToString())
+            : new BrokenClusterPoolException($"Node worker {worker.Path.Name} was lost while holding this call: {cause?.Message ?? "it stopped"}", cause);
 }

@@ -25,19 +25,19 @@ internal sealed class NodeWorkerProxy : UntypedActor
     private readonly IActorRef router;
     private readonly IActorRef remote;
     private readonly int pid;
-    private readonly string secret;
+    private readonly string callKey;
     private readonly long maxPayload;
     private readonly Dictionary<long, WorkItem> inFlight = new();
     private long nextId;
     private bool draining;
     private bool drainAcknowledged;
 
-    public NodeWorkerProxy(IActorRef router, IActorRef remote, int pid, string secret, long maxPayload)
+    public NodeWorkerProxy(IActorRef router, IActorRef remote, int pid, string callKey, long maxPayload)
     {
         this.router = router;
         this.remote = remote;
         this.pid = pid;
-        this.secret = secret;
+        this.callKey = callKey;
         this.maxPayload = maxPayload;
     }
 
@@ -49,8 +49,8 @@ internal sealed class NodeWorkerProxy : UntypedActor
 
     private Address Node => remote.Path.Address;
 
-    public static Props Props(IActorRef router, IActorRef remote, int pid, string secret, long maxPayload) =>
-        Akka.Actor.Props.Create(() => new NodeWorkerProxy(router, remote, pid, secret, maxPayload));
+    public static Props Props(IActorRef router, IActorRef remote, int pid, string callKey, long maxPayload) =>
+        Akka.Actor.Props.Create(() => new NodeWorkerProxy(router, remote, pid, callKey, maxPayload));
 
     protected override void PreStart()
     {
@@ -113,7 +113,7 @@ internal sealed class NodeWorkerProxy : UntypedActor
         CallItem call;
         try
         {
-            call = CallCodec.Encode(item, secret, ++nextId, maxPayload);
+            call = CallCodec.Encode(item, callKey, ++nextId, maxPayload);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

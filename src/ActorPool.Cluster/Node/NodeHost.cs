@@ -9,9 +9,10 @@ using static Akka.Cluster.ClusterEvent;
 namespace ActorPool.Cluster.Node;
 
 /*
- * The actor a worker node runs at /user/actorpool-node. Each executor that attaches gets its own group of
- * workers (ProcessWorker, one pinned thread each), which run its initializer and register with it, presenting
- * HMAC(secret, nonce ‖ this node's address). A group lives as long as its executor's membership actor (watched).
+ * The actor a worker node runs at /user/actorpool-node. Each executor that attaches, proving it knows the secret,
+ * gets its own group of workers (ProcessWorker, one pinned thread each), which run its initializer and register
+ * with it, each presenting its own proof (see ClusterSecret). A group lives as long as its executor's membership
+ * actor (watched).
  *
  * Leaving gracefully (Drain, from coordinated shutdown): every attached executor is told NodeDraining; once each
  * has released every worker (or is gone), the node answers Drained and the shutdown goes on to leave the cluster.
@@ -23,6 +24,7 @@ internal sealed class NodeHost : UntypedActor
 
     private readonly string secret;
     private readonly int workers;
+    private readonly long maxPayload;
     private readonly AssemblyAllowList allowList;
     private readonly string coordinatorRole;
     private readonly Dictionary<IActorRef, HashSet<IActorRef>> groups = new();
@@ -31,10 +33,11 @@ internal sealed class NodeHost : UntypedActor
     private IActorRef? drainRequester;
     private bool draining;
 
-    public NodeHost(string secret, int workers, AssemblyAllowList allowList, string coordinatorRole)
+    public NodeHost(string secret, int workers, long maxPayload, AssemblyAllowList allowList, string coordinatorRole)
     {
         this.secret = secret;
         this.workers = workers;
+        this.maxPayload = maxPayload;
         this.allowList = allowList;
         this.coordinatorRole = coordinatorRole;
     }
@@ -51,8 +54,13 @@ internal sealed class NodeHost : UntypedActor
         public static readonly Drained Instance = new();
     }
 
-    public static Props Props(string secret, int workers, AssemblyAllowList allowList, string coordinatorRole) =>
-        Akka.Actor.Props.Create(() => new NodeHost(secret, workers, allowList, coordinatorRole));
+    /// <param name="secret">The cluster's secret.</param>
+    /// <param name="workers">Workers offered to each executor.</param>
+    /// <param name="maxPayload">The largest result this node's frame size lets it send; the executor may ask for less.</param>
+    /// <param name="allowList">The assemblies whose methods the workers run.</param>
+    /// <param name="coordinatorRole">The role whose last member leaving makes this node shut down.</param>
+    public static Props Props(string secret, int workers, long maxPayload, AssemblyAllowList allowList, string coordinatorRole) =>
+        Akka.Actor.Props.Create(() => new NodeHost(secret, workers, maxPayload, allowList, coordinatorRole));
 
     protected override void PreStart() => cluster.Subscribe(Self, SubscriptionInitialStateMode.InitialStateAsEvents, typeof(MemberRemoved));
 
@@ -62,8 +70,11 @@ internal sealed class NodeHost : UntypedActor
     {
         switch (message)
         {
-            case AttachWorkers attach when !draining:
+            case AttachWorkers attach when !draining && ClusterSecret.Matches(attach.Proof, ClusterSecret.AttachProof(secret, attach.Nonce, Sender.Path)):
                 Attach(attach);
+                break;
+            case AttachWorkers when !draining:
+                log.Warning("{0} asked this node for workers without proving it knows the cluster's secret; it gets none.", Sender.Path);
                 break;
             case WorkerReleased released:
                 foreach (var group in groups.Values)
@@ -124,14 +135,17 @@ internal sealed class NodeHost : UntypedActor
             Context.Watch(executor);
         }
 
-        var token = ClusterSecret.Proof(secret, attach.Nonce, cluster.SelfAddress);
         var parentPath = executor.Path.ToString();
+        var callKey = ClusterSecret.CallKey(secret, attach.Nonce);
         var group = new HashSet<IActorRef>();
         for (var i = 0; i < Math.Min(attach.Workers, workers); i++)
         {
-            var props = ProcessWorker.Props(parentPath, secret, attach.Initializer, attach.MaxPayload, token, allowList)
+            // The proof names the worker as the executor will see it: this node's address, then its path here.
+            var name = $"worker-{Guid.NewGuid():N}";
+            var proof = ClusterSecret.WorkerProof(secret, attach.Nonce, new RootActorPath(cluster.SelfAddress) / Self.Path.Elements / name);
+            var props = ProcessWorker.Props(parentPath, callKey, attach.Initializer, Math.Min(attach.MaxPayload, maxPayload), proof, allowList)
                 .WithDispatcher(ActorPoolSettings.ProcessWorkerDispatcher);
-            group.Add(Context.ActorOf(props, $"worker-{Guid.NewGuid():N}"));
+            group.Add(Context.ActorOf(props, name));
         }
 
         groups[executor] = group;

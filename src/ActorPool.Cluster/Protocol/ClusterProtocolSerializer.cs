@@ -29,6 +29,7 @@ internal sealed class ClusterProtocolSerializer(ExtendedActorSystem system) : Se
             {
                 case AttachWorkers attach:
                     w.Write(attach.Nonce);
+                    w.Write(attach.Proof);
                     w.Write(attach.Workers);
                     w.Write(attach.MaxPayload);
                     w.Write(attach.Initializer is not null);
@@ -58,10 +59,11 @@ internal sealed class ClusterProtocolSerializer(ExtendedActorSystem system) : Se
         {
             case "A":
                 var nonce = r.ReadString();
+                var proof = r.ReadString();
                 var workers = r.ReadInt32();
                 var maxPayload = r.ReadInt64();
                 var initializer = r.ReadBoolean() ? ProtocolSerializer.ReadDescriptor(r) : null;
-                return workers >= 0 ? new AttachWorkers(nonce, workers, initializer, maxPayload) : throw new SerializationException($"An attach request for {workers} workers.");
+                return workers >= 0 ? new AttachWorkers(nonce, proof, workers, initializer, maxPayload) : throw new SerializationException($"An attach request for {workers} workers.");
             case "D":
                 return NodeDraining.Instance;
             case "X":

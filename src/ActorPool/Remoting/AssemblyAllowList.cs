@@ -4,8 +4,10 @@ namespace ActorPool.Remoting;
 
 /// <summary>
 /// The assemblies a cluster worker node runs methods from. A node takes calls from the network, so it checks the
-/// names in a call's description before it loads anything: the declaring type must come from a listed assembly,
-/// and generic arguments from a listed assembly or the .NET runtime itself (an <c>int</c> or a <c>List&lt;T&gt;</c>).
+/// names in a call's description before it loads anything: the declaring type's definition must come from a listed
+/// assembly, and every type named inside it or as a generic argument (of the method, or of a generic declaring type
+/// such as the closure class of a lambda in a generic method) from a listed assembly or the .NET shared framework
+/// itself (an <c>int</c>, a <c>List&lt;T&gt;</c>).
 /// </summary>
 internal sealed class AssemblyAllowList(IEnumerable<string> assemblies)
 {
@@ -16,7 +18,8 @@ internal sealed class AssemblyAllowList(IEnumerable<string> assemblies)
     /// <summary>Throws <see cref="UnauthorizedAccessException"/> naming the assembly if <paramref name="function"/> is not allowed.</summary>
     public void Check(CallDescriptor function)
     {
-        var declaring = AssemblyOf(function.DeclaringType);
+        var declaringType = Parse(function.DeclaringType);
+        var declaring = AssemblyOf(declaringType.IsConstructedGenericType ? declaringType.GetGenericTypeDefinition() : declaringType);
         if (!allowed.Contains(declaring))
         {
             throw new UnauthorizedAccessException(
@@ -24,7 +27,7 @@ internal sealed class AssemblyAllowList(IEnumerable<string> assemblies)
                 $"and the call's method is in '{declaring}'. Start the node with --allow {declaring} (or add it to actorpool.cluster.node.allowed-assemblies) if you trust it.");
         }
 
-        foreach (var assembly in function.GenericArguments.SelectMany(g => AssembliesIn(Parse(g))))
+        foreach (var assembly in function.GenericArguments.SelectMany(g => AssembliesIn(Parse(g))).Concat(AssembliesIn(declaringType)))
         {
             if (!allowed.Contains(assembly) && !IsRuntime(assembly))
             {
@@ -33,8 +36,6 @@ internal sealed class AssemblyAllowList(IEnumerable<string> assemblies)
             }
         }
     }
-
-    private static string AssemblyOf(string assemblyQualifiedName) => AssemblyOf(Parse(assemblyQualifiedName));
 
     private static string AssemblyOf(TypeName name) =>
         name.AssemblyName?.Name ?? throw new UnauthorizedAccessException($"'{name.FullName}' does not name its assembly, so this worker node cannot check it against its allow-list.");
@@ -57,6 +58,8 @@ internal sealed class AssemblyAllowList(IEnumerable<string> assemblies)
             ? name
             : throw new UnauthorizedAccessException($"'{assemblyQualifiedName}' is not a type name this worker node can check against its allow-list.");
 
+    /// <summary>True for an assembly of the shared framework this node runs on (not a NuGet package that merely starts with "System.").</summary>
     private static bool IsRuntime(string assembly) =>
-        assembly is "System.Private.CoreLib" or "netstandard" or "mscorlib" || assembly.StartsWith("System.", StringComparison.Ordinal);
+        assembly.IndexOfAny(['/', '\\', ':']) < 0 && !assembly.Contains("..", StringComparison.Ordinal)
+        && File.Exists(Path.Combine(System.Runtime.InteropServices.RuntimeEnvironment.GetRuntimeDirectory(), assembly + ".dll"));
 }

@@ -12,17 +12,39 @@ internal interface IProcessPoolMessage
 }
 
 /// <summary>Worker → parent, once its initializer has run: here is my worker actor, and the pool's secret.</summary>
-internal sealed record RegisterWorker(string Secret, int ProcessId, IActorRef Worker) : IProcessPoolMessage;
+internal sealed record RegisterWorker(string Secret, int ProcessId, IActorRef Worker) : IProcessPoolMessage
+{
+    // Records print every member; a secret must not reach a log line (Akka logs unhandled messages with ToString).
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append(System.Globalization.CultureInfo.InvariantCulture, $"ProcessId = {ProcessId}, Worker = {Worker}");
+        return true;
+    }
+}
 
 /// <summary>Worker → parent: the initializer threw, so the pool is broken.</summary>
-internal sealed record WorkerInitializerFailed(string Secret, int ProcessId, ErrorInfo Error) : IProcessPoolMessage;
+internal sealed record WorkerInitializerFailed(string Secret, int ProcessId, ErrorInfo Error) : IProcessPoolMessage
+{
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append(System.Globalization.CultureInfo.InvariantCulture, $"ProcessId = {ProcessId}, Error = {Error}");
+        return true;
+    }
+}
 
 /// <summary>
 /// Parent → worker: run a call. It carries the pool's secret: a worker's port is reachable by any local process,
 /// and it runs only calls from its own pool. <paramref name="Arguments"/> holds one payload per parameter; for a Map chunk each
 /// payload is a JSON array of that parameter's values (a column), and the call runs once per index.
 /// </summary>
-internal sealed record CallItem(string Secret, long Id, CallDescriptor Function, bool IsChunk, byte[][] Arguments) : IProcessPoolMessage;
+internal sealed record CallItem(string Secret, long Id, CallDescriptor Function, bool IsChunk, byte[][] Arguments) : IProcessPoolMessage
+{
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append(System.Globalization.CultureInfo.InvariantCulture, $"Id = {Id}, Function = {Function}, IsChunk = {IsChunk}, Arguments = {Arguments.Length}");
+        return true;
+    }
+}
 
 /// <summary>Worker → parent: the serialized result of <see cref="CallItem"/> <paramref name="Id"/>, or its exception.</summary>
 internal sealed record ResultItem(long Id, byte[]? Value, ErrorInfo? Error) : IProcessPoolMessage;
