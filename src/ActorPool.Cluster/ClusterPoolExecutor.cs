@@ -1,6 +1,7 @@
 using ActorPool.Cluster.Coordinator;
 using ActorPool.Configuration;
 using ActorPool.Remoting;
+using ActorPool.Routing;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Event;
@@ -22,6 +23,7 @@ public sealed class ClusterPoolExecutor : Executor
     private readonly ActorSystem system;
     private readonly bool ownsSystem;
     private readonly ClusterView view;
+    private readonly long maxPayload;
 
     /// <summary>Starts the executor: in <paramref name="system"/> (a cluster member) or in an actor system of its own that nodes join.</summary>
     /// <param name="options">The secret, address, worker cap and initializer; see <see cref="ClusterPoolOptions"/>.</param>
@@ -59,8 +61,8 @@ public sealed class ClusterPoolExecutor : Executor
             var root = system.Settings.Config;
             var settings = ActorPoolSettings.From(root);
             var frame = root.GetByteSize("akka.remote.dot-netty.tcp.maximum-frame-size") ?? 128_000;
-            var spec = new ClusterPoolSpec(MaxWorkers, settings.Prefetch, secret, root.GetString("actorpool.cluster.worker-role"), init,
-                Math.Min(settings.MaxPayloadSize, frame - (64 << 10)));
+            maxPayload = Math.Min(settings.MaxPayloadSize, frame - (64 << 10));
+            var spec = new ClusterPoolSpec(MaxWorkers, settings.Prefetch, secret, root.GetString("actorpool.cluster.worker-role"), init, maxPayload);
             view = spec.View;
             StartRouter(system, spec, $"actorpool-cluster-pool-{Interlocked.Increment(ref counter)}", settings.RouterDispatcher);
         }
@@ -116,7 +118,7 @@ public sealed class ClusterPoolExecutor : Executor
     // Calls run on other nodes, where this executor object does not exist.
     private protected override bool IsWorkerThread => false;
 
-    private protected override void CheckFunction(Delegate fn) => CallDescriptor.For(fn, nameof(fn));
+    private protected override void Prepare(WorkItem item) => CallCodec.Prepare(item, maxPayload);
 
     private protected override async Task ReleaseAsync()
     {

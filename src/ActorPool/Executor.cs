@@ -149,15 +149,18 @@ public abstract partial class Executor : IDisposable, IAsyncDisposable
         await ReleaseAsync().ConfigureAwait(false);
     }
 
-    /// <summary>Refuses, with an <see cref="ArgumentException"/>, a function this executor's workers cannot run.</summary>
-    private protected virtual void CheckFunction(Delegate fn)
+    /// <summary>
+    /// Readies a call for this executor's workers on the submitting thread; refuses, with an
+    /// <see cref="ArgumentException"/>, a function they cannot run.
+    /// </summary>
+    private protected virtual void Prepare(WorkItem item)
     {
     }
 
     private protected TItem Enqueue<TItem>(TItem item)
         where TItem : WorkItem
     {
-        CheckFunction(item.Function);
+        Prepare(item);
         // Under the lock, so no call can slip into the router's mailbox behind the ShutdownPool message.
         lock (shutdownLock)
         {

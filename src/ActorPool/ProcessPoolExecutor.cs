@@ -25,6 +25,7 @@ public sealed class ProcessPoolExecutor : Executor
     private readonly ConcurrentQueue<Process> prestarted;
     private readonly WorkerLauncher launcher;
     private readonly int spareWorkers;
+    private readonly long maxPayload;
 
     /// <summary>Starts the pool: its worker processes (in parallel, each running <paramref name="initializer"/> first) and its router.</summary>
     /// <param name="maxWorkers">Worker processes; null takes <c>actorpool.process-pool.max-workers</c> of <paramref name="system"/>,
@@ -56,7 +57,7 @@ public sealed class ProcessPoolExecutor : Executor
         // As many spares as this pool has workers (up to the setting), so a next pool of the same size starts warm.
         spareWorkers = Math.Min(MaxWorkers, settings.SpareWorkers);
         var frame = config.GetByteSize("akka.remote.dot-netty.tcp.maximum-frame-size") ?? 128_000;
-        var maxPayload = Math.Min(settings.MaxPayloadSize, frame - (64 << 10)); // room for the message's own framing
+        maxPayload = Math.Min(settings.MaxPayloadSize, frame - (64 << 10)); // room for the message's own framing
 
         // Workers boot while this process builds its actor system; they learn its address once it is up.
         prestarted = new ConcurrentQueue<Process>();
@@ -100,7 +101,7 @@ public sealed class ProcessPoolExecutor : Executor
     // Calls run in other processes, where this executor object does not exist.
     private protected override bool IsWorkerThread => false;
 
-    private protected override void CheckFunction(Delegate fn) => CallDescriptor.For(fn, nameof(fn));
+    private protected override void Prepare(WorkItem item) => CallCodec.Prepare(item, maxPayload);
 
     private protected override async Task ReleaseAsync()
     {

@@ -164,7 +164,7 @@ internal sealed class ClusterMembership : UntypedActor
             return;
         }
 
-        var proxy = Context.ActorOf(NodeWorkerProxy.Props(router, register.Worker, register.ProcessId, node.CallKey, spec.MaxPayload), $"{register.Worker.Path.Name}-{proxies.Count}");
+        var proxy = Context.ActorOf(NodeWorkerProxy.Props(router, register.Worker, register.ProcessId, node.CallKey), $"{register.Worker.Path.Name}-{proxies.Count}");
         spec.NodesOfWorkers[proxy] = (address, register.ProcessId);
         Context.Watch(proxy);
         proxies[proxy] = address;

@@ -26,19 +26,17 @@ internal sealed class NodeWorkerProxy : UntypedActor
     private readonly IActorRef remote;
     private readonly int pid;
     private readonly string callKey;
-    private readonly long maxPayload;
     private readonly Dictionary<long, WorkItem> inFlight = new();
     private long nextId;
     private bool draining;
     private bool drainAcknowledged;
 
-    public NodeWorkerProxy(IActorRef router, IActorRef remote, int pid, string callKey, long maxPayload)
+    public NodeWorkerProxy(IActorRef router, IActorRef remote, int pid, string callKey)
     {
         this.router = router;
         this.remote = remote;
         this.pid = pid;
         this.callKey = callKey;
-        this.maxPayload = maxPayload;
     }
 
     /// <summary>From the membership actor: the node said it is leaving.</summary>
@@ -49,8 +47,8 @@ internal sealed class NodeWorkerProxy : UntypedActor
 
     private Address Node => remote.Path.Address;
 
-    public static Props Props(IActorRef router, IActorRef remote, int pid, string callKey, long maxPayload) =>
-        Akka.Actor.Props.Create(() => new NodeWorkerProxy(router, remote, pid, callKey, maxPayload));
+    public static Props Props(IActorRef router, IActorRef remote, int pid, string callKey) =>
+        Akka.Actor.Props.Create(() => new NodeWorkerProxy(router, remote, pid, callKey));
 
     protected override void PreStart()
     {
@@ -113,11 +111,11 @@ internal sealed class NodeWorkerProxy : UntypedActor
         CallItem call;
         try
         {
-            call = CallCodec.Encode(item, callKey, ++nextId, maxPayload);
+            call = CallCodec.Encode(item, callKey, ++nextId);
         }
-        catch (Exception e) when (e is not OutOfMemoryException)
+        catch (PayloadException e)
         {
-            item.Fail(e as PayloadException ?? new PayloadException($"The arguments of this call could not be sent to a worker node: {e.Message}", e));
+            item.Fail(e); // its arguments could not be serialized at Submit
             router.Tell(WorkerIdle.Instance, Self);
             return;
         }

@@ -2,13 +2,48 @@ using ActorPool.Routing;
 
 namespace ActorPool.Remoting;
 
-/// <summary>Turns a <see cref="WorkItem"/> into the <see cref="CallItem"/> a remote worker runs, and its <see cref="ResultItem"/> back into the future's outcome.</summary>
+/// <summary>
+/// Turns a <see cref="WorkItem"/> into the <see cref="CallItem"/> a remote worker runs, and its <see cref="ResultItem"/>
+/// back into the future's outcome. The arguments are serialized at <c>Submit</c>, on the caller's thread
+/// (<see cref="Prepare"/>): that work then overlaps the workers' start-up and other calls' round trips, and never
+/// runs in the proxy actor that is waiting to send.
+/// </summary>
 internal static class CallCodec
 {
-    /// <summary>Describes the call and serializes its arguments; throws (failing only this call) if they cannot be sent.</summary>
-    public static CallItem Encode(WorkItem item, string secret, long id, long maxPayloadSize)
+    /// <summary>
+    /// Describes the call (throwing <see cref="ArgumentException"/> from <c>Submit</c> for a function a worker
+    /// cannot run) and serializes its arguments; arguments that cannot be sent are kept as the call's error,
+    /// which fails only its future when a worker would have taken it.
+    /// </summary>
+    public static void Prepare(WorkItem item, long maxPayloadSize)
     {
         var function = CallDescriptor.For(item.Function, "fn");
+        try
+        {
+            item.Remote = new PreparedCall(function, EncodeArguments(item, maxPayloadSize), null);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Serializing runs user code (getters, converters); whatever it throws fails only this call.
+            item.Remote = new PreparedCall(function, [], e as PayloadException
+                ?? new PayloadException($"The arguments of this call could not be serialized for a worker: {e.Message}", e));
+        }
+    }
+
+    /// <summary>The message for a prepared call; throws its <see cref="PayloadException"/> if its arguments could not be serialized.</summary>
+    public static CallItem Encode(WorkItem item, string secret, long id)
+    {
+        var prepared = item.Remote ?? throw new InvalidOperationException("A call reached a remote worker without being prepared at Submit.");
+        if (prepared.Error is { } error)
+        {
+            throw error;
+        }
+
+        return new CallItem(secret, id, prepared.Function, item.IsChunk, prepared.Arguments);
+    }
+
+    private static byte[][] EncodeArguments(WorkItem item, long maxPayloadSize)
+    {
         var parameters = item.Function.Method.GetParameters();
         var rows = item.ArgumentRows;
         var encoded = new byte[parameters.Length][];
@@ -43,7 +78,7 @@ internal static class CallCodec
                 "Raise that setting (and akka.remote.dot-netty.tcp.maximum-frame-size above it), or pass less data.");
         }
 
-        return new CallItem(secret, id, function, item.IsChunk, encoded);
+        return encoded;
     }
 
     /// <summary>Settles <paramref name="item"/>'s future with the worker's reply.</summary>
@@ -67,3 +102,6 @@ internal static class CallCodec
         }
     }
 }
+
+/// <summary>A call as a remote worker will run it, made at <c>Submit</c>: its description and serialized arguments, or why they could not be serialized.</summary>
+internal sealed record PreparedCall(CallDescriptor Function, byte[][] Arguments, PayloadException? Error);

@@ -185,13 +185,12 @@ internal sealed class WorkerProcessProxy : UntypedActor
             CallItem call;
             try
             {
-                call = CallCodec.Encode(item, options.Secret, ++nextId, options.MaxPayloadSize);
+                call = CallCodec.Encode(item, options.Secret, ++nextId);
             }
-            catch (Exception e) when (e is not OutOfMemoryException)
+            catch (PayloadException e)
             {
-                // Serializing runs user code (getters, converters); whatever it throws fails only this call,
-                // which the worker never saw, so it has room for the next.
-                item.Fail(e as PayloadException ?? new PayloadException($"The arguments of this call could not be sent to a worker process: {e.Message}", e));
+                // Its arguments could not be serialized at Submit: it fails alone, and this worker has room for the next.
+                item.Fail(e);
                 Context.Parent.Tell(WorkerIdle.Instance);
                 continue;
             }

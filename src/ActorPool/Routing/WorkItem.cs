@@ -23,6 +23,9 @@ internal abstract class WorkItem : INoSerializationVerificationNeeded
     /// <summary>The arguments, one row per call of <see cref="Function"/>.</summary>
     public abstract IReadOnlyList<object?[]> ArgumentRows { get; }
 
+    /// <summary>For a remote worker: the call described and its arguments serialized at <c>Submit</c>; null for thread workers.</summary>
+    public Remoting.PreparedCall? Remote { get; set; }
+
     /// <summary>The type of the future's result, which a process worker's reply is read as.</summary>
     public abstract Type ResultType { get; }
 

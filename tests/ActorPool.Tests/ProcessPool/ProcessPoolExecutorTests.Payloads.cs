@@ -25,6 +25,20 @@ public sealed partial class ProcessPoolExecutorTests
     }
 
     [Fact]
+    public void Submit_ArgumentChangedAfterSubmit_TheWorkerSeesItAsItWasAtSubmit()
+    {
+        var executor = Start(1);
+        var busy = executor.Submit(ProcessCalls.PidAfter, 500); // the next call waits in the queue, not yet sent
+        var items = new List<int> { 1, 2, 3 };
+
+        var queued = executor.Submit(ProcessCalls.Echo, items);
+        items.Add(4);
+
+        Seen(busy.Result(Bound));
+        Assert.Equal([1, 2, 3], queued.Result(Bound));
+    }
+
+    [Fact]
     public void Submit_UnserializableResult_OnlyThatFutureFailsWithPayloadException()
     {
         var executor = Start(1);
