@@ -6,9 +6,13 @@ using ActorPool.Cluster;
 namespace ActorPool.Benchmarks;
 
 /// <summary>One node count's dispatch figure: sleep-bound calls against the ideal (every worker busy all the time).</summary>
-internal sealed record ClusterScaling(int Nodes, int WorkersPerNode, int Calls, int SleepMillis, double IdealSeconds, double MedianSeconds)
+/// <param name="OneNodeSeconds">The one-node run's median, to tell how much of the shortfall from the ideal comes with adding nodes.</param>
+internal sealed record ClusterScaling(int Nodes, int WorkersPerNode, int Calls, int SleepMillis, double IdealSeconds, double MedianSeconds, double OneNodeSeconds, int Prefetch = 0)
 {
     public double RatioToIdeal => IdealSeconds / MedianSeconds;
+
+    /// <summary>Throughput against <see cref="Nodes"/> times the one-node throughput (each run has the same work per worker).</summary>
+    public double ScalingFromOneNode => OneNodeSeconds / MedianSeconds;
 }
 
 /// <summary>
@@ -27,28 +31,40 @@ internal static class ClusterBenchmarks
         foreach (var nodes in new[] { 1, 2, 4 })
         {
             Console.Error.WriteLine($"measuring the cluster pool with {nodes} node process(es) x {WorkersPerNode} workers...");
-            results.Add(Measure(nodes, callsPerWorker, reps));
+            results.Add(Measure(nodes, callsPerWorker, reps, results.FirstOrDefault()?.MedianSeconds, prefetch: 0));
         }
+
+        // The same largest run with the opt-in lever: each worker holds one more call, so it never waits a round trip for its next.
+        Console.Error.WriteLine($"measuring the cluster pool with 4 node process(es) x {WorkersPerNode} workers, actorpool.prefetch = 1...");
+        results.Add(Measure(4, callsPerWorker, reps, results[0].MedianSeconds, prefetch: 1));
 
         Console.WriteLine();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Cluster pool: calls sleeping {SleepMillis} ms, {callsPerWorker} per worker, node processes on 127.0.0.1 with {WorkersPerNode} workers each (median of {reps})."));
         Console.WriteLine();
-        Console.WriteLine("| nodes | workers | calls | ideal | measured | ratio to ideal |");
-        Console.WriteLine("|---:|---:|---:|---:|---:|---:|");
+        Console.WriteLine("| nodes | workers | calls | ideal | measured | ratio to ideal | throughput vs nodes × 1 node |");
+        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in results)
         {
+            var nodes = r.Prefetch == 0 ? $"{r.Nodes}" : $"{r.Nodes}, actorpool.prefetch = {r.Prefetch} (opt-in)";
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {r.Nodes} | {r.Nodes * r.WorkersPerNode} | {r.Calls:N0} | {r.IdealSeconds:N3} s | {r.MedianSeconds:N3} s | {r.RatioToIdeal:N2}× |"));
+                $"| {nodes} | {r.Nodes * r.WorkersPerNode} | {r.Calls:N0} | {r.IdealSeconds:N3} s | {r.MedianSeconds:N3} s | {r.RatioToIdeal:N2}× | {r.ScalingFromOneNode:N2}× |"));
         }
+
+        Console.WriteLine();
+        Console.WriteLine("Without prefetch a worker waits one coordinator round trip between calls; the prefetch row shows how much of the gap that is.");
 
         return results;
     }
 
-    private static ClusterScaling Measure(int nodeCount, int callsPerWorker, int reps)
+    private static ClusterScaling Measure(int nodeCount, int callsPerWorker, int reps, double? oneNodeSeconds, int prefetch)
     {
         var secret = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
-        using var executor = new ClusterPoolExecutor(new ClusterPoolOptions { Secret = secret });
+        using var executor = new ClusterPoolExecutor(new ClusterPoolOptions
+        {
+            Secret = secret,
+            Config = Akka.Configuration.ConfigurationFactory.ParseString(string.Create(CultureInfo.InvariantCulture, $"actorpool.prefetch = {prefetch}")),
+        });
         var nodes = Enumerable.Range(0, nodeCount).Select(_ => LocalNodeProcess.Start(executor.Address, secret, WorkersPerNode)).ToList();
         try
         {
@@ -57,7 +73,8 @@ internal static class ClusterBenchmarks
             var calls = workers * callsPerWorker;
             Run(executor, workers); // warm-up: every worker's first call, and the JIT on both sides
             var seconds = Enumerable.Range(0, reps).Select(_ => Run(executor, calls)).Order().ToList();
-            return new ClusterScaling(nodeCount, WorkersPerNode, calls, SleepMillis, callsPerWorker * SleepMillis / 1000.0, seconds[seconds.Count / 2]);
+            var median = seconds[seconds.Count / 2];
+            return new ClusterScaling(nodeCount, WorkersPerNode, calls, SleepMillis, callsPerWorker * SleepMillis / 1000.0, median, oneNodeSeconds ?? median, prefetch);
         }
         finally
         {
