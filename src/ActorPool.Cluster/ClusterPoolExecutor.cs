@@ -62,7 +62,8 @@ public sealed class ClusterPoolExecutor : Executor
             var settings = ActorPoolSettings.From(root);
             var frame = root.GetByteSize("akka.remote.dot-netty.tcp.maximum-frame-size") ?? 128_000;
             maxPayload = Math.Min(settings.MaxPayloadSize, frame - (64 << 10));
-            var spec = new ClusterPoolSpec(MaxWorkers, settings.Prefetch, secret, root.GetString("actorpool.cluster.worker-role"), init, maxPayload);
+            var spec = new ClusterPoolSpec(MaxWorkers, settings.Prefetch, secret, root.GetString("actorpool.cluster.worker-role"), init, maxPayload,
+                root.GetTimeSpan("actorpool.cluster.shutdown-without-workers-timeout", TimeSpan.FromSeconds(30)));
             view = spec.View;
             StartRouter(system, spec, $"actorpool-cluster-pool-{Interlocked.Increment(ref counter)}", settings.RouterDispatcher);
         }

@@ -25,7 +25,7 @@ public abstract partial class Executor : IDisposable, IAsyncDisposable
         MaxWorkers = maxWorkers;
     }
 
-    /// <summary>The number of workers that run calls at the same time.</summary>
+    /// <summary>The number of workers that run calls at the same time (for a cluster pool without a cap, <see cref="int.MaxValue"/>: as many as its nodes offer).</summary>
     /// <remarks>Python's <c>max_workers</c>.</remarks>
     public int MaxWorkers { get; }
 

@@ -5,7 +5,8 @@ using Akka.Actor;
 namespace ActorPool.Cluster.Coordinator;
 
 /// <summary>The router's view of a cluster pool: no workers of its own; they arrive from <see cref="ClusterMembership"/>.</summary>
-internal sealed class ClusterPoolSpec(int maxWorkers, int prefetch, string secret, string workerRole, CallDescriptor? initializer, long maxPayload) : WorkerPoolSpec
+internal sealed class ClusterPoolSpec(
+    int maxWorkers, int prefetch, string secret, string workerRole, CallDescriptor? initializer, long maxPayload, TimeSpan workerlessShutdownGrace) : WorkerPoolSpec
 {
     public int MaxWorkers { get; } = maxWorkers;
 
@@ -27,6 +28,8 @@ internal sealed class ClusterPoolSpec(int maxWorkers, int prefetch, string secre
     public override int Prefetch => prefetch;
 
     public override bool ReplacesLostWorkers => false;
+
+    public override TimeSpan? WorkerlessShutdownGrace => workerlessShutdownGrace;
 
     public override Props WorkerProps(int index) => throw new NotSupportedException("A cluster pool's workers come from its nodes.");
 

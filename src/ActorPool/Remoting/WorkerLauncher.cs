@@ -102,15 +102,24 @@ internal sealed class WorkerLauncher
     /// size (or a replacement worker) finds booted processes. Called once a pool's own workers are up, so the
     /// spares' boot never competes with theirs. They exit with this process, as every worker does (stdin ends).
     /// </summary>
+    /// <remarks>Spares only save start-up time, so failing to start one (a process or file limit, say) is never an error:
+    /// it is written to the trace, and the next pool starts its workers itself.</remarks>
     public void EnsureSpares(int count)
     {
         lock (SpareGate)
         {
             DropStaleSpares();
             Spares.RemoveAll(p => p.HasExited && Released(p));
-            while (Spares.Count < count)
+            try
             {
-                Spares.Add(Start());
+                while (Spares.Count < count)
+                {
+                    Spares.Add(Start());
+                }
+            }
+            catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException or IOException)
+            {
+                Trace.TraceWarning($"ActorPool could not start a spare worker process: {e.Message}");
             }
 
             sparesContext = Context();

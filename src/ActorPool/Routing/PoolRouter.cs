@@ -21,7 +21,7 @@ namespace ActorPool.Routing;
  * it was running fails; a worker that stops fails everything it held and is replaced. If the router itself
  * stops for any reason, nothing it holds is left pending: PostStop fails it all.
  */
-internal sealed class PoolRouter : UntypedActor
+internal sealed class PoolRouter : UntypedActor, IWithTimers
 {
     private sealed class Slot(IActorRef worker)
     {
@@ -43,6 +43,9 @@ internal sealed class PoolRouter : UntypedActor
     private readonly Dictionary<IActorRef, Slot> slots = new();
     private int held;
     private bool shuttingDown;
+    private bool workerlessDeadlineSet;
+
+    public ITimerScheduler Timers { get; set; } = null!;
 
     public PoolRouter(WorkerPoolSpec spec, PoolState pool)
     {
@@ -101,6 +104,14 @@ internal sealed class PoolRouter : UntypedActor
             case InitializerFailed failed:
                 Break(failed.Cause);
                 break;
+            case NoWorkersAtShutdown:
+                workerlessDeadlineSet = false;
+                if (HasNoWorkers)
+                {
+                    FailQueuedWithoutWorkers();
+                }
+
+                break;
             case ShutdownPool shutdown:
                 shuttingDown = true;
                 if (shutdown.CancelFutures)
@@ -112,6 +123,12 @@ internal sealed class PoolRouter : UntypedActor
             default:
                 Unhandled(message);
                 return;
+        }
+
+        if (shuttingDown && queue.Count > 0 && spec.WorkerlessShutdownGrace is { } grace && !workerlessDeadlineSet && HasNoWorkers)
+        {
+            workerlessDeadlineSet = true;
+            Timers.StartSingleTimer(nameof(NoWorkersAtShutdown), NoWorkersAtShutdown.Instance, grace);
         }
 
         if (shuttingDown && queue.Count == 0 && held == 0)
@@ -275,6 +292,20 @@ internal sealed class PoolRouter : UntypedActor
         while (queue.TryDequeue(out var item))
         {
             item.FailQueued(spec.Broken(cause));
+        }
+    }
+
+    /// <summary>No worker could take a call now or later unless one arrives (every one there is draining, or there is none).</summary>
+    private bool HasNoWorkers => slots.Values.All(slot => slot.IsDraining);
+
+    private void FailQueuedWithoutWorkers()
+    {
+        var reason = new BrokenExecutorException(
+            $"The executor was shut down with this call queued and had no worker to run it for {spec.WorkerlessShutdownGrace} " +
+            "(actorpool.cluster.shutdown-without-workers-timeout). Start worker nodes before shutting down, or raise that setting.");
+        while (queue.TryDequeue(out var item))
+        {
+            item.FailQueued(spec.Broken(reason));
         }
     }
 

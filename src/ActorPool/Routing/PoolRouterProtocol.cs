@@ -28,6 +28,12 @@ internal sealed record WorkerDraining
     public static readonly WorkerDraining Instance = new();
 }
 
+/// <summary>The router to itself: a shutdown has waited <see cref="WorkerPoolSpec.WorkerlessShutdownGrace"/> for a worker to run its queued calls.</summary>
+internal sealed record NoWorkersAtShutdown
+{
+    public static readonly NoWorkersAtShutdown Instance = new();
+}
+
 /// <summary>The router's answer to <see cref="WorkerDraining"/>: every call it will ever send that worker is already on its way.</summary>
 internal sealed record DrainAcknowledged
 {

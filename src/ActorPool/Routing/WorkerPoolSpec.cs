@@ -15,6 +15,12 @@ internal abstract class WorkerPoolSpec
     /// <summary>Whether a worker that stops is replaced by a fresh one (false where workers arrive with <see cref="AddWorker"/>).</summary>
     public virtual bool ReplacesLostWorkers => true;
 
+    /// <summary>
+    /// For a pool whose workers come from outside (a cluster's nodes): how long a shutdown with calls queued waits for a
+    /// worker to run them when it has none, before it fails them; null waits as long as it takes (a pool that starts its own).
+    /// </summary>
+    public virtual TimeSpan? WorkerlessShutdownGrace => null;
+
     /// <summary>Called once the router has started its <see cref="WorkerCount"/> workers, in its context (to start helpers as its children).</summary>
     public virtual void Started(IActorContext router)
     {

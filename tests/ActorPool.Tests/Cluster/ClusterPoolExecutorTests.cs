@@ -137,6 +137,36 @@ public sealed class ClusterPoolExecutorTests(ITestOutputHelper output) : IDispos
     }
 
     [Fact]
+    public async Task Shutdown_CallsQueuedAndNoNodeEverJoins_FailsThemAfterTheTimeoutInsteadOfWaitingForever()
+    {
+        var executor = new ClusterPoolExecutor(new ClusterPoolOptions
+        {
+            Secret = cluster.Secret,
+            Config = Akka.Configuration.ConfigurationFactory.ParseString("actorpool.cluster.shutdown-without-workers-timeout = 1s"),
+        });
+        executors.Add(executor);
+        var queued = executor.Submit(ProcessCalls.Pid);
+
+        await executor.ShutdownAsync().WaitAsync(Bound); // throws TimeoutException if it waited for a node forever
+
+        var error = Assert.IsType<BrokenClusterPoolException>(queued.Exception(TimeSpan.Zero));
+        Assert.Contains("shutdown-without-workers-timeout", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Shutdown_NodeJoinsWithinTheTimeout_RunsTheQueuedCall()
+    {
+        var executor = Coordinator();
+        var queued = executor.Submit(ProcessCalls.Pid);
+        var shutdown = executor.ShutdownAsync(); // no node yet: the call waits for one
+
+        var node = cluster.StartNode(executor.Address, workers: 1);
+
+        Assert.Equal(node.Pid, queued.Result(Bound));
+        await shutdown.WaitAsync(Bound);
+    }
+
+    [Fact]
     public void Constructor_NoSecret_ThrowsSayingHowToSetIt()
     {
         var previous = Environment.GetEnvironmentVariable("ACTORPOOL_CLUSTER_SECRET");
