@@ -94,7 +94,7 @@ internal sealed class ClusterMembership : UntypedActor
                 Register(Sender.Path.Address, register);
                 break;
             case RegisterWorker register:
-                Refuse(Sender.Path.Address, register, Sender);
+                Refuse(Sender.Path.Address, register);
                 break;
             case WorkerInitializerFailed failed when nodes.TryGetValue(Sender.Path.Address, out var node) && Proves(failed.Secret, node, Sender):
                 router.Tell(new InitializerFailed(new BrokenClusterPoolException(
@@ -207,7 +207,7 @@ internal sealed class ClusterMembership : UntypedActor
     /// <summary>Tells a node its worker will get nothing from this executor, so the node can stop it.</summary>
     private static void Release(IActorRef worker) => Context.ActorSelection(worker.Path.Parent).Tell(new WorkerReleased(worker.Path.Name));
 
-    private void Refuse(Address address, RegisterWorker register, IActorRef sender)
+    private void Refuse(Address address, RegisterWorker register)
     {
         if (nodes.TryGetValue(address, out var node) && !node.WarnedAboutSecret)
         {
@@ -215,7 +215,7 @@ internal sealed class ClusterMembership : UntypedActor
             log.Warning("Worker node {0} (pid {1}) did not prove it knows the cluster's secret, so it gets no work. Start it with the same secret as this executor.", address, register.ProcessId);
         }
 
-        if (register.Worker.Equals(sender))
+        if (register.Worker.Equals(Sender))
         {
             Release(register.Worker); // a node we forgot (unreachable meanwhile) or one without the secret; never one a third party names
         }

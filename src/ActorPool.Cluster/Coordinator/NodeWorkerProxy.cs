@@ -108,18 +108,14 @@ internal sealed class NodeWorkerProxy : UntypedActor
 
     private void Send(WorkItem item)
     {
-        CallItem call;
-        try
+        if (CallCodec.PreparationError(item) is { } error)
         {
-            call = CallCodec.Encode(item, callKey, ++nextId);
-        }
-        catch (PayloadException e)
-        {
-            item.Fail(e); // its arguments could not be serialized at Submit
+            item.Fail(error); // its arguments could not be serialized at Submit
             router.Tell(WorkerIdle.Instance, Self);
             return;
         }
 
+        var call = CallCodec.Encode(item, callKey, ++nextId);
         inFlight[call.Id] = item;
         remote.Tell(call, Self);
     }

@@ -30,17 +30,18 @@ internal static class CallCodec
         }
     }
 
-    /// <summary>The message for a prepared call; throws its <see cref="PayloadException"/> if its arguments could not be serialized.</summary>
+    /// <summary>Why a prepared call's arguments could not be serialized (its future is to fail with it, unsent), or null.</summary>
+    public static PayloadException? PreparationError(WorkItem item) => Prepared(item).Error;
+
+    /// <summary>The message for a prepared call whose arguments were serialized.</summary>
     public static CallItem Encode(WorkItem item, string secret, long id)
     {
-        var prepared = item.Remote ?? throw new InvalidOperationException("A call reached a remote worker without being prepared at Submit.");
-        if (prepared.Error is { } error)
-        {
-            throw error;
-        }
-
+        var prepared = Prepared(item);
         return new CallItem(secret, id, prepared.Function, item.IsChunk, prepared.Arguments);
     }
+
+    private static PreparedCall Prepared(WorkItem item) =>
+        item.Remote ?? throw new InvalidOperationException("A call reached a remote worker without being prepared at Submit.");
 
     private static byte[][] EncodeArguments(WorkItem item, long maxPayloadSize)
     {

@@ -182,19 +182,15 @@ internal sealed class WorkerProcessProxy : UntypedActor
         while (waiting.Count > 0 && current.Remote is { } remote && !current.Retiring)
         {
             var item = waiting.Dequeue();
-            CallItem call;
-            try
-            {
-                call = CallCodec.Encode(item, options.Secret, ++nextId);
-            }
-            catch (PayloadException e)
+            if (CallCodec.PreparationError(item) is { } error)
             {
                 // Its arguments could not be serialized at Submit: it fails alone, and this worker has room for the next.
-                item.Fail(e);
+                item.Fail(error);
                 Context.Parent.Tell(WorkerIdle.Instance);
                 continue;
             }
 
+            var call = CallCodec.Encode(item, options.Secret, ++nextId);
             current.InFlight[call.Id] = item;
             current.Sent++;
             remote.Tell(call, Self);
