@@ -25,6 +25,7 @@ public abstract partial class Future
     private List<Action<Future>>? callbacks;
     private List<Waiter>? waiters;
     private ManualResetEventSlim? doneEvent; // made only when somebody blocks on Result/Exception
+    private Routing.Claim? claim; // while a worker holds the call, sent ahead, and may not have started it
 
     // Past SpinWait's first ten iterations each one yields the core, so waiters do not starve the workers.
     private static readonly TimeSpan WaitSpinTime = TimeSpan.FromMicroseconds(50);
@@ -54,7 +55,7 @@ public abstract partial class Future
         {
             lock (Gate)
             {
-                return state == FutureState.Running;
+                return state == FutureState.Running || (state == FutureState.Pending && claim?.HasStarted == true);
             }
         }
     }
@@ -101,6 +102,12 @@ public abstract partial class Future
                 return true;
             }
 
+            if (claim is not null && !claim.TryCancel())
+            {
+                return false; // its worker has started it
+            }
+
+            claim = null;
             state = FutureState.Canceled;
             completion = TakeCompletion();
         }
@@ -175,6 +182,7 @@ public abstract partial class Future
             {
                 case FutureState.Pending:
                     state = FutureState.Running;
+                    claim = null;
                     return true;
                 case FutureState.Canceled:
                     state = FutureState.CanceledAndNotified;
@@ -183,6 +191,57 @@ public abstract partial class Future
                 default:
                     return null;
             }
+        }
+    }
+
+    /// <summary>
+    /// For a router handing the call to a worker that claims calls itself (<see cref="TryHandOver"/>): true if it is
+    /// pending, so it is still to be sent; false if canceled (its waiters are notified now) or settled by someone else.
+    /// </summary>
+    internal bool IsPendingOrNotifyCancel()
+    {
+        lock (Gate)
+        {
+            if (state == FutureState.Canceled)
+            {
+                state = FutureState.CanceledAndNotified;
+                NotifyWaiters();
+            }
+
+            return state == FutureState.Pending;
+        }
+    }
+
+    /// <summary>
+    /// For a worker that is sent the call ahead of time: from now on <see cref="Cancel()"/> and <see cref="IsRunning"/>
+    /// ask <paramref name="hold"/>. False if the future is no longer pending (canceled meanwhile: see <see cref="TryMarkRunning"/>).
+    /// </summary>
+    internal bool TryHandOver(Routing.Claim hold)
+    {
+        lock (Gate)
+        {
+            if (state != FutureState.Pending)
+            {
+                return false;
+            }
+
+            claim = hold;
+            return true;
+        }
+    }
+
+    /// <summary>Takes the call back from the worker that holds it unstarted, to give it to another: true if it is pending and unclaimed again.</summary>
+    internal bool TryTakeBack()
+    {
+        lock (Gate)
+        {
+            if (state != FutureState.Pending || claim is null || !claim.TryTakeBack())
+            {
+                return false;
+            }
+
+            claim = null;
+            return true;
         }
     }
 

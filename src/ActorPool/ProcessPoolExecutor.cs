@@ -93,9 +93,10 @@ public sealed class ProcessPoolExecutor : Executor
             maxPayload,
             settings.ProcessStartupTimeout,
             settings.ProcessStopTimeout,
-            spareWorkers);
+            spareWorkers,
+            1 + settings.ProcessPrefetch);
         options.Startup.Pending = MaxWorkers;
-        StartRouter(this.system, new Spec(MaxWorkers, settings.Prefetch, options), $"actorpool-process-pool-{n}", settings.RouterDispatcher);
+        StartRouter(this.system, new Spec(MaxWorkers, settings.ProcessPrefetch, options), $"actorpool-process-pool-{n}", settings.RouterDispatcher);
     }
 
     // Calls run in other processes, where this executor object does not exist.
@@ -152,6 +153,9 @@ public sealed class ProcessPoolExecutor : Executor
 
         // A proxy is ready once its process has registered: until then calls wait in the router for any ready worker.
         public override bool WorkersStartReady => false;
+
+        // Each worker process claims its prefetched calls on a board shared with its proxy, so they stay cancelable.
+        public override bool WorkersClaimCalls => true;
 
         protected override string InitializerFailedMessage => BrokenProcessPoolException.InitializerFailedMessage;
 

@@ -6,7 +6,7 @@ namespace ActorPool.Benchmarks;
 
 /// <summary>The process pool's medians and, when python3 ran, CPython's beside them (null fields otherwise).</summary>
 internal sealed record ProcessPoolResult(int Workers, int Calls, int MapItems, int Chunk, int RoundTrips,
-    Sample Submit, Sample Map, Sample RoundTrip, double ColdStartMillis, Sample SubmitWithPrefetch,
+    Sample Submit, Sample Map, Sample RoundTrip, double ColdStartMillis, Sample SubmitWithoutPrefetch,
     double? CPythonSubmitPerSecond, double? CPythonMapPerSecond, double? CPythonRoundTripMicros, double? CPythonColdStartMillis);
 
 /// <summary>
@@ -15,8 +15,6 @@ internal sealed record ProcessPoolResult(int Workers, int Calls, int MapItems, i
 /// </summary>
 internal static class ProcessPoolBenchmarks
 {
-    private const int PrefetchCalls = 4;
-
     public static ProcessPoolResult Run(int workers, int reps, bool quick)
     {
         var calls = quick ? 2_000 : 20_000;
@@ -35,11 +33,11 @@ internal static class ProcessPoolBenchmarks
             roundTrip = Measure.Median(reps, roundTrips, n => RoundTrip(executor, n));
         }
 
-        // The opt-in lever: each worker holds PrefetchCalls more calls, so its pipe never runs dry, at the price that
-        // those calls count as running (no longer cancelable), as in CPython's call queue.
-        Sample submitWithPrefetch;
-        using (var system = Akka.Actor.ActorSystem.Create("prefetch-bench", Akka.Configuration.ConfigurationFactory.ParseString(Invariant($$"""
-            actorpool.prefetch = {{PrefetchCalls}}
+        // What sending ahead buys: the same with process-pool.prefetch = 0, where a call goes only to an idle worker,
+        // which then waits one round trip between calls.
+        Sample submitWithoutPrefetch;
+        using (var system = Akka.Actor.ActorSystem.Create("no-prefetch-bench", Akka.Configuration.ConfigurationFactory.ParseString(Invariant($$"""
+            actorpool.process-pool.prefetch = 0
             akka.actor.provider = remote
             akka.remote.dot-netty.tcp.hostname = "127.0.0.1"
             akka.remote.dot-netty.tcp.port = 0
@@ -48,8 +46,8 @@ internal static class ProcessPoolBenchmarks
             """))))
         using (var executor = new ProcessPoolExecutor(workers, system: system))
         {
-            Progress(Invariant($"ProcessPoolExecutor submit-then-collect with actorpool.prefetch = {PrefetchCalls}"));
-            submitWithPrefetch = Measure.Median(reps, calls, n => SubmitCollect(executor, n));
+            Progress("ProcessPoolExecutor submit-then-collect with actorpool.process-pool.prefetch = 0");
+            submitWithoutPrefetch = Measure.Median(reps, calls, n => SubmitCollect(executor, n));
         }
 
         Progress("ProcessPoolExecutor cold start");
@@ -60,7 +58,7 @@ internal static class ProcessPoolBenchmarks
         Progress("CPython ProcessPoolExecutor (python3 cpython_process_bench.py)");
         using var py = CPython.RunScript("cpython_process_bench.py", workers, calls, mapItems, Chunk, roundTrips, reps);
         var root = py?.RootElement;
-        var result = new ProcessPoolResult(workers, calls, mapItems, Chunk, roundTrips, submit, map, roundTrip, cold, submitWithPrefetch,
+        var result = new ProcessPoolResult(workers, calls, mapItems, Chunk, roundTrips, submit, map, roundTrip, cold, submitWithoutPrefetch,
             root?.GetProperty("submit_collect_calls_per_s").GetDouble(), root?.GetProperty("map_items_per_s").GetDouble(),
             root?.GetProperty("round_trip_us").GetDouble(), root?.GetProperty("cold_start_ms").GetDouble());
 
@@ -70,7 +68,7 @@ internal static class ProcessPoolBenchmarks
         Console.WriteLine("| benchmark | ActorPool | CPython | ActorPool/CPython |");
         Console.WriteLine("|---|---:|---:|---:|");
         Row(Invariant($"submit {calls:N0} then collect (calls/s)"), submit.OpsPerSecond, result.CPythonSubmitPerSecond, Rate, higherIsBetter: true);
-        Row(Invariant($"the same with actorpool.prefetch = {PrefetchCalls} (opt-in; prefetched calls are not cancelable)"), submitWithPrefetch.OpsPerSecond, result.CPythonSubmitPerSecond, Rate, higherIsBetter: true);
+        Row("the same with actorpool.process-pool.prefetch = 0 (a call sent only to an idle worker)", submitWithoutPrefetch.OpsPerSecond, result.CPythonSubmitPerSecond, Rate, higherIsBetter: true);
         Row(Invariant($"map over {mapItems:N0} items, chunk {Chunk} (items/s)"), map.OpsPerSecond, result.CPythonMapPerSecond, Rate, higherIsBetter: true);
         Row(Invariant($"sequential submit().result() ×{roundTrips:N0} (µs/call)"), roundTrip.MicrosPerOp, result.CPythonRoundTripMicros, Micros, higherIsBetter: false);
         Row("cold start, constructor → first result (ms)", cold, result.CPythonColdStartMillis, Millis, higherIsBetter: false);

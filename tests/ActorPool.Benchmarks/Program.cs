@@ -93,7 +93,7 @@ if (jsonPath is not null)
             mapItemsPerSecond = processPool.Map.OpsPerSecond,
             roundTripMicros = processPool.RoundTrip.MicrosPerOp,
             coldStartMillis = processPool.ColdStartMillis,
-            submitCollectWithPrefetch4CallsPerSecond = processPool.SubmitWithPrefetch.OpsPerSecond,
+            submitCollectWithoutPrefetchCallsPerSecond = processPool.SubmitWithoutPrefetch.OpsPerSecond,
             submitCollectBytesPerCall = processPool.Submit.BytesPerOp,
             mapBytesPerItem = processPool.Map.BytesPerOp,
             roundTripBytesPerCall = processPool.RoundTrip.BytesPerOp,

@@ -6,7 +6,7 @@ namespace ActorPool.Configuration;
 /// <summary>The <c>actorpool</c> section of an actor system's configuration, read once per executor.</summary>
 internal sealed record ActorPoolSettings(
     int Prefetch, string RouterDispatcher, int ThreadMaxWorkers, string ThreadNamePrefix, int ThreadThroughput, TimeSpan ThreadShutdownTimeout,
-    int ProcessMaxWorkers, long MaxPayloadSize, TimeSpan ProcessStartupTimeout, TimeSpan ProcessStopTimeout, int SpareWorkers)
+    int ProcessMaxWorkers, int ProcessPrefetch, long MaxPayloadSize, TimeSpan ProcessStartupTimeout, TimeSpan ProcessStopTimeout, int SpareWorkers)
 {
     /// <summary>Where the pinned dispatcher of a worker process's call-running actor is configured.</summary>
     public const string ProcessWorkerDispatcher = "actorpool.process-pool.worker-dispatcher";
@@ -39,11 +39,7 @@ internal sealed record ActorPoolSettings(
     public static ActorPoolSettings From(Config root)
     {
         var config = root.GetConfig("actorpool");
-        var prefetch = config.GetInt("prefetch");
-        if (prefetch < 0)
-        {
-            throw new ConfigurationException($"actorpool.prefetch must be 0 or more, not {prefetch}.");
-        }
+        var prefetch = NotNegative(config, "prefetch");
 
         return new ActorPoolSettings(
             prefetch,
@@ -53,10 +49,17 @@ internal sealed record ActorPoolSettings(
             Math.Max(1, config.GetInt("thread-pool.throughput")),
             config.GetTimeSpan("thread-pool.shutdown-timeout"),
             config.GetInt("process-pool.max-workers"),
+            NotNegative(config, "process-pool.prefetch"),
             config.GetByteSize("process-pool.max-payload-size") ?? 128L << 20,
             config.GetTimeSpan("process-pool.startup-timeout"),
             config.GetTimeSpan("process-pool.stop-timeout"),
             Math.Max(0, config.GetInt("process-pool.spare-workers")));
+    }
+
+    private static int NotNegative(Config config, string key)
+    {
+        var value = config.GetInt(key);
+        return value >= 0 ? value : throw new ConfigurationException($"actorpool.{key} must be 0 or more, not {value}.");
     }
 
     private static Config LoadReference()

@@ -33,11 +33,11 @@ internal static class CallCodec
     /// <summary>Why a prepared call's arguments could not be serialized (its future is to fail with it, unsent), or null.</summary>
     public static PayloadException? PreparationError(WorkItem item) => Prepared(item).Error;
 
-    /// <summary>The message for a prepared call whose arguments were serialized.</summary>
-    public static CallItem Encode(WorkItem item, string secret, long id)
+    /// <summary>The message for a prepared call whose arguments were serialized; <paramref name="slot"/> is its claim board word, if any.</summary>
+    public static CallItem Encode(WorkItem item, string secret, long id, int slot = -1)
     {
         var prepared = Prepared(item);
-        return new CallItem(secret, id, prepared.Function, item.IsChunk, prepared.Arguments);
+        return new CallItem(secret, id, prepared.Function, item.IsChunk, prepared.Arguments, slot);
     }
 
     private static PreparedCall Prepared(WorkItem item) =>

@@ -1,7 +1,8 @@
 namespace ActorPool.Remoting;
 
 /// <summary>What every <see cref="WorkerProcessProxy"/> of one pool shares; <c>Prestarted</c> holds the processes the
-/// executor started before its actor system was up, for the first proxies to take.</summary>
+/// executor started before its actor system was up, for the first proxies to take; <c>Capacity</c> is how many calls the
+/// router lets one worker hold (the one it runs and those sent ahead).</summary>
 internal sealed record ProcessPoolOptions(
     WorkerLauncher Launcher,
     System.Collections.Concurrent.ConcurrentQueue<System.Diagnostics.Process> Prestarted,
@@ -11,7 +12,8 @@ internal sealed record ProcessPoolOptions(
     long MaxPayloadSize,
     TimeSpan StartupTimeout,
     TimeSpan StopTimeout,
-    int SpareWorkers)
+    int SpareWorkers,
+    int Capacity)
 {
     /// <summary>Counts down the pool's first workers registering; at zero the spares for the next pool may boot.</summary>
     public StartupCount Startup { get; } = new();

@@ -35,16 +35,33 @@ internal sealed record WorkerInitializerFailed(string Secret, int ProcessId, Err
 /// <summary>
 /// Parent → worker: run a call. It carries the pool's secret: a worker's port is reachable by any local process,
 /// and it runs only calls from its own pool. <paramref name="Arguments"/> holds one payload per parameter; for a Map chunk each
-/// payload is a JSON array of that parameter's values (a column), and the call runs once per index.
+/// payload is a JSON array of that parameter's values (a column), and the call runs once per index. <paramref name="Slot"/> is
+/// the call's word on the worker's <see cref="ClaimBoard"/>, which decides whether it may still start it; -1 for none (a cluster node).
 /// </summary>
-internal sealed record CallItem(string Secret, long Id, CallDescriptor Function, bool IsChunk, byte[][] Arguments) : IProcessPoolMessage
+internal sealed record CallItem(string Secret, long Id, CallDescriptor Function, bool IsChunk, byte[][] Arguments, int Slot = -1) : IProcessPoolMessage
 {
     private bool PrintMembers(System.Text.StringBuilder builder)
     {
-        builder.Append(System.Globalization.CultureInfo.InvariantCulture, $"Id = {Id}, Function = {Function}, IsChunk = {IsChunk}, Arguments = {Arguments.Length}");
+        builder.Append(System.Globalization.CultureInfo.InvariantCulture, $"Id = {Id}, Function = {Function}, IsChunk = {IsChunk}, Arguments = {Arguments.Length}, Slot = {Slot}");
         return true;
     }
 }
 
-/// <summary>Worker → parent: the serialized result of <see cref="CallItem"/> <paramref name="Id"/>, or its exception.</summary>
-internal sealed record ResultItem(long Id, byte[]? Value, ErrorInfo? Error) : IProcessPoolMessage;
+/// <summary>Parent → worker process: calls to run in order, sent together when several are ready (one message, one secret).</summary>
+internal sealed record CallBatch(string Secret, CallItem[] Calls) : IProcessPoolMessage
+{
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append(System.Globalization.CultureInfo.InvariantCulture, $"Calls = {Calls.Length}");
+        return true;
+    }
+}
+
+/// <summary>
+/// Worker → parent: the serialized result of <see cref="CallItem"/> <paramref name="Id"/>, or its exception; or, when
+/// <paramref name="Skipped"/>, word that it did not run it because the parent had canceled it or taken it back first.
+/// </summary>
+internal sealed record ResultItem(long Id, byte[]? Value, ErrorInfo? Error, bool Skipped = false) : IProcessPoolMessage;
+
+/// <summary>Worker process → parent: the answers that were ready together.</summary>
+internal sealed record ResultBatch(ResultItem[] Results) : IProcessPoolMessage;

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Reflection;
 using System.Security.Cryptography;
 using System.Text;
@@ -9,6 +10,10 @@ namespace ActorPool.Remoting;
 /// The actor in a worker process (or on a cluster worker node) that runs calls, one at a time, on its own pinned
 /// thread: it runs the initializer, registers with its proxy in the parent, then answers each <see cref="CallItem"/>
 /// with a <see cref="ResultItem"/>. A user exception is a result like any other; only the process dying ends a call otherwise.
+/// A worker process gets its calls in <see cref="CallBatch"/>es, sent ahead of time: it starts each one only if it wins
+/// the call's word on the <see cref="ClaimBoard"/> (else the parent canceled it or took it back), and its answers leave
+/// through an outbox that a helper actor empties into <see cref="ResultBatch"/>es, so a quick call's answer never waits
+/// for the next call to finish, and answers that are ready together travel together.
 /// </summary>
 /// <param name="parentPath">The actor it registers with: its proxy in the parent, or a cluster executor's membership actor.</param>
 /// <param name="secret">The pool's secret, which every call must carry.</param>
@@ -17,20 +22,29 @@ namespace ActorPool.Remoting;
 /// <param name="registrationToken">What it presents when registering: the pool's secret itself for a child process
 /// (the parent handed it over privately), a proof of knowing it for a cluster node (which must not send it to whoever asks).</param>
 /// <param name="allowList">On a cluster node, the assemblies whose methods it may run; null runs any (a child process runs its parent's code).</param>
+/// <param name="board">In a child process, the words shared with its parent that decide each prefetched call; null on a cluster node.</param>
 internal sealed class ProcessWorker(
-    string parentPath, string secret, CallDescriptor? initializer, long maxPayload, string? registrationToken = null, AssemblyAllowList? allowList = null) : UntypedActor
+    string parentPath, string secret, CallDescriptor? initializer, long maxPayload, string? registrationToken = null, AssemblyAllowList? allowList = null,
+    ClaimBoard? board = null) : UntypedActor
 {
-    private readonly Dictionary<CallDescriptor, Invocation> invocations = new();
+    /// <summary>Answers per message at most: a batch stays far below the frame size, whatever the prefetch.</summary>
+    private const int MaxResultsPerBatch = 256;
 
-    public static Props Props(string parentPath, string secret, CallDescriptor? initializer, long maxPayload) =>
-        Akka.Actor.Props.Create(() => new ProcessWorker(parentPath, secret, initializer, maxPayload, null, null));
+    private readonly Dictionary<CallDescriptor, Invocation> invocations = new();
+    private readonly Outbox outbox = new();
+    private IActorRef flusher = ActorRefs.Nobody;
+
+    public static Props Props(string parentPath, string secret, CallDescriptor? initializer, long maxPayload, ClaimBoard board) =>
+        Akka.Actor.Props.Create(() => new ProcessWorker(parentPath, secret, initializer, maxPayload, null, null, board));
 
     public static Props Props(string parentPath, string secret, CallDescriptor? initializer, long maxPayload, string registrationToken, AssemblyAllowList allowList) =>
-        Akka.Actor.Props.Create(() => new ProcessWorker(parentPath, secret, initializer, maxPayload, registrationToken, allowList));
+        Akka.Actor.Props.Create(() => new ProcessWorker(parentPath, secret, initializer, maxPayload, registrationToken, allowList, null));
 
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1031", Justification = "Any initializer failure breaks the pool; it is reported, not rethrown.")]
     protected override void PreStart()
     {
+        var self = Self;
+        flusher = Context.ActorOf(Akka.Actor.Props.Create(() => new Flusher(outbox, self, maxPayload)), "outbox");
         var parent = Context.ActorSelection(parentPath);
         try
         {
@@ -55,15 +69,74 @@ internal sealed class ProcessWorker(
     {
         switch (message)
         {
-            case CallItem call when CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(call.Secret), Encoding.UTF8.GetBytes(secret)):
+            case CallItem call when IsOurs(call.Secret):
                 Sender.Tell(Run(call), Self);
                 break;
-            case CallItem:
+            case CallBatch batch when IsOurs(batch.Secret):
+                foreach (var call in batch.Calls)
+                {
+                    Post(Sender, board is not null && call.Slot >= 0 && !board.TryStart(call.Slot, call.Id)
+                        ? new ResultItem(call.Id, null, null, Skipped: true)
+                        : Run(call));
+                }
+
+                break;
+            case CallItem or CallBatch:
                 Console.Error.WriteLine($"Worker process {Environment.ProcessId} ignored a call without its pool's secret.");
                 break;
             default:
                 Unhandled(message);
                 break;
+        }
+    }
+
+    protected override void PostStop() => board?.Dispose();
+
+    private bool IsOurs(string presented) => CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented), Encoding.UTF8.GetBytes(secret));
+
+    private void Post(IActorRef proxy, ResultItem result)
+    {
+        outbox.Results.Enqueue(result);
+        if (Interlocked.Exchange(ref outbox.FlushScheduled, 1) == 0)
+        {
+            flusher.Tell(proxy);
+        }
+    }
+
+    /// <summary>Answers ready to go, and whether the <see cref="Flusher"/> has been told to send them.</summary>
+    private sealed class Outbox
+    {
+        public readonly ConcurrentQueue<ResultItem> Results = new();
+        public int FlushScheduled;
+    }
+
+    /// <summary>Empties the outbox on a thread of its own while the worker's thread runs the next call.</summary>
+    private sealed class Flusher(Outbox outbox, IActorRef worker, long maxPayload) : UntypedActor
+    {
+        protected override void OnReceive(object message)
+        {
+            var proxy = (IActorRef)message;
+            Volatile.Write(ref outbox.FlushScheduled, 0); // first: an answer queued from now on schedules another flush
+            var batch = new List<ResultItem>();
+            long bytes = 0;
+            while (outbox.Results.TryDequeue(out var result))
+            {
+                var size = result.Value?.LongLength ?? 0;
+                if (batch.Count > 0 && (batch.Count == MaxResultsPerBatch || bytes + size > maxPayload))
+                {
+                    proxy.Tell(new ResultBatch([.. batch]), worker); // each answer fits a frame, so a batch up to the limit does too
+                    batch.Clear();
+                    bytes = 0;
+                }
+
+                batch.Add(result);
+                bytes += size;
+            }
+
+            if (batch.Count > 0)
+            {
+                proxy.Tell(new ResultBatch([.. batch]), worker);
+            }
         }
     }
 

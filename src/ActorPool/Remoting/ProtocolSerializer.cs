@@ -7,7 +7,7 @@ namespace ActorPool.Remoting;
 
 /// <summary>
 /// A compact binary format for <see cref="IProcessPoolMessage"/>s. Akka's default (Newtonsoft JSON with type
-/// names) is slower and would let a peer name any type to load; this one knows exactly four messages.
+/// names) is slower and would let a peer name any type to load; this one knows exactly six messages.
 /// </summary>
 internal sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
 {
@@ -31,7 +31,9 @@ internal sealed class ProtocolSerializer(ExtendedActorSystem system) : Serialize
     public override string Manifest(object o) => o switch
     {
         CallItem => "C",
+        CallBatch => "B",
         ResultItem => "R",
+        ResultBatch => "S",
         RegisterWorker => "W",
         WorkerInitializerFailed => "I",
         _ => throw new ArgumentException($"{o.GetType()} is not an ActorPool protocol message.", nameof(o)),
@@ -46,20 +48,27 @@ internal sealed class ProtocolSerializer(ExtendedActorSystem system) : Serialize
             {
                 case CallItem call:
                     w.Write(call.Secret);
-                    w.Write(call.Id);
-                    Write(w, call.Function);
-                    w.Write(call.IsChunk);
-                    w.Write(call.Arguments.Length);
-                    foreach (var argument in call.Arguments)
+                    WriteCall(w, call);
+                    break;
+                case CallBatch batch:
+                    w.Write(batch.Secret);
+                    w.Write(batch.Calls.Length);
+                    foreach (var call in batch.Calls)
                     {
-                        WriteBytes(w, argument);
+                        WriteCall(w, call);
                     }
 
                     break;
                 case ResultItem result:
-                    w.Write(result.Id);
-                    WriteBytes(w, result.Value);
-                    Write(w, result.Error);
+                    WriteResult(w, result);
+                    break;
+                case ResultBatch batch:
+                    w.Write(batch.Results.Length);
+                    foreach (var result in batch.Results)
+                    {
+                        WriteResult(w, result);
+                    }
+
                     break;
                 case RegisterWorker register:
                     w.Write(register.Secret);
@@ -85,19 +94,26 @@ internal sealed class ProtocolSerializer(ExtendedActorSystem system) : Serialize
         switch (manifest)
         {
             case "C":
+                return ReadCall(r, r.ReadString());
+            case "B":
                 var secret = r.ReadString();
-                var id = r.ReadInt64();
-                var function = ReadDescriptor(r);
-                var isChunk = r.ReadBoolean();
-                var arguments = new byte[Count(r, 64)][];
-                for (var i = 0; i < arguments.Length; i++)
+                var calls = new CallItem[Count(r, MaxBatch)];
+                for (var i = 0; i < calls.Length; i++)
                 {
-                    arguments[i] = ReadBytes(r)!;
+                    calls[i] = ReadCall(r, secret);
                 }
 
-                return new CallItem(secret, id, function, isChunk, arguments);
+                return new CallBatch(secret, calls);
             case "R":
-                return new ResultItem(r.ReadInt64(), ReadBytes(r), ReadError(r));
+                return ReadResult(r);
+            case "S":
+                var results = new ResultItem[Count(r, MaxBatch)];
+                for (var i = 0; i < results.Length; i++)
+                {
+                    results[i] = ReadResult(r);
+                }
+
+                return new ResultBatch(results);
             case "W":
                 return new RegisterWorker(r.ReadString(), r.ReadInt32(), system.Provider.ResolveActorRef(r.ReadString()));
             case "I":
@@ -105,6 +121,53 @@ internal sealed class ProtocolSerializer(ExtendedActorSystem system) : Serialize
             default:
                 throw new ArgumentException($"Unknown ActorPool protocol manifest '{manifest}'.", nameof(manifest));
         }
+    }
+
+    /// <summary>More calls than any worker holds at once is a malformed message.</summary>
+    private const int MaxBatch = 1 << 16;
+
+    private static void WriteCall(BinaryWriter w, CallItem call)
+    {
+        w.Write(call.Id);
+        Write(w, call.Function);
+        w.Write(call.IsChunk);
+        w.Write(call.Slot);
+        w.Write(call.Arguments.Length);
+        foreach (var argument in call.Arguments)
+        {
+            WriteBytes(w, argument);
+        }
+    }
+
+    private static CallItem ReadCall(BinaryReader r, string secret)
+    {
+        var id = r.ReadInt64();
+        var function = ReadDescriptor(r);
+        var isChunk = r.ReadBoolean();
+        var slot = r.ReadInt32();
+        var arguments = new byte[Count(r, 64)][];
+        for (var i = 0; i < arguments.Length; i++)
+        {
+            arguments[i] = ReadBytes(r)!;
+        }
+
+        return new CallItem(secret, id, function, isChunk, arguments, slot);
+    }
+
+    private static void WriteResult(BinaryWriter w, ResultItem result)
+    {
+        w.Write(result.Id);
+        w.Write(result.Skipped);
+        WriteBytes(w, result.Value);
+        Write(w, result.Error);
+    }
+
+    private static ResultItem ReadResult(BinaryReader r)
+    {
+        var id = r.ReadInt64();
+        var skipped = r.ReadBoolean();
+        var value = ReadBytes(r);
+        return new ResultItem(id, value, ReadError(r), skipped);
     }
 
     internal static void Write(BinaryWriter w, CallDescriptor d)

@@ -26,15 +26,20 @@ internal static class WorkerHost
         var secret = input.ReadLine();
         var maxPayloadLine = input.ReadLine();
         var initializerLine = input.ReadLine();
-        if (string.IsNullOrEmpty(parent) || string.IsNullOrEmpty(secret) || string.IsNullOrEmpty(maxPayloadLine) || initializerLine is null)
+        var boardSlots = input.ReadLine();
+        var boardPath = input.ReadLine();
+        if (string.IsNullOrEmpty(parent) || string.IsNullOrEmpty(secret) || string.IsNullOrEmpty(maxPayloadLine) || initializerLine is null
+            || string.IsNullOrEmpty(boardSlots) || string.IsNullOrEmpty(boardPath))
         {
             return 0; // stdin ended before the introduction: the parent is gone, or let this spare go
         }
 
         var maxPayload = long.Parse(maxPayloadLine, CultureInfo.InvariantCulture);
         var initializer = initializerLine.Length > 0 ? JsonSerializer.Deserialize<CallDescriptor>(initializerLine) : null;
+        // Mapped before registering: the parent deletes the file once this worker has registered.
+        var board = ClaimBoard.Open(boardPath, int.Parse(boardSlots, CultureInfo.InvariantCulture));
         ExitWhenInputEnds(input);
-        system.ActorOf(ProcessWorker.Props(parent, secret, initializer, maxPayload).WithDispatcher(ActorPoolSettings.ProcessWorkerDispatcher), "worker");
+        system.ActorOf(ProcessWorker.Props(parent, secret, initializer, maxPayload, board).WithDispatcher(ActorPoolSettings.ProcessWorkerDispatcher), "worker");
         system.WhenTerminated.Wait();
         return 0;
     }

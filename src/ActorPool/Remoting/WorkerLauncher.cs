@@ -143,15 +143,17 @@ internal sealed class WorkerLauncher
     }
 
     /// <summary>
-    /// Tells a started worker its proxy's address, the pool's secret, its payload limit and initializer,
-    /// privately, over its stdin; it then runs the initializer and registers.
+    /// Tells a started worker its proxy's address, the pool's secret, its payload limit and initializer, and the
+    /// claim board it shares with its proxy, privately, over its stdin; it then runs the initializer and registers.
     /// </summary>
-    public static void Introduce(Process worker, string parentPath, string secret, long maxPayload, CallDescriptor? initializer)
+    public static void Introduce(Process worker, string parentPath, string secret, long maxPayload, CallDescriptor? initializer, ClaimBoard board)
     {
         worker.StandardInput.WriteLine(parentPath);
         worker.StandardInput.WriteLine(secret);
         worker.StandardInput.WriteLine(maxPayload.ToString(CultureInfo.InvariantCulture));
         worker.StandardInput.WriteLine(initializer is null ? "" : JsonSerializer.Serialize(initializer)); // one line: JSON escapes newlines
+        worker.StandardInput.WriteLine(board.Slots.ToString(CultureInfo.InvariantCulture));
+        worker.StandardInput.WriteLine(board.Path);
         worker.StandardInput.Flush();
     }
 

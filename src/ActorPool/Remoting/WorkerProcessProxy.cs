@@ -10,9 +10,15 @@ namespace ActorPool.Remoting;
 /*
  * One worker of a ProcessPoolExecutor, as the router sees it: a local actor that owns a worker process.
  *
- *   PoolRouter ──WorkItem──► WorkerProcessProxy ──CallItem (Akka.Remote, 127.0.0.1)──► ProcessWorker (child process)
- *        ▲                     │ encodes arguments,                                   │ decodes, runs the call,
- *        └────WorkerIdle───────┤ settles the future ◄────────────ResultItem──────────┘ encodes the result
+ *   PoolRouter ──WorkItem──► WorkerProcessProxy ──CallBatch (Akka.Remote, 127.0.0.1)──► ProcessWorker (child process)
+ *        ▲                     │ sends what is ready in one message,                  │ claims each call on the board,
+ *        └────WorkerIdle───────┤ settles the futures ◄───────────ResultBatch─────────┘ runs it, answers through an outbox
+ *                              └──────── ClaimBoard (shared memory): who gets each call the worker holds unstarted ────┘
+ *
+ * The router sends calls ahead of time (prefetch); each travels with a slot on the board, and the future asks that
+ * slot when it is canceled, so a call the worker holds unstarted is as cancelable as a queued one. An answer that
+ * says "skipped" is for a call the worker lost to the parent: canceled by its user (this proxy notifies its waiters
+ * and frees the worker's room), or taken back by the router for another worker (the router already counted it).
  *
  * The process registers with this actor presenting the pool's secret; anything else is ignored. Its death is
  * seen twice (the OS process's exit event, near-instant, and Akka's DeathWatch); either fails exactly the
@@ -22,11 +28,19 @@ namespace ActorPool.Remoting;
  */
 internal sealed class WorkerProcessProxy : UntypedActor
 {
-    private sealed class Child(Process process)
+    /// <summary>Calls per message at most, so a batch stays far below the frame size however large the prefetch.</summary>
+    private const int MaxCallsPerBatch = 256;
+
+    private sealed class Child(Process process, ClaimBoard board)
     {
         public Process Process { get; } = process;
 
         public int Pid { get; } = process.Id;
+
+        public ClaimBoard Board { get; } = board;
+
+        /// <summary>Board slots not holding a call; twice the capacity, since a call taken back keeps its slot until the worker answers for it.</summary>
+        public Stack<int> FreeSlots { get; } = new(Enumerable.Range(0, board.Slots).Reverse());
 
         public IActorRef? Remote { get; set; }
 
@@ -34,7 +48,28 @@ internal sealed class WorkerProcessProxy : UntypedActor
 
         public bool Retiring { get; set; }
 
-        public Dictionary<long, WorkItem> InFlight { get; } = new();
+        public Dictionary<long, Held> InFlight { get; } = new();
+    }
+
+    /// <summary>A call the worker holds, and the future's way to ask the board whether the worker started it.</summary>
+    private sealed class Held(WorkItem item, ClaimBoard board, int slot, long id) : Claim
+    {
+        public WorkItem Item { get; } = item;
+
+        public int Slot => slot;
+
+        public bool WasTakenBack => board.WasTakenBack(slot, id);
+
+        public override bool HasStarted => board.HasStarted(slot, id);
+
+        public override bool TryCancel() => board.TryCancel(slot, id);
+
+        public override bool TryTakeBack() => board.TryTakeBack(slot, id);
+    }
+
+    private sealed class FlushNow
+    {
+        public static readonly FlushNow Instance = new();
     }
 
     private sealed record ProcessExited(int Pid, int ExitCode);
@@ -48,6 +83,7 @@ internal sealed class WorkerProcessProxy : UntypedActor
     private Child? successor;
     private long nextId;
     private bool announced;
+    private bool flushScheduled;
 
     public WorkerProcessProxy(ProcessPoolOptions options) => this.options = options;
 
@@ -74,10 +110,25 @@ internal sealed class WorkerProcessProxy : UntypedActor
         {
             case WorkItem item:
                 waiting.Enqueue(item);
+                if (current.InFlight.Count == 0)
+                {
+                    Flush(); // the worker is idle: every microsecond counts
+                }
+                else if (!flushScheduled)
+                {
+                    // It is busy: let the calls the router is sending now gather into one message.
+                    flushScheduled = true;
+                    Self.Tell(FlushNow.Instance);
+                }
+
+                break;
+            case FlushNow:
+                flushScheduled = false;
                 Flush();
                 break;
             case RegisterWorker register when IsOurs(register.Secret) && Find(register.ProcessId) is { } child:
                 child.Remote = register.Worker;
+                child.Board.Unlink(); // mapped by both processes now, so nothing is left behind if either dies
                 Context.Watch(register.Worker);
                 if (!announced)
                 {
@@ -100,8 +151,8 @@ internal sealed class WorkerProcessProxy : UntypedActor
                 Context.Parent.Tell(new InitializerFailed(cause));
                 Lose(child, new BrokenProcessPoolException(BrokenProcessPoolException.InitializerFailedMessage, cause));
                 break;
-            case ResultItem result:
-                Settle(result);
+            case ResultBatch batch:
+                Settle(batch);
                 break;
             case ProcessExited exited when Find(exited.Pid) is { } child:
                 Exited(child, exited.ExitCode);
@@ -154,17 +205,17 @@ internal sealed class WorkerProcessProxy : UntypedActor
             process = (options.SpareWorkers > 0 ? WorkerLauncher.TakeSpare() : null) ?? options.Launcher.Start();
         }
 
+        var child = new Child(process, ClaimBoard.Create(2 * options.Capacity));
         try
         {
             var address = Self.Path.ToStringWithAddress(((ExtendedActorSystem)Context.System).Provider.DefaultAddress);
-            WorkerLauncher.Introduce(process, address, options.Secret, options.MaxPayloadSize, options.Initializer);
+            WorkerLauncher.Introduce(process, address, options.Secret, options.MaxPayloadSize, options.Initializer, child.Board);
         }
         catch (IOException)
         {
             // It already died; the exit event below reports it.
         }
 
-        var child = new Child(process);
         var self = Self;
         process.EnableRaisingEvents = true;
         process.Exited += (_, _) => self.Tell(new ProcessExited(child.Pid, SafeExitCode(process)));
@@ -177,9 +228,12 @@ internal sealed class WorkerProcessProxy : UntypedActor
         return child;
     }
 
+    /// <summary>Sends the worker every waiting call it has room for, in as few messages as the limits allow.</summary>
     private void Flush()
     {
-        while (waiting.Count > 0 && current.Remote is { } remote && !current.Retiring)
+        var batch = new List<CallItem>();
+        long bytes = 0;
+        while (waiting.Count > 0 && current.Remote is not null && !current.Retiring && current.FreeSlots.Count > 0)
         {
             var item = waiting.Dequeue();
             if (CallCodec.PreparationError(item) is { } error)
@@ -190,38 +244,100 @@ internal sealed class WorkerProcessProxy : UntypedActor
                 continue;
             }
 
-            var call = CallCodec.Encode(item, options.Secret, ++nextId);
-            current.InFlight[call.Id] = item;
+            var id = ++nextId;
+            var slot = current.FreeSlots.Pop();
+            current.Board.Offer(slot, id);
+            var held = new Held(item, current.Board, slot, id);
+            if (!item.Future.TryHandOver(held))
+            {
+                // Canceled on its way here: notify its waiters, and the worker has room for the next.
+                current.FreeSlots.Push(slot);
+                item.Future.IsPendingOrNotifyCancel();
+                Context.Parent.Tell(WorkerIdle.Instance);
+                continue;
+            }
+
+            var call = CallCodec.Encode(item, options.Secret, id, slot);
+            var size = call.Arguments.Sum(argument => argument.LongLength);
+            if (batch.Count > 0 && (batch.Count == MaxCallsPerBatch || bytes + size > options.MaxPayloadSize))
+            {
+                Send(batch); // each call fits a frame, so a batch up to the payload limit does too
+                bytes = 0;
+            }
+
+            batch.Add(call);
+            bytes += size;
+            current.InFlight[id] = held;
             current.Sent++;
-            remote.Tell(call, Self);
             if (current.Sent >= options.MaxTasksPerChild)
             {
                 current.Retiring = true;
+                Send(batch);
                 successor ??= Launch();
             }
         }
+
+        Send(batch);
     }
 
-    private void Settle(ResultItem result)
+    private void Send(List<CallItem> batch)
+    {
+        if (batch.Count > 0)
+        {
+            current.Remote!.Tell(new CallBatch(options.Secret, [.. batch]), Self);
+            batch.Clear();
+        }
+    }
+
+    private void Settle(ResultBatch batch)
     {
         // Only the registered worker that was sent the call may answer it.
         var child = FindRemote(Sender);
-        if (child is null || !child.InFlight.Remove(result.Id, out var item))
+        if (child is null)
         {
-            return; // a reply to a call already failed (its worker was declared dead), or not from our worker
+            return;
         }
 
-        CallCodec.Settle(item, result);
-        Context.Parent.Tell(WorkerIdle.Instance);
+        foreach (var result in batch.Results)
+        {
+            if (!child.InFlight.Remove(result.Id, out var held))
+            {
+                continue; // a reply to a call already failed (its worker was declared dead)
+            }
+
+            child.FreeSlots.Push(held.Slot);
+            if (result.Skipped)
+            {
+                if (held.WasTakenBack)
+                {
+                    continue; // the router gave it to another worker and already counted this one's room free
+                }
+
+                held.Item.Future.IsPendingOrNotifyCancel(); // canceled by its user: now its waiters count it done
+            }
+            else
+            {
+                held.Item.Future.TryMarkRunning();
+                CallCodec.Settle(held.Item, result);
+            }
+
+            Context.Parent.Tell(WorkerIdle.Instance);
+        }
+
         if (child.Retiring && child.InFlight.Count == 0)
         {
             Retire(child);
+        }
+        else if (child == current)
+        {
+            Flush(); // slots freed by calls taken back may let waiting calls go
         }
     }
 
     private void Retire(Child child)
     {
         CloseInput(child);
+        child.Board.Dispose();
         child.Process.WaitForExitAsync().ContinueWith(_ => child.Process.Dispose(), TaskScheduler.Default);
         if (child == current && successor is not null)
         {
@@ -242,6 +358,7 @@ internal sealed class WorkerProcessProxy : UntypedActor
         {
             // The successor held no call yet: start another, and let the current worker finish undisturbed.
             child.Process.Dispose();
+            child.Board.Dispose();
             successor = Launch();
             return;
         }
@@ -265,12 +382,7 @@ internal sealed class WorkerProcessProxy : UntypedActor
     /// <summary>Fails what the process held and stops this proxy; the router then starts a fresh one.</summary>
     private void Lose(Child child, Exception error)
     {
-        foreach (var item in child.InFlight.Values)
-        {
-            item.Fail(error);
-        }
-
-        child.InFlight.Clear();
+        FailHeld(child, error);
         while (waiting.TryDequeue(out var item))
         {
             item.Fail(error);
@@ -281,12 +393,7 @@ internal sealed class WorkerProcessProxy : UntypedActor
 
     private void Stop(Child child, Exception error)
     {
-        foreach (var item in child.InFlight.Values)
-        {
-            item.Fail(error);
-        }
-
-        child.InFlight.Clear();
+        FailHeld(child, error);
         CloseInput(child); // the worker exits as soon as its stdin ends: no remoting shutdown dance to wait for
         if (!child.Process.WaitForExit(options.StopTimeout))
         {
@@ -296,6 +403,21 @@ internal sealed class WorkerProcessProxy : UntypedActor
         }
 
         child.Process.Dispose();
+        child.Board.Dispose(); // every future that could ask it is settled by now
+    }
+
+    private static void FailHeld(Child child, Exception error)
+    {
+        foreach (var held in child.InFlight.Values)
+        {
+            if (!held.WasTakenBack)
+            {
+                held.Item.Future.IsPendingOrNotifyCancel(); // one canceled meanwhile is notified, not failed
+                held.Item.Fail(error);
+            }
+        }
+
+        child.InFlight.Clear();
     }
 
     private Child? Find(int pid) => current.Pid == pid ? current : successor?.Pid == pid ? successor : null;

@@ -13,9 +13,13 @@ namespace ActorPool.Routing;
  *                                  ◄──────WorkerIdle─────────┘ (a completion message per call; a worker
  *                                                               that starts unready sends one when it is ready)
  *
- * Work is pulled, never pushed ahead: a call leaves the queue only when a worker has room for it, and
- * it is marked running at that moment (Future.TryMarkRunning); a call canceled while queued is dropped
- * there, its waiters notified. So Cancel() keeps working for everything still queued.
+ * Work is pulled: a call leaves the queue only when a worker has room for it, an idle worker first. A call
+ * canceled while queued is dropped there, its waiters notified, so Cancel() works for everything queued.
+ * Workers that cannot claim calls themselves (threads, cluster nodes) have the call marked running when it is
+ * sent (Future.TryMarkRunning), so their prefetch costs cancelability. Workers that claim calls (process
+ * workers, through a ClaimBoard) leave it pending until they start it: a prefetched call stays cancelable,
+ * and a worker left idle with the queue empty takes back the oldest unstarted call another one holds, so
+ * sending ahead never leaves a worker idle while a call waits.
  *
  * Failure: a worker that throws from our code is restarted (the mailbox survives a restart), and the call
  * it was running fails; a worker that stops fails everything it held and is replaced. If the router itself
@@ -27,7 +31,7 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
     {
         public IActorRef Worker { get; } = worker;
 
-        public Queue<WorkItem> Held { get; } = new(1);
+        public List<WorkItem> Held { get; } = new(1);
 
         public bool IsReady { get; set; }
 
@@ -79,6 +83,7 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
             case WorkerIdle when slots.TryGetValue(Sender, out var slot):
                 Release(slot);
                 Dispatch();
+                TakeBackFor(slot);
                 break;
             case AddWorker add when !slots.ContainsKey(add.Worker):
                 Adopt(add.Worker);
@@ -94,7 +99,7 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
                 Sender.Tell(DrainAcknowledged.Instance); // after every call sent to it, so it knows nothing more is coming
                 break;
             case WorkerCrashed crashed when slots.TryGetValue(crashed.Worker, out var slot) && slot.Held.Count > 0:
-                slot.Held.Peek().FailFromRouter(spec.WorkerLost(crashed.Worker, crashed.Cause));
+                slot.Held[0].FailFromRouter(spec.WorkerLost(crashed.Worker, crashed.Cause));
                 Release(slot);
                 Dispatch();
                 break;
@@ -116,7 +121,7 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
                 shuttingDown = true;
                 if (shutdown.CancelFutures)
                 {
-                    CancelQueued();
+                    CancelPending();
                 }
 
                 break;
@@ -191,18 +196,56 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
         while (queue.Count > 0 && ready.Count > 0 && !pool.IsBroken)
         {
             var item = queue.Dequeue();
-            if (item.Future.TryMarkRunning() != true)
+            if (!(spec.WorkersClaimCalls ? item.Future.IsPendingOrNotifyCancel() : item.Future.TryMarkRunning() == true))
             {
                 continue; // canceled while queued (now notified), or settled by someone else
             }
 
-            var slot = NextSlot();
-            slot.Held.Enqueue(item);
-            held++;
-            slot.Worker.Tell(item, Self);
-            if (slot.Held.Count == capacity)
+            Send(NextSlot(), item);
+        }
+    }
+
+    private void Send(Slot slot, WorkItem item)
+    {
+        slot.Held.Add(item);
+        held++;
+        slot.Worker.Tell(item, Self);
+        if (slot.Held.Count == capacity)
+        {
+            RemoveFromReady(slot);
+        }
+    }
+
+    /// <summary>
+    /// Gives a worker left with nothing to do (and nothing queued) the oldest call that the busiest other worker
+    /// holds unstarted: with calls sent ahead, a worker would otherwise idle while another's backlog waits.
+    /// </summary>
+    private void TakeBackFor(Slot idle)
+    {
+        if (!spec.WorkersClaimCalls || queue.Count > 0 || idle.Held.Count > 0 || !idle.IsReady || pool.IsBroken)
+        {
+            return;
+        }
+
+        Slot? busiest = null;
+        foreach (var slot in slots.Values)
+        {
+            if (slot.Held.Count > 1 && (busiest is null || slot.Held.Count > busiest.Held.Count))
             {
-                RemoveFromReady(slot);
+                busiest = slot;
+            }
+        }
+
+        for (var i = 0; busiest is not null && i < busiest.Held.Count; i++)
+        {
+            var item = busiest.Held[i];
+            if (item.Future.TryTakeBack())
+            {
+                busiest.Held.RemoveAt(i); // its worker skips it and, since it was taken back, sends no WorkerIdle for it
+                held--;
+                MakeReady(busiest);
+                Send(idle, item);
+                return;
             }
         }
     }
@@ -226,8 +269,9 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
 
     private void Release(Slot slot)
     {
-        if (slot.Held.TryDequeue(out _))
+        if (slot.Held.Count > 0)
         {
+            slot.Held.RemoveAt(0);
             held--;
         }
 
@@ -264,6 +308,7 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
     {
         foreach (var item in slot.Held)
         {
+            item.Future.IsPendingOrNotifyCancel(); // one canceled while its worker held it is notified, not failed
             item.FailFromRouter(spec.WorkerLost(slot.Worker, null));
         }
 
@@ -309,13 +354,24 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
         }
     }
 
-    private void CancelQueued()
+    private void CancelPending()
     {
         // Unlike CPython, the canceled futures are notified, so Wait/AsCompleted count them as done.
         while (queue.TryDequeue(out var item))
         {
             item.Future.Cancel(deferCallbacks: true);
             item.Future.TryMarkRunning();
+        }
+
+        // Calls sent ahead to workers that claim calls are still pending until started: cancel and notify those too
+        // (their worker then skips them). Elsewhere a held call is running, and this changes nothing.
+        foreach (var slot in slots.Values)
+        {
+            foreach (var item in slot.Held)
+            {
+                item.Future.Cancel(deferCallbacks: true);
+                item.Future.IsPendingOrNotifyCancel();
+            }
         }
     }
 
@@ -330,6 +386,7 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
         {
             foreach (var item in slot.Held)
             {
+                item.Future.IsPendingOrNotifyCancel();
                 item.FailFromRouter(error);
             }
 

@@ -7,8 +7,14 @@ internal abstract class WorkerPoolSpec
 {
     public abstract int WorkerCount { get; }
 
-    /// <summary>Calls a worker may hold beyond the one it runs (they are marked running, so no longer cancelable).</summary>
+    /// <summary>Calls a worker may hold beyond the one it runs (marked running, so no longer cancelable, unless <see cref="WorkersClaimCalls"/>).</summary>
     public abstract int Prefetch { get; }
+
+    /// <summary>
+    /// Whether workers decide themselves, against <see cref="Future.Cancel()"/>, whether they start a call they hold
+    /// (<see cref="Future.TryHandOver"/>): then the router leaves a call it sends pending, and can take back one not yet started.
+    /// </summary>
+    public virtual bool WorkersClaimCalls => false;
 
     public abstract Props WorkerProps(int index);
 

@@ -42,7 +42,61 @@ public sealed class ProcessWorkerTests : Akka.TestKit.Xunit2.TestKit
         Assert.Equal(before + 1, Volatile.Read(ref calls));
     }
 
+    [Fact]
+    public void ProcessWorker_BatchWithACallCanceledOnTheBoard_SkipsItAndRunsTheRest()
+    {
+        var worker = StartWorker();
+        ExpectMsg<RegisterWorker>(Generous);
+        board.Offer(0, 7);
+        board.Offer(1, 8);
+        Assert.True(board.TryCancel(1, 8)); // the parent's Cancel() won the word before the worker got to it
+        var before = Volatile.Read(ref calls);
+        worker.Tell(new CallBatch(Secret, [Call(Secret, 5, id: 7, slot: 0), Call(Secret, 6, id: 8, slot: 1)]));
+
+        var results = ReceiveResults(2);
+        Assert.Equal(10, JsonSerializer.Deserialize<int>(results[7].Value));
+        Assert.True(results[8].Skipped);
+        Assert.Equal(before + 1, Volatile.Read(ref calls));
+        Assert.True(board.HasStarted(0, 7));
+        Assert.False(board.TryCancel(0, 7)); // started: too late to cancel
+    }
+
+    [Fact]
+    public void ProcessWorker_BatchWithACallTakenBack_AnswersSkippedAndTheWordSaysTakenBack()
+    {
+        var worker = StartWorker();
+        ExpectMsg<RegisterWorker>(Generous);
+        board.Offer(2, 9);
+        Assert.True(board.TryTakeBack(2, 9));
+        worker.Tell(new CallBatch(Secret, [Call(Secret, 5, id: 9, slot: 2)]));
+
+        Assert.True(ReceiveResults(1)[9].Skipped);
+        Assert.True(board.WasTakenBack(2, 9));
+    }
+
     private static int calls;
+    private readonly ClaimBoard board = ClaimBoard.Create(4);
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        board.Dispose();
+    }
+
+    /// <summary>The answers to a batch, by call id, however the worker's outbox grouped them.</summary>
+    private Dictionary<long, ResultItem> ReceiveResults(int count)
+    {
+        var results = new Dictionary<long, ResultItem>();
+        while (results.Count < count)
+        {
+            foreach (var result in ExpectMsg<ResultBatch>(Generous).Results)
+            {
+                results.Add(result.Id, result);
+            }
+        }
+
+        return results;
+    }
 
     private static int Double(int x)
     {
@@ -50,9 +104,10 @@ public sealed class ProcessWorkerTests : Akka.TestKit.Xunit2.TestKit
         return x * 2;
     }
 
+    // The worker maps the board's file itself, as a worker process does.
     private IActorRef StartWorker() =>
-        Sys.ActorOf(ProcessWorker.Props(TestActor.Path.ToString(), Secret, initializer: null, maxPayload: 1 << 20));
+        Sys.ActorOf(ProcessWorker.Props(TestActor.Path.ToString(), Secret, initializer: null, maxPayload: 1 << 20, ClaimBoard.Open(board.Path!, board.Slots)));
 
-    private static CallItem Call(string secret, int argument) =>
-        new(secret, 1, CallDescriptor.For(Double, "fn"), IsChunk: false, [JsonSerializer.SerializeToUtf8Bytes(argument)]);
+    private static CallItem Call(string secret, int argument, long id = 1, int slot = -1) =>
+        new(secret, id, CallDescriptor.For(Double, "fn"), IsChunk: false, [JsonSerializer.SerializeToUtf8Bytes(argument)], slot);
 }

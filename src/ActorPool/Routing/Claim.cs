@@ -1,0 +1,18 @@
+namespace ActorPool.Routing;
+
+/// <summary>
+/// A worker's hold on a call it was sent ahead of time and may not have started yet. While the future holds one,
+/// <see cref="Future.Cancel()"/> and <see cref="Future.IsRunning"/> ask it, so a prefetched call stays exactly
+/// as cancelable as a queued one; the router takes it back through it for a worker that is idle.
+/// </summary>
+internal abstract class Claim
+{
+    /// <summary>True if the worker has started the call (it can no longer be canceled).</summary>
+    public abstract bool HasStarted { get; }
+
+    /// <summary>Stops the worker from starting the call: true if it will never run there.</summary>
+    public abstract bool TryCancel();
+
+    /// <summary>As <see cref="TryCancel"/>, for giving the call to another worker: the future stays pending.</summary>
+    public abstract bool TryTakeBack();
+}
