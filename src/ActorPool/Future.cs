@@ -26,6 +26,7 @@ public abstract partial class Future
     private List<Waiter>? waiters;
     private ManualResetEventSlim? doneEvent; // made only when somebody blocks on Result/Exception
     private Routing.Claim? claim; // while a worker holds the call, sent ahead, and may not have started it
+    private object? holder; // the worker a router sent the call to, until it claims it or the router takes it back
 
     // Past SpinWait's first ten iterations each one yields the core, so waiters do not starve the workers.
     private static readonly TimeSpan WaitSpinTime = TimeSpan.FromMicroseconds(50);
@@ -108,6 +109,7 @@ public abstract partial class Future
             }
 
             claim = null;
+            holder = null;
             state = FutureState.Canceled;
             completion = TakeCompletion();
         }
@@ -183,6 +185,7 @@ public abstract partial class Future
                 case FutureState.Pending:
                     state = FutureState.Running;
                     claim = null;
+                    holder = null;
                     return true;
                 case FutureState.Canceled:
                     state = FutureState.CanceledAndNotified;
@@ -212,15 +215,25 @@ public abstract partial class Future
         }
     }
 
-    /// <summary>
-    /// For a worker that is sent the call ahead of time: from now on <see cref="Cancel()"/> and <see cref="IsRunning"/>
-    /// ask <paramref name="hold"/>. False if the future is no longer pending (canceled meanwhile: see <see cref="TryMarkRunning"/>).
-    /// </summary>
-    internal bool TryHandOver(Routing.Claim hold)
+    /// <summary>The router sends the call to <paramref name="worker"/>, one that claims calls: only it may <see cref="TryHandOver"/>.</summary>
+    internal void AssignTo(object worker)
     {
         lock (Gate)
         {
-            if (state != FutureState.Pending)
+            holder = worker;
+        }
+    }
+
+    /// <summary>
+    /// For the worker the call was assigned to, as it sends it on ahead of time: from now on <see cref="Cancel()"/> and
+    /// <see cref="IsRunning"/> ask <paramref name="hold"/>. False if the future is no longer pending (canceled meanwhile:
+    /// see <see cref="IsPendingOrNotifyCancel"/>) or the router has taken it back on its way here.
+    /// </summary>
+    internal bool TryHandOver(Routing.Claim hold, object worker)
+    {
+        lock (Gate)
+        {
+            if (state != FutureState.Pending || holder != worker)
             {
                 return false;
             }
@@ -230,17 +243,45 @@ public abstract partial class Future
         }
     }
 
-    /// <summary>Takes the call back from the worker that holds it unstarted, to give it to another: true if it is pending and unclaimed again.</summary>
+    /// <summary>True while a worker holds the call, sent ahead, through a <see cref="Routing.Claim"/> (it may or may not have started it).</summary>
+    internal bool IsSentAhead
+    {
+        get
+        {
+            lock (Gate)
+            {
+                return state == FutureState.Pending && claim is not null;
+            }
+        }
+    }
+
+    /// <summary>True if the call is pending and no worker holds it: it can go to any worker (one that died before starting it, say).</summary>
+    internal bool IsPendingAndUnclaimed
+    {
+        get
+        {
+            lock (Gate)
+            {
+                return state == FutureState.Pending && claim is null;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Takes the call back from the worker it was assigned to, to give it to another: true if that worker will not run it
+    /// (it had not started it, or not even received it), and the future is pending and unassigned again.
+    /// </summary>
     internal bool TryTakeBack()
     {
         lock (Gate)
         {
-            if (state != FutureState.Pending || claim is null || !claim.TryTakeBack())
+            if (state != FutureState.Pending || holder is null || (claim is not null && !claim.TryTakeBack()))
             {
                 return false;
             }
 
             claim = null;
+            holder = null;
             return true;
         }
     }

@@ -248,13 +248,15 @@ internal sealed class WorkerProcessProxy : UntypedActor
             var slot = current.FreeSlots.Pop();
             current.Board.Offer(slot, id);
             var held = new Held(item, current.Board, slot, id);
-            if (!item.Future.TryHandOver(held))
+            if (!item.Future.TryHandOver(held, Self))
             {
-                // Canceled on its way here: notify its waiters, and the worker has room for the next.
                 current.FreeSlots.Push(slot);
-                item.Future.IsPendingOrNotifyCancel();
-                Context.Parent.Tell(WorkerIdle.Instance);
-                continue;
+                if (!item.Future.IsPendingOrNotifyCancel())
+                {
+                    Context.Parent.Tell(WorkerIdle.Instance); // canceled on its way here (now notified): room for the next
+                }
+
+                continue; // else the router took it back on its way here, for another worker, and counted this one's room free
             }
 
             var call = CallCodec.Encode(item, options.Secret, id, slot);
@@ -375,25 +377,21 @@ internal sealed class WorkerProcessProxy : UntypedActor
         }
 
         Lose(child, new BrokenProcessPoolException(
-            $"Worker process {child.Pid} terminated abruptly with exit code {exitCode} while this call was running or pending in it. " +
-            "The pool has started a replacement; other calls are not affected."));
+            $"Worker process {child.Pid} terminated abruptly with exit code {exitCode} while running this call. " +
+            "The pool has started a replacement; other calls are not affected (those it held unstarted run on another worker)."));
     }
 
-    /// <summary>Fails what the process held and stops this proxy; the router then starts a fresh one.</summary>
+    /// <summary>Fails the calls the process had started and stops this proxy; the router then starts a fresh one.</summary>
     private void Lose(Child child, Exception error)
     {
-        FailHeld(child, error);
-        while (waiting.TryDequeue(out var item))
-        {
-            item.Fail(error);
-        }
-
+        FailHeld(child, error, takeBackUnstarted: true);
+        waiting.Clear(); // never sent, so still pending: the router gives them to another worker (or fails them if the pool broke)
         Context.Stop(Self);
     }
 
     private void Stop(Child child, Exception error)
     {
-        FailHeld(child, error);
+        FailHeld(child, error, takeBackUnstarted: false);
         CloseInput(child); // the worker exits as soon as its stdin ends: no remoting shutdown dance to wait for
         if (!child.Process.WaitForExit(options.StopTimeout))
         {
@@ -406,15 +404,21 @@ internal sealed class WorkerProcessProxy : UntypedActor
         child.Board.Dispose(); // every future that could ask it is settled by now
     }
 
-    private static void FailHeld(Child child, Exception error)
+    /// <summary>
+    /// Settles what the process held. With <paramref name="takeBackUnstarted"/> (it died), a call it had not started is
+    /// taken back instead: still pending, it goes back to the router's queue and runs on another worker.
+    /// </summary>
+    private static void FailHeld(Child child, Exception error, bool takeBackUnstarted)
     {
         foreach (var held in child.InFlight.Values)
         {
-            if (!held.WasTakenBack)
+            if (held.WasTakenBack || (takeBackUnstarted && held.Item.Future.TryTakeBack()))
             {
-                held.Item.Future.IsPendingOrNotifyCancel(); // one canceled meanwhile is notified, not failed
-                held.Item.Fail(error);
+                continue;
             }
+
+            held.Item.Future.IsPendingOrNotifyCancel(); // one canceled meanwhile is notified, not failed
+            held.Item.Fail(error);
         }
 
         child.InFlight.Clear();

@@ -42,7 +42,7 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
     private readonly WorkerPoolSpec spec;
     private readonly PoolState pool;
     private readonly int capacity;
-    private readonly Queue<WorkItem> queue = new();
+    private Queue<WorkItem> queue = new();
     private readonly Stack<Slot> ready = new();
     private readonly Dictionary<IActorRef, Slot> slots = new();
     private int held;
@@ -207,6 +207,11 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
 
     private void Send(Slot slot, WorkItem item)
     {
+        if (spec.WorkersClaimCalls)
+        {
+            item.Future.AssignTo(slot.Worker);
+        }
+
         slot.Held.Add(item);
         held++;
         slot.Worker.Tell(item, Self);
@@ -241,7 +246,7 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
             var item = busiest.Held[i];
             if (item.Future.TryTakeBack())
             {
-                busiest.Held.RemoveAt(i); // its worker skips it and, since it was taken back, sends no WorkerIdle for it
+                busiest.Held.RemoveAt(i); // its worker skips it (or drops it unsent) and, since it was taken back, sends no WorkerIdle for it
                 held--;
                 MakeReady(busiest);
                 Send(idle, item);
@@ -306,10 +311,24 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
 
     private void Lost(Slot slot)
     {
+        var neverStarted = new List<WorkItem>();
         foreach (var item in slot.Held)
         {
-            item.Future.IsPendingOrNotifyCancel(); // one canceled while its worker held it is notified, not failed
-            item.FailFromRouter(spec.WorkerLost(slot.Worker, null));
+            // A call canceled while the worker held it is notified, not failed. One still pending with no worker's claim
+            // on it (a claiming worker that died took back what it had not started, or never got it) runs elsewhere.
+            if (item.Future.IsPendingOrNotifyCancel() && spec.WorkersClaimCalls && !pool.IsBroken && item.Future.IsPendingAndUnclaimed)
+            {
+                neverStarted.Add(item);
+            }
+            else
+            {
+                item.FailFromRouter(spec.WorkerLost(slot.Worker, null));
+            }
+        }
+
+        if (neverStarted.Count > 0)
+        {
+            queue = new Queue<WorkItem>(neverStarted.Concat(queue)); // ahead of the calls submitted after them
         }
 
         held -= slot.Held.Count;

@@ -12,7 +12,7 @@ namespace ActorPool.Tests.ProcessPool;
 /// 127.0.0.1 (the executor contract runs in <see cref="ProcessPoolExecutorContractTests"/>). CPython's
 /// test_process_pool.py and the process half of test_deadlock.py where they apply. Split by facet: this file
 /// (construction, which functions travel, where calls run), <c>.Crashes.cs</c>, <c>.Payloads.cs</c>,
-/// <c>.RoundTrips.cs</c> and <c>.Orphans.cs</c>.
+/// <c>.RoundTrips.cs</c>, <c>.Prefetch.cs</c> and <c>.Orphans.cs</c>.
 /// </summary>
 /// <remarks>
 /// A test that kills, crashes or breaks workers starts its own pool; the round trips and other calls that cannot

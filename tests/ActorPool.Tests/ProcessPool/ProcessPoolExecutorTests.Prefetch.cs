@@ -1,0 +1,87 @@
+using ActorPool.Tests.Executors;
+
+namespace ActorPool.Tests.ProcessPool;
+
+/// <summary>
+/// Calls sent ahead to a worker process (actorpool.process-pool.prefetch): they stay cancelable, an idle worker takes
+/// them back from a busy one, and a worker that dies gives back the ones it had not started.
+/// </summary>
+public sealed partial class ProcessPoolExecutorTests
+{
+    [Fact]
+    public void Cancel_CallSentAheadToABusyWorker_SucceedsAndTheCallNeverRuns()
+    {
+        var executor = Start(1);
+        using var probe = new Probe(blocks: static i => i == 0);
+        var running = executor.Submit(ContractCalls.Step, probe.Key, 0);
+        probe.WaitForStarts(1);
+        var ahead = executor.Submit(ContractCalls.Step, probe.Key, 1);
+        var after = executor.Submit(ContractCalls.Step, probe.Key, 2);
+        WaitUntilSentAhead(ahead, after);
+
+        Assert.False(ahead.IsRunning);
+        Assert.True(ahead.Cancel());
+        Assert.False(running.Cancel()); // started: the worker won its word
+        Assert.True(running.IsRunning);
+        probe.Open();
+
+        Assert.Equal(2, after.Result(Bound));
+        Assert.Equal(0, running.Result(Bound));
+        Assert.True(ahead.IsCanceled);
+        Assert.Empty(Future.Wait([ahead], Bound).NotDone); // the worker skipped it, and its waiters were told
+        Assert.Equal([0, 2], probe.Started);
+    }
+
+    [Fact]
+    public void Submit_OneWorkerBlocked_CallsSentAheadToItRunOnTheOtherWorker()
+    {
+        var executor = Start(2);
+        WaitUntilBothWorkersServe(executor);
+        // With both idle, the router gives a call to the first idle worker it keeps on top, and sends calls ahead to
+        // that same worker once none is idle: so the calls below go ahead to the blocked one.
+        var first = Seen(executor.Submit(ProcessCalls.Pid).Result(Bound));
+        using var probe = new Probe(blocks: static i => i == 0);
+        var blocked = executor.Submit(ProcessCalls.PidThenStep, probe.Key, 0);
+        probe.WaitForStarts(1);
+        Assert.Equal(first, ProcessCalls.PidOf(probe.Key, 0));
+        var rest = Enumerable.Range(1, 8).Select(i => executor.Submit(ProcessCalls.PidThenStep, probe.Key, i)).ToArray();
+
+        // The other worker runs one, then takes back each call the blocked one holds unstarted.
+        Assert.Empty(Future.Wait(rest, Bound).NotDone);
+        Assert.False(blocked.IsDone);
+        Assert.DoesNotContain(first, rest.Select(f => f.Result(TimeSpan.Zero)));
+        probe.Open();
+        Assert.Equal(first, blocked.Result(Bound));
+    }
+
+    [Fact]
+    public void Submit_WorkerKilledWithCallsSentAhead_OnlyTheRunningCallFailsAndTheOthersRunOnItsReplacement()
+    {
+        var executor = Start(1);
+        using var probe = new Probe(blocks: static i => i == 0);
+        var doomed = executor.Submit(ProcessCalls.PidThenStep, probe.Key, 0);
+        probe.WaitForStarts(1);
+        var ahead = Enumerable.Range(1, 3).Select(i => executor.Submit(ProcessCalls.PidThenStep, probe.Key, i)).ToArray();
+        WaitUntilSentAhead(ahead);
+        var doomedPid = Seen(ProcessCalls.PidOf(probe.Key, 0));
+
+        OsProcesses.Kill(doomedPid);
+
+        Assert.IsType<BrokenProcessPoolException>(doomed.Exception(Bound));
+        var pids = ahead.Select(f => Seen(f.Result(Bound))).Distinct().ToArray();
+        Assert.DoesNotContain(doomedPid, pids);
+        Assert.Equal([0, 1, 2, 3], probe.Started);
+    }
+
+    /// <summary>Two overlapping calls ran in two processes: both workers have registered.</summary>
+    private void WaitUntilBothWorkersServe(ProcessPoolExecutor executor) =>
+        Assert.True(
+            SharedState.PollUntil(() => new[] { executor.Submit(ProcessCalls.PidAfter, 300), executor.Submit(ProcessCalls.PidAfter, 300) }
+                .Select(f => Seen(f.Result(Bound))).Distinct().Count() == 2, Bound),
+            "the pool's two workers never both served calls");
+
+    private static void WaitUntilSentAhead(params Future[] futures) =>
+        Assert.True(
+            SharedState.PollUntil(() => futures.All(f => f.IsSentAhead), Bound),
+            "the calls were never sent ahead to the busy worker");
+}
