@@ -46,29 +46,16 @@ internal static class CallCodec
     private static byte[][] EncodeArguments(WorkItem item, long maxPayloadSize)
     {
         var parameters = item.Function.Method.GetParameters();
-        var rows = item.ArgumentRows;
         var encoded = new byte[parameters.Length][];
+        var columns = item.IsChunk ? item.Columns : null;
         long size = 0;
         for (var i = 0; i < parameters.Length; i++)
         {
             var what = $"Argument {i + 1} of {item.Function.Method.Name}";
-            var type = parameters[i].ParameterType;
-            if (item.IsChunk)
-            {
-                // A chunk travels as one JSON array per parameter: one serializer call per chunk, not per item.
-                var column = Array.CreateInstance(type, rows.Count);
-                for (var r = 0; r < rows.Count; r++)
-                {
-                    column.SetValue(rows[r][i], r);
-                }
-
-                encoded[i] = Payload.Serialize(column, column.GetType(), what);
-            }
-            else
-            {
-                encoded[i] = Payload.Serialize(rows[0][i], type, what);
-            }
-
+            // A chunk travels as one JSON array per parameter: one serializer call per chunk, not per item.
+            encoded[i] = columns is not null
+                ? Payload.Serialize(columns[i], columns[i].GetType(), what)
+                : Payload.Serialize(item.Arguments[i], parameters[i].ParameterType, what);
             size += encoded[i].LongLength;
         }
 

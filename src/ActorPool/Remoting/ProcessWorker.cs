@@ -152,29 +152,7 @@ internal sealed class ProcessWorker(
                 invocations[call.Function] = invocation;
             }
 
-            byte[] bytes;
-            var arguments = invocation.Decode(call.Arguments, call.IsChunk);
-            if (call.IsChunk)
-            {
-                var results = Array.CreateInstance(invocation.ResultType, arguments.Length == 0 ? 0 : ((Array)arguments[0]!).Length);
-                var row = new object?[arguments.Length];
-                for (var r = 0; r < results.Length; r++)
-                {
-                    for (var i = 0; i < row.Length; i++)
-                    {
-                        row[i] = ((Array)arguments[i]!).GetValue(r);
-                    }
-
-                    results.SetValue(invocation.Invoke(row), r);
-                }
-
-                bytes = Payload.Serialize(results, results.GetType(), "The results of this chunk");
-            }
-            else
-            {
-                bytes = Payload.Serialize(invocation.Invoke(arguments), invocation.ResultType, "The result");
-            }
-
+            var bytes = call.IsChunk ? invocation.RunChunk(call.Arguments) : invocation.Run(call.Arguments);
             if (bytes.LongLength > maxPayload)
             {
                 throw new PayloadException(
@@ -188,41 +166,5 @@ internal sealed class ProcessWorker(
         {
             return new ResultItem(call.Id, null, ErrorInfo.From(e));
         }
-    }
-
-    /// <summary>A resolved function: how to decode its arguments and call it.</summary>
-    private sealed class Invocation
-    {
-        private readonly MethodInfo method;
-        private readonly object? target;
-        private readonly Type[] parameters;
-
-        public Invocation(CallDescriptor descriptor)
-        {
-            (method, target) = descriptor.Resolve();
-            parameters = method.GetParameters().Select(p => p.ParameterType).ToArray();
-            ResultType = method.ReturnType == typeof(void) ? typeof(object) : method.ReturnType;
-        }
-
-        public Type ResultType { get; }
-
-        /// <summary>Reads the payloads as the parameters' types (for a chunk, as arrays of them).</summary>
-        public object?[] Decode(byte[][] payloads, bool chunk)
-        {
-            if (payloads.Length != parameters.Length)
-            {
-                throw new TargetParameterCountException($"{method.Name} takes {parameters.Length} argument(s); the call carried {payloads.Length}.");
-            }
-
-            var values = new object?[payloads.Length];
-            for (var i = 0; i < values.Length; i++)
-            {
-                values[i] = Payload.Deserialize(payloads[i], chunk ? parameters[i].MakeArrayType() : parameters[i], $"Argument {i + 1} of {method.Name}");
-            }
-
-            return values;
-        }
-
-        public object? Invoke(object?[] arguments) => method.Invoke(target, BindingFlags.DoNotWrapExceptions, null, arguments, null);
     }
 }

@@ -7,8 +7,6 @@ internal sealed class Call<TResult>(Func<TResult> fn) : WorkItem<TResult>
 {
     public override Delegate Function => fn;
 
-    public override IReadOnlyList<object?[]> ArgumentRows => [[]];
-
     protected override TResult Invoke() => fn();
 }
 
@@ -16,7 +14,7 @@ internal sealed class Call<T1, TResult>(Func<T1, TResult> fn, T1 arg1) : WorkIte
 {
     public override Delegate Function => fn;
 
-    public override IReadOnlyList<object?[]> ArgumentRows => [[arg1]];
+    public override object?[] Arguments => [arg1];
 
     protected override TResult Invoke() => fn(arg1);
 }
@@ -25,7 +23,7 @@ internal sealed class Call<T1, T2, TResult>(Func<T1, T2, TResult> fn, T1 arg1, T
 {
     public override Delegate Function => fn;
 
-    public override IReadOnlyList<object?[]> ArgumentRows => [[arg1, arg2]];
+    public override object?[] Arguments => [arg1, arg2];
 
     protected override TResult Invoke() => fn(arg1, arg2);
 }
@@ -34,7 +32,7 @@ internal sealed class Call<T1, T2, T3, TResult>(Func<T1, T2, T3, TResult> fn, T1
 {
     public override Delegate Function => fn;
 
-    public override IReadOnlyList<object?[]> ArgumentRows => [[arg1, arg2, arg3]];
+    public override object?[] Arguments => [arg1, arg2, arg3];
 
     protected override TResult Invoke() => fn(arg1, arg2, arg3);
 }
@@ -42,8 +40,6 @@ internal sealed class Call<T1, T2, T3, TResult>(Func<T1, T2, T3, TResult> fn, T1
 internal sealed class ActionCall(Action fn) : WorkItem<object?>
 {
     public override Delegate Function => fn;
-
-    public override IReadOnlyList<object?[]> ArgumentRows => [[]];
 
     protected override object? Invoke()
     {
@@ -56,7 +52,7 @@ internal sealed class ActionCall<T1>(Action<T1> fn, T1 arg1) : WorkItem<object?>
 {
     public override Delegate Function => fn;
 
-    public override IReadOnlyList<object?[]> ArgumentRows => [[arg1]];
+    public override object?[] Arguments => [arg1];
 
     protected override object? Invoke()
     {
@@ -72,7 +68,7 @@ internal sealed class MapChunk<T1, TResult>(Func<T1, TResult> fn, T1[] items) : 
 
     public override bool IsChunk => true;
 
-    public override IReadOnlyList<object?[]> ArgumentRows => Array.ConvertAll(items, item => new object?[] { item });
+    public override Array[] Columns => [items];
 
     protected override TResult[] Invoke() => Array.ConvertAll(items, item => fn(item));
 }
@@ -84,7 +80,7 @@ internal sealed class MapChunk<T1, T2, TResult>(Func<T1, T2, TResult> fn, (T1, T
 
     public override bool IsChunk => true;
 
-    public override IReadOnlyList<object?[]> ArgumentRows => Array.ConvertAll(items, item => new object?[] { item.Item1, item.Item2 });
+    public override Array[] Columns => [Array.ConvertAll(items, item => item.Item1), Array.ConvertAll(items, item => item.Item2)];
 
     protected override TResult[] Invoke() => Array.ConvertAll(items, item => fn(item.Item1, item.Item2));
 }

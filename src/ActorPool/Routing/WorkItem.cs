@@ -17,11 +17,14 @@ internal abstract class WorkItem : INoSerializationVerificationNeeded
     /// <summary>The user's function, for workers that describe the call by reference (process workers).</summary>
     public abstract Delegate Function { get; }
 
-    /// <summary>True for a chunk of <c>Map</c>: <see cref="ArgumentRows"/> has one row per item, the result is an array.</summary>
+    /// <summary>True for a chunk of <c>Map</c>: <see cref="Columns"/> holds its items, the result is an array.</summary>
     public virtual bool IsChunk => false;
 
-    /// <summary>The arguments, one row per call of <see cref="Function"/>.</summary>
-    public abstract IReadOnlyList<object?[]> ArgumentRows { get; }
+    /// <summary>The arguments of a single call of <see cref="Function"/>.</summary>
+    public virtual object?[] Arguments => [];
+
+    /// <summary>For a chunk: one typed array per parameter of <see cref="Function"/>, item i's arguments at index i.</summary>
+    public virtual Array[] Columns => [];
 
     /// <summary>For a remote worker: the call described and its arguments serialized at <c>Submit</c>; null for thread workers.</summary>
     public Remoting.PreparedCall? Remote { get; set; }

@@ -167,6 +167,18 @@ public sealed partial class ProcessPoolExecutorTests(ITestOutputHelper output, S
     }
 
     [Fact]
+    public void Map_LambdaCapturingNothingInChunks_RunsEachItemInAWorkerProcess()
+    {
+        var executor = shared.Executor;
+
+        var squares = executor.Map(static (int x) => x * x, Enumerable.Range(0, 25), chunkSize: 10).ToArray();
+        var sums = executor.Map(static (string a, int b) => a + b, ["a", "b", "c"], [1, 2], chunkSize: 2).ToArray();
+
+        Assert.Equal(Enumerable.Range(0, 25).Select(x => x * x), squares);
+        Assert.Equal(["a1", "b2"], sums);
+    }
+
+    [Fact]
     public void Submit_ManyCalls_DistinctWorkerPidsNeverExceedMaxWorkers()
     {
         var executor = shared.Executor;
