@@ -6,7 +6,7 @@ namespace ActorPool.Benchmarks;
 
 /// <summary>The process pool's medians and, when python3 ran, CPython's beside them (null fields otherwise).</summary>
 internal sealed record ProcessPoolResult(int Workers, int Calls, int MapItems, int Chunk, int RoundTrips,
-    Sample Submit, Sample Map, Sample RoundTrip, double ColdStartMillis, Sample SubmitWithoutPrefetch,
+    Sample Submit, Sample Map, Sample RoundTrip, double ColdStartMillis, Sample SubmitWithoutPrefetch, Sample BareRemotingRoundTrip,
     double? CPythonSubmitPerSecond, double? CPythonMapPerSecond, double? CPythonRoundTripMicros, double? CPythonColdStartMillis);
 
 /// <summary>
@@ -50,6 +50,9 @@ internal static class ProcessPoolBenchmarks
             submitWithoutPrefetch = Measure.Median(reps, calls, n => SubmitCollect(executor, n));
         }
 
+        Progress("bare Akka.Remote ask round trip to a child process");
+        var bare = RemotingBaseline.Measure(reps, roundTrips);
+
         Progress("ProcessPoolExecutor cold start");
         ColdStartMillis(workers); // warm-up: the first pool in a process also pays for loading and JIT-compiling Akka
         var colds = Enumerable.Range(0, reps).Select(_ => ColdStartMillis(workers)).Order().ToArray();
@@ -58,7 +61,7 @@ internal static class ProcessPoolBenchmarks
         Progress("CPython ProcessPoolExecutor (python3 cpython_process_bench.py)");
         using var py = CPython.RunScript("cpython_process_bench.py", workers, calls, mapItems, Chunk, roundTrips, reps);
         var root = py?.RootElement;
-        var result = new ProcessPoolResult(workers, calls, mapItems, Chunk, roundTrips, submit, map, roundTrip, cold, submitWithoutPrefetch,
+        var result = new ProcessPoolResult(workers, calls, mapItems, Chunk, roundTrips, submit, map, roundTrip, cold, submitWithoutPrefetch, bare,
             root?.GetProperty("submit_collect_calls_per_s").GetDouble(), root?.GetProperty("map_items_per_s").GetDouble(),
             root?.GetProperty("round_trip_us").GetDouble(), root?.GetProperty("cold_start_ms").GetDouble());
 
@@ -71,6 +74,8 @@ internal static class ProcessPoolBenchmarks
         Row("the same with actorpool.process-pool.prefetch = 0 (a call sent only to an idle worker)", submitWithoutPrefetch.OpsPerSecond, result.CPythonSubmitPerSecond, Rate, higherIsBetter: true);
         Row(Invariant($"map over {mapItems:N0} items, chunk {Chunk} (items/s)"), map.OpsPerSecond, result.CPythonMapPerSecond, Rate, higherIsBetter: true);
         Row(Invariant($"sequential submit().result() ×{roundTrips:N0} (µs/call)"), roundTrip.MicrosPerOp, result.CPythonRoundTripMicros, Micros, higherIsBetter: false);
+        Row(Invariant($"the floor under it: a bare Akka.Remote ask to a child process and back ×{roundTrips:N0}, no ActorPool code (µs/call)"),
+            bare.MicrosPerOp, result.CPythonRoundTripMicros, Micros, higherIsBetter: false);
         Row("cold start, constructor → first result (ms)", cold, result.CPythonColdStartMillis, Millis, higherIsBetter: false);
         Console.WriteLine();
         Console.WriteLine("Ratios compare speed (>1× means ActorPool is faster). CPython 3.11 on Linux forks its workers; ours start with 'dotnet exec'.");

@@ -7,6 +7,11 @@ using System.Text.Json;
 using ActorPool;
 using ActorPool.Benchmarks;
 
+if (RemotingBaseline.RunAsChild(args))
+{
+    return; // this run is the echo child of the bare Akka.Remote round trip
+}
+
 int? repsOption = null;
 var workers = Math.Min(32, Environment.ProcessorCount + 4);
 string? jsonPath = null;
@@ -94,6 +99,7 @@ if (jsonPath is not null)
             roundTripMicros = processPool.RoundTrip.MicrosPerOp,
             coldStartMillis = processPool.ColdStartMillis,
             submitCollectWithoutPrefetchCallsPerSecond = processPool.SubmitWithoutPrefetch.OpsPerSecond,
+            bareRemotingRoundTripMicros = processPool.BareRemotingRoundTrip.MicrosPerOp,
             submitCollectBytesPerCall = processPool.Submit.BytesPerOp,
             mapBytesPerItem = processPool.Map.BytesPerOp,
             roundTripBytesPerCall = processPool.RoundTrip.BytesPerOp,
