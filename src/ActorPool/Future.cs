@@ -109,8 +109,7 @@ public abstract partial class Future
             }
 
             claim = null;
-            holder = null;
-            state = FutureState.Canceled;
+            state = FutureState.Canceled; // the holder stays: its worker must tell this from a call taken back from it
             completion = TakeCompletion();
         }
 
@@ -225,32 +224,48 @@ public abstract partial class Future
     }
 
     /// <summary>
-    /// For the worker the call was assigned to, as it sends it on ahead of time: from now on <see cref="Cancel()"/> and
-    /// <see cref="IsRunning"/> ask <paramref name="hold"/>. False if the future is no longer pending (canceled meanwhile:
-    /// see <see cref="IsPendingOrNotifyCancel"/>) or the router has taken it back on its way here.
+    /// For the worker the call was assigned to (<see cref="AssignTo"/>), when it gets the call: with <paramref name="hold"/>,
+    /// it keeps the call unstarted (a process worker sending it on), and from then on <see cref="Cancel()"/> and
+    /// <see cref="IsRunning"/> ask the claim; without, it starts the call now (a thread worker). The answer says whether
+    /// the router took the call back on its way (then the router has already counted this worker's room free) or the
+    /// future is no longer pending (canceled: notify it with <see cref="IsPendingOrNotifyCancel"/>).
     /// </summary>
-    internal bool TryHandOver(Routing.Claim hold, object worker)
+    internal HandOver TryHandOver(object worker, Routing.Claim? hold)
     {
         lock (Gate)
         {
-            if (state != FutureState.Pending || holder != worker)
+            if (holder != worker)
             {
-                return false;
+                return HandOver.TakenBack; // only the router's take-back moves a call off its worker
             }
 
-            claim = hold;
-            return true;
+            if (state != FutureState.Pending)
+            {
+                return HandOver.NotPending;
+            }
+
+            if (hold is null)
+            {
+                state = FutureState.Running;
+                holder = null;
+            }
+            else
+            {
+                claim = hold;
+            }
+
+            return HandOver.Accepted;
         }
     }
 
-    /// <summary>True while a worker holds the call, sent ahead, through a <see cref="Routing.Claim"/> (it may or may not have started it).</summary>
+    /// <summary>True while the call is assigned to a worker that claims calls and still pending (it may be on its way, or held unstarted).</summary>
     internal bool IsSentAhead
     {
         get
         {
             lock (Gate)
             {
-                return state == FutureState.Pending && claim is not null;
+                return state == FutureState.Pending && holder is not null;
             }
         }
     }
@@ -494,4 +509,17 @@ public abstract partial class Future
             Trace.TraceError($"ActorPool: exception calling callback for {this}: {e}");
         }
     }
+}
+
+/// <summary>What <see cref="Future.TryHandOver"/> found.</summary>
+internal enum HandOver
+{
+    /// <summary>The worker has the call (started, or held under its claim).</summary>
+    Accepted,
+
+    /// <summary>The router gave the call to another worker meanwhile: drop it, and report nothing.</summary>
+    TakenBack,
+
+    /// <summary>Canceled or settled meanwhile: notify it if canceled, and report the room free.</summary>
+    NotPending,
 }

@@ -48,7 +48,7 @@ public sealed class ThreadPoolExecutor : Executor
         this.system.Dispatchers.RegisterConfigurator(dispatcherId,
             new NamedThreadDispatcherConfigurator(dispatcherConfig, this.system.Dispatchers.Prerequisites, threads));
 
-        var router = StartRouter(this.system, new Spec(MaxWorkers, settings.Prefetch, dispatcherId), $"actorpool-thread-pool-{n}", settings.RouterDispatcher);
+        var router = StartRouter(this.system, new Spec(MaxWorkers, settings.ThreadPrefetch, dispatcherId), $"actorpool-thread-pool-{n}", settings.RouterDispatcher);
         threads.Start(cause => router.Tell(new InitializerFailed(cause), ActorRefs.NoSender));
     }
 
@@ -79,6 +79,9 @@ public sealed class ThreadPoolExecutor : Executor
         public override int Prefetch => prefetch;
 
         public override Props WorkerProps(int index) => Props.Create(() => new ThreadWorker(this)).WithDispatcher(dispatcherId);
+
+        // A thread worker marks each call running itself, as it starts it, so calls sent ahead stay cancelable.
+        public override bool WorkersClaimCalls => true;
 
         protected override string InitializerFailedMessage => BrokenThreadPoolException.InitializerFailedMessage;
 

@@ -5,7 +5,7 @@ namespace ActorPool.Configuration;
 
 /// <summary>The <c>actorpool</c> section of an actor system's configuration, read once per executor.</summary>
 internal sealed record ActorPoolSettings(
-    int Prefetch, string RouterDispatcher, int ThreadMaxWorkers, string ThreadNamePrefix, int ThreadThroughput, TimeSpan ThreadShutdownTimeout,
+    int Prefetch, string RouterDispatcher, int ThreadMaxWorkers, int ThreadPrefetch, string ThreadNamePrefix, int ThreadThroughput, TimeSpan ThreadShutdownTimeout,
     int ProcessMaxWorkers, int ProcessPrefetch, long MaxPayloadSize, TimeSpan ProcessStartupTimeout, TimeSpan ProcessStopTimeout, int SpareWorkers)
 {
     /// <summary>Where the pinned dispatcher of a worker process's call-running actor is configured.</summary>
@@ -45,6 +45,7 @@ internal sealed record ActorPoolSettings(
             prefetch,
             config.GetString("router-dispatcher", ""),
             config.GetInt("thread-pool.max-workers"),
+            NotNegative(config, "thread-pool.prefetch"),
             config.GetString("thread-pool.thread-name-prefix", ""),
             Math.Max(1, config.GetInt("thread-pool.throughput")),
             config.GetTimeSpan("thread-pool.shutdown-timeout"),

@@ -248,15 +248,17 @@ internal sealed class WorkerProcessProxy : UntypedActor
             var slot = current.FreeSlots.Pop();
             current.Board.Offer(slot, id);
             var held = new Held(item, current.Board, slot, id);
-            if (!item.Future.TryHandOver(held, Self))
+            var handOver = item.Future.TryHandOver(Self, held);
+            if (handOver != HandOver.Accepted)
             {
                 current.FreeSlots.Push(slot);
-                if (!item.Future.IsPendingOrNotifyCancel())
+                if (handOver == HandOver.NotPending)
                 {
-                    Context.Parent.Tell(WorkerIdle.Instance); // canceled on its way here (now notified): room for the next
+                    item.Future.IsPendingOrNotifyCancel(); // canceled on its way here: notify it, and this worker has room
+                    Context.Parent.Tell(WorkerIdle.Instance);
                 }
 
-                continue; // else the router took it back on its way here, for another worker, and counted this one's room free
+                continue; // or the router took it back on its way here, for another worker, and counted this one's room free
             }
 
             var call = CallCodec.Encode(item, options.Secret, id, slot);

@@ -15,11 +15,11 @@ namespace ActorPool.Routing;
  *
  * Work is pulled: a call leaves the queue only when a worker has room for it, an idle worker first. A call
  * canceled while queued is dropped there, its waiters notified, so Cancel() works for everything queued.
- * Workers that cannot claim calls themselves (threads, cluster nodes) have the call marked running when it is
- * sent (Future.TryMarkRunning), so their prefetch costs cancelability. Workers that claim calls (process
- * workers, through a ClaimBoard) leave it pending until they start it: a prefetched call stays cancelable,
+ * Workers that claim calls (threads, which mark a call running as they start it, and process workers, through
+ * a ClaimBoard) get it still pending, assigned to them (Future.AssignTo): a call sent ahead stays cancelable,
  * and a worker left idle with the queue empty takes back the oldest unstarted call another one holds, so
- * sending ahead never leaves a worker idle while a call waits.
+ * sending ahead never leaves a worker idle while a call waits. Workers that cannot (cluster nodes) have the
+ * call marked running when it is sent (Future.TryMarkRunning), so their prefetch costs cancelability.
  *
  * Failure: a worker that throws from our code is restarted (the mailbox survives a restart), and the call
  * it was running fails; a worker that stops fails everything it held and is replaced. If the router itself

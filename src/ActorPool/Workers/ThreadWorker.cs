@@ -6,7 +6,8 @@ namespace ActorPool.Workers;
 /// <summary>
 /// A worker actor of a <see cref="ThreadPoolExecutor"/>: runs each call it is handed on its dispatcher's
 /// dedicated thread, settles the future there (so callbacks run on a worker thread, as in CPython), and
-/// tells the router it has room for the next one.
+/// tells the router it has room for the next one. It marks a call running itself, as it starts it, so a call
+/// sent ahead (actorpool.thread-pool.prefetch) stays cancelable until then.
 /// </summary>
 internal sealed class ThreadWorker(WorkerPoolSpec spec) : UntypedActor
 {
@@ -18,13 +19,20 @@ internal sealed class ThreadWorker(WorkerPoolSpec spec) : UntypedActor
             return;
         }
 
-        if (NamedThreadPool.CurrentInitializerError is { } initializerError)
+        // The router sends calls ahead but leaves them pending: this worker starts one only if it is still its own.
+        switch (item.Future.TryHandOver(Self, hold: null))
         {
-            item.Fail(spec.Broken(initializerError));
-        }
-        else
-        {
-            item.Run();
+            case HandOver.TakenBack:
+                return; // another worker runs it; the router already counted this one's room free
+            case HandOver.NotPending:
+                item.Future.IsPendingOrNotifyCancel(); // canceled while it waited here: its waiters count it done now
+                break;
+            case HandOver.Accepted when NamedThreadPool.CurrentInitializerError is { } initializerError:
+                item.Fail(spec.Broken(initializerError));
+                break;
+            case HandOver.Accepted:
+                item.Run();
+                break;
         }
 
         Context.Parent.Tell(WorkerIdle.Instance, Self);
