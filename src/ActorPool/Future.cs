@@ -270,6 +270,18 @@ public abstract partial class Future
         }
     }
 
+    /// <summary>True while a worker process holds the call unstarted under a claim on its board (tests use it).</summary>
+    internal bool IsHeldUnstarted
+    {
+        get
+        {
+            lock (Gate)
+            {
+                return state == FutureState.Pending && claim is not null && !claim.HasStarted;
+            }
+        }
+    }
+
     /// <summary>True if the call is pending and no worker holds it: it can go to any worker (one that died before starting it, say).</summary>
     internal bool IsPendingAndUnclaimed
     {

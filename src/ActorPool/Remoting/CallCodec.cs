@@ -33,6 +33,9 @@ internal static class CallCodec
     /// <summary>Why a prepared call's arguments could not be serialized (its future is to fail with it, unsent), or null.</summary>
     public static PayloadException? PreparationError(WorkItem item) => Prepared(item).Error;
 
+    /// <summary>The size of a prepared call's serialized arguments.</summary>
+    public static long ArgumentBytes(WorkItem item) => Prepared(item).Arguments.Sum(argument => argument.LongLength);
+
     /// <summary>The message for a prepared call whose arguments were serialized; <paramref name="slot"/> is its claim board word, if any.</summary>
     public static CallItem Encode(WorkItem item, string secret, long id, int slot = -1)
     {

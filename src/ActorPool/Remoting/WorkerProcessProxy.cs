@@ -31,6 +31,13 @@ internal sealed class WorkerProcessProxy : UntypedActor
     /// <summary>Calls per message at most, so a batch stays far below the frame size however large the prefetch.</summary>
     private const int MaxCallsPerBatch = 256;
 
+    /// <summary>
+    /// Argument bytes a worker may hold at once: past this, calls wait here rather than be sent ahead (one call always
+    /// goes, however large), so prefetching hundreds of calls never means hundreds of large payloads in a worker's memory.
+    /// The router can still take back a call waiting here.
+    /// </summary>
+    private const long PrefetchBytes = 4 << 20;
+
     private sealed class Child(Process process, ClaimBoard board)
     {
         public Process Process { get; } = process;
@@ -46,17 +53,22 @@ internal sealed class WorkerProcessProxy : UntypedActor
 
         public int Sent { get; set; }
 
+        /// <summary>The argument bytes of the calls in <see cref="InFlight"/>.</summary>
+        public long InFlightBytes { get; set; }
+
         public bool Retiring { get; set; }
 
         public Dictionary<long, Held> InFlight { get; } = new();
     }
 
     /// <summary>A call the worker holds, and the future's way to ask the board whether the worker started it.</summary>
-    private sealed class Held(WorkItem item, ClaimBoard board, int slot, long id) : Claim
+    private sealed class Held(WorkItem item, ClaimBoard board, int slot, long id, long bytes) : Claim
     {
         public WorkItem Item { get; } = item;
 
         public int Slot => slot;
+
+        public long Bytes => bytes;
 
         public bool WasTakenBack => board.WasTakenBack(slot, id);
 
@@ -233,7 +245,8 @@ internal sealed class WorkerProcessProxy : UntypedActor
     {
         var batch = new List<CallItem>();
         long bytes = 0;
-        while (waiting.Count > 0 && current.Remote is not null && !current.Retiring && current.FreeSlots.Count > 0)
+        while (waiting.Count > 0 && current.Remote is not null && !current.Retiring && current.FreeSlots.Count > 0
+               && (current.InFlight.Count == 0 || current.InFlightBytes < PrefetchBytes))
         {
             var item = waiting.Dequeue();
             if (CallCodec.PreparationError(item) is { } error)
@@ -247,7 +260,8 @@ internal sealed class WorkerProcessProxy : UntypedActor
             var id = ++nextId;
             var slot = current.FreeSlots.Pop();
             current.Board.Offer(slot, id);
-            var held = new Held(item, current.Board, slot, id);
+            var size = CallCodec.ArgumentBytes(item);
+            var held = new Held(item, current.Board, slot, id, size);
             var handOver = item.Future.TryHandOver(Self, held);
             if (handOver != HandOver.Accepted)
             {
@@ -262,7 +276,6 @@ internal sealed class WorkerProcessProxy : UntypedActor
             }
 
             var call = CallCodec.Encode(item, options.Secret, id, slot);
-            var size = call.Arguments.Sum(argument => argument.LongLength);
             if (batch.Count > 0 && (batch.Count == MaxCallsPerBatch || bytes + size > options.MaxPayloadSize))
             {
                 Send(batch); // each call fits a frame, so a batch up to the payload limit does too
@@ -272,6 +285,7 @@ internal sealed class WorkerProcessProxy : UntypedActor
             batch.Add(call);
             bytes += size;
             current.InFlight[id] = held;
+            current.InFlightBytes += size;
             current.Sent++;
             if (current.Sent >= options.MaxTasksPerChild)
             {
@@ -310,6 +324,7 @@ internal sealed class WorkerProcessProxy : UntypedActor
             }
 
             child.FreeSlots.Push(held.Slot);
+            child.InFlightBytes -= held.Bytes;
             if (result.Skipped)
             {
                 if (held.WasTakenBack)
@@ -424,6 +439,7 @@ internal sealed class WorkerProcessProxy : UntypedActor
         }
 
         child.InFlight.Clear();
+        child.InFlightBytes = 0;
     }
 
     private Child? Find(int pid) => current.Pid == pid ? current : successor?.Pid == pid ? successor : null;

@@ -255,21 +255,31 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
         }
     }
 
-    /// <summary>An idle worker if there is one; only then a busy worker with prefetch room.</summary>
+    /// <summary>
+    /// An idle worker if there is one; else, to send ahead, the ready worker holding the fewest calls, so calls sent
+    /// ahead spread over the workers instead of piling onto one.
+    /// </summary>
     private Slot NextSlot()
     {
-        if (capacity > 1)
+        if (capacity == 1)
         {
-            foreach (var slot in ready)
+            return ready.Peek();
+        }
+
+        Slot? least = null;
+        foreach (var slot in ready)
+        {
+            if (least is null || slot.Held.Count < least.Held.Count)
             {
+                least = slot;
                 if (slot.Held.Count == 0)
                 {
-                    return slot;
+                    break;
                 }
             }
         }
 
-        return ready.Peek();
+        return least!;
     }
 
     private void Release(Slot slot)

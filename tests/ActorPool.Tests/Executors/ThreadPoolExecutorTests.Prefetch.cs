@@ -43,8 +43,8 @@ public sealed partial class ThreadPoolExecutorTests
         using var probe = new Probe(blocks: static i => i == 0);
         var blocked = executor.Submit(ContractCalls.Step, probe.Key, 0);
         probe.WaitForStarts(1);
-        // The first of these goes to the idle worker, the rest ahead to whichever the router keeps on top; either way
-        // none may wait behind the blocked call.
+        // The first of these goes to the idle worker, the rest are spread over both, so some go ahead to the blocked
+        // one; none may wait behind the blocked call.
         var rest = Enumerable.Range(1, 12).Select(i => executor.Submit(ContractCalls.Step, probe.Key, i)).ToArray();
 
         Assert.Empty(Future.Wait(rest, Bound).NotDone);

@@ -37,8 +37,8 @@ public sealed partial class ProcessPoolExecutorTests
     {
         var executor = Start(2);
         WaitUntilBothWorkersServe(executor);
-        // With both idle, the router gives a call to the first idle worker it keeps on top, and sends calls ahead to
-        // that same worker once none is idle: so the calls below go ahead to the blocked one.
+        // With both idle, the router gives a call to the first idle worker it keeps on top; once none is idle it spreads
+        // the calls it sends ahead over both, so some of those below go ahead to the blocked one.
         var first = Seen(executor.Submit(ProcessCalls.Pid).Result(Bound));
         using var probe = new Probe(blocks: static i => i == 0);
         var blocked = executor.Submit(ProcessCalls.PidThenStep, probe.Key, 0);
@@ -79,6 +79,33 @@ public sealed partial class ProcessPoolExecutorTests
             SharedState.PollUntil(() => new[] { executor.Submit(ProcessCalls.PidAfter, 300), executor.Submit(ProcessCalls.PidAfter, 300) }
                 .Select(f => Seen(f.Result(Bound))).Distinct().Count() == 2, Bound),
             "the pool's two workers never both served calls");
+
+    [Fact]
+    public void Submit_LargeArgumentsBehindABusyWorker_AreSentAheadOnlyUpToTheByteBudget()
+    {
+        var executor = Start(1);
+        using var probe = new Probe(blocks: static i => i == 0);
+        var running = executor.Submit(ContractCalls.Step, probe.Key, 0);
+        probe.WaitForStarts(1);
+        var large = Enumerable.Range(0, 10).Select(_ => executor.Submit(ProcessCalls.Length, new byte[1 << 20])).ToArray();
+        WaitUntilSentAhead(large);
+        Assert.True(SharedState.PollUntil(() => large.Any(f => f.IsHeldUnstarted), Bound), "no call was sent ahead to the worker");
+
+        // 1 MiB each against a 4 MiB budget: the rest wait in the parent, where the router could still take them back.
+        // Watched for a second (hand-overs take milliseconds), the worker never holds more than four.
+        var most = 0;
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        while (watch.Elapsed < TimeSpan.FromSeconds(1))
+        {
+            most = Math.Max(most, large.Count(f => f.IsHeldUnstarted));
+            Thread.Sleep(10);
+        }
+
+        Assert.InRange(most, 1, 4);
+        probe.Open();
+        Assert.All(large, f => Assert.Equal(1 << 20, f.Result(Bound)));
+        Assert.Equal(0, running.Result(Bound));
+    }
 
     private static void WaitUntilSentAhead(params Future[] futures) =>
         Assert.True(
