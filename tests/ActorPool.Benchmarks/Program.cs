@@ -98,6 +98,7 @@ if (jsonPath is not null)
             mapItemsPerSecond = processPool.Map.OpsPerSecond,
             roundTripMicros = processPool.RoundTrip.MicrosPerOp,
             coldStartMillis = processPool.ColdStartMillis,
+            coldStartWithBootedSparesMillis = processPool.ColdStartWithBootedSparesMillis,
             submitCollectWithoutPrefetchCallsPerSecond = processPool.SubmitWithoutPrefetch.OpsPerSecond,
             bareRemotingRoundTripMicros = processPool.BareRemotingRoundTrip.MicrosPerOp,
             submitCollectBytesPerCall = processPool.Submit.BytesPerOp,
