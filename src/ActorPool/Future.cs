@@ -234,9 +234,11 @@ public abstract partial class Future
     {
         lock (Gate)
         {
-            if (holder != worker)
+            if (holder != worker || claim is not null)
             {
-                return HandOver.TakenBack; // only the router's take-back moves a call off its worker
+                // Only the router's take-back moves a call off its worker; a claim already there means this is a
+                // second copy of a call taken back and given to this worker again, which must not run twice.
+                return HandOver.TakenBack;
             }
 
             if (state != FutureState.Pending)
@@ -255,6 +257,31 @@ public abstract partial class Future
             }
 
             return HandOver.Accepted;
+        }
+    }
+
+    /// <summary>
+    /// For a worker that died: gives the call back if it is still this worker's and unstarted (true: it is pending and
+    /// unassigned, for the router to requeue); null if it is not this worker's any more (leave it alone); false if it
+    /// started or is settled (fail it, or notify it if canceled).
+    /// </summary>
+    internal bool? TryGiveBack(object worker)
+    {
+        lock (Gate)
+        {
+            if (state == FutureState.Pending && holder != worker)
+            {
+                return null;
+            }
+
+            if (state != FutureState.Pending || (claim is not null && !claim.TryTakeBack()))
+            {
+                return false;
+            }
+
+            claim = null;
+            holder = null;
+            return true;
         }
     }
 
@@ -341,6 +368,8 @@ public abstract partial class Future
                 return false;
             }
 
+            claim?.TryCancel(); // a call failed while a worker holds it unstarted must not start there after all
+            claim = null;
             this.error = error;
             state = FutureState.Finished;
             NotifyWaiters();

@@ -157,6 +157,9 @@ public sealed class ProcessPoolExecutor : Executor
         // Each worker process claims its prefetched calls on a board shared with its proxy, so they stay cancelable.
         public override bool WorkersClaimCalls => true;
 
+        // A proxy that threw has lost track of its calls; stopped, the router requeues or fails what it held.
+        public override bool RestartsFailedWorkers => false;
+
         protected override string InitializerFailedMessage => BrokenProcessPoolException.InitializerFailedMessage;
 
         protected override Exception BrokenError(string message, Exception? cause) => new BrokenProcessPoolException(message, cause);

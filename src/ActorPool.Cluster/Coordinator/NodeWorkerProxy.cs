@@ -73,7 +73,7 @@ internal sealed class NodeWorkerProxy : UntypedActor
                 break;
             case ResultItem result when Sender.Equals(remote) && inFlight.Remove(result.Id, out var item):
                 CallCodec.Settle(item, result);
-                router.Tell(WorkerIdle.Instance, Self);
+                router.Tell(new WorkerIdle(item), Self);
                 StopIfDrained();
                 break;
             case Drain:
@@ -111,7 +111,7 @@ internal sealed class NodeWorkerProxy : UntypedActor
         if (CallCodec.PreparationError(item) is { } error)
         {
             item.Fail(error); // its arguments could not be serialized at Submit
-            router.Tell(WorkerIdle.Instance, Self);
+            router.Tell(new WorkerIdle(item), Self);
             return;
         }
 

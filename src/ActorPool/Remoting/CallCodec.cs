@@ -36,6 +36,11 @@ internal static class CallCodec
     /// <summary>The size of a prepared call's serialized arguments.</summary>
     public static long ArgumentBytes(WorkItem item) => Prepared(item).Arguments.Sum(argument => argument.LongLength);
 
+    /// <summary>A call's size on the wire, at most: its arguments, its description's names (up to 3 bytes a character), and framing.</summary>
+    public static long WireBytes(CallItem call) =>
+        64 + call.Arguments.Sum(argument => argument.LongLength + 4)
+        + 3L * (call.Function.DeclaringType.Length + call.Function.GenericArguments.Sum(name => name.Length + 4));
+
     /// <summary>The message for a prepared call whose arguments were serialized; <paramref name="slot"/> is its claim board word, if any.</summary>
     public static CallItem Encode(WorkItem item, string secret, long id, int slot = -1)
     {

@@ -90,8 +90,6 @@ internal sealed class ProcessWorker(
         }
     }
 
-    protected override void PostStop() => board?.Dispose();
-
     private bool IsOurs(string presented) => CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented), Encoding.UTF8.GetBytes(secret));
 
     private void Post(IActorRef proxy, ResultItem result)
@@ -101,6 +99,18 @@ internal sealed class ProcessWorker(
         {
             flusher.Tell(proxy);
         }
+    }
+
+    /// <summary>An answer's size on the wire, at most: its value, or its error's text (up to 3 bytes a character), plus framing.</summary>
+    private static long Size(ResultItem result)
+    {
+        long size = 64 + (result.Value?.LongLength ?? 0);
+        for (var error = result.Error; error is not null; error = error.Inner)
+        {
+            size += 3L * (error.TypeName.Length + error.Message.Length + (error.StackTrace?.Length ?? 0)) + 16;
+        }
+
+        return size;
     }
 
     /// <summary>Answers ready to go, and whether the <see cref="Flusher"/> has been told to send them.</summary>
@@ -121,7 +131,7 @@ internal sealed class ProcessWorker(
             long bytes = 0;
             while (outbox.Results.TryDequeue(out var result))
             {
-                var size = result.Value?.LongLength ?? 0;
+                var size = Size(result);
                 if (batch.Count > 0 && (batch.Count == MaxResultsPerBatch || bytes + size > maxPayload))
                 {
                     proxy.Tell(new ResultBatch([.. batch]), worker); // each answer fits a frame, so a batch up to the limit does too

@@ -37,7 +37,7 @@ internal static class WorkerHost
         var maxPayload = long.Parse(maxPayloadLine, CultureInfo.InvariantCulture);
         var initializer = initializerLine.Length > 0 ? JsonSerializer.Deserialize<CallDescriptor>(initializerLine) : null;
         // Mapped before registering: the parent deletes the file once this worker has registered.
-        var board = ClaimBoard.Open(boardPath, int.Parse(boardSlots, CultureInfo.InvariantCulture));
+        using var board = ClaimBoard.Open(boardPath, int.Parse(boardSlots, CultureInfo.InvariantCulture)); // the worker actor may restart; the board lives on
         ExitWhenInputEnds(input);
         system.ActorOf(ProcessWorker.Props(parent, secret, initializer, maxPayload, board).WithDispatcher(ActorPoolSettings.ProcessWorkerDispatcher), "worker");
         system.WhenTerminated.Wait();

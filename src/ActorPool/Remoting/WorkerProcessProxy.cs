@@ -146,7 +146,7 @@ internal sealed class WorkerProcessProxy : UntypedActor
                 {
                     // The router gives this proxy calls only from now on (a successor registering later changes nothing).
                     announced = true;
-                    Context.Parent.Tell(WorkerIdle.Instance);
+                    Context.Parent.Tell(WorkerIdle.Ready);
                     if (Interlocked.Decrement(ref options.Startup.Pending) == 0 && options.SpareWorkers > 0)
                     {
                         options.Launcher.EnsureSpares(options.SpareWorkers); // the pool's own workers are up: boot the next pool's
@@ -251,9 +251,13 @@ internal sealed class WorkerProcessProxy : UntypedActor
             var item = waiting.Dequeue();
             if (CallCodec.PreparationError(item) is { } error)
             {
-                // Its arguments could not be serialized at Submit: it fails alone, and this worker has room for the next.
-                item.Fail(error);
-                Context.Parent.Tell(WorkerIdle.Instance);
+                // Its arguments could not be serialized at Submit: if it is still this worker's, it fails alone here.
+                if (item.Future.TryHandOver(Self, hold: null) != HandOver.TakenBack)
+                {
+                    item.Fail(error);
+                    Context.Parent.Tell(new WorkerIdle(item));
+                }
+
                 continue;
             }
 
@@ -269,21 +273,22 @@ internal sealed class WorkerProcessProxy : UntypedActor
                 if (handOver == HandOver.NotPending)
                 {
                     item.Future.IsPendingOrNotifyCancel(); // canceled on its way here: notify it, and this worker has room
-                    Context.Parent.Tell(WorkerIdle.Instance);
+                    Context.Parent.Tell(new WorkerIdle(item));
                 }
 
-                continue; // or the router took it back on its way here, for another worker, and counted this one's room free
+                continue; // or the router took it back on its way here (or this is a stale copy of it), and counted it
             }
 
             var call = CallCodec.Encode(item, options.Secret, id, slot);
-            if (batch.Count > 0 && (batch.Count == MaxCallsPerBatch || bytes + size > options.MaxPayloadSize))
+            var wire = CallCodec.WireBytes(call);
+            if (batch.Count > 0 && (batch.Count == MaxCallsPerBatch || bytes + wire > options.MaxPayloadSize))
             {
                 Send(batch); // each call fits a frame, so a batch up to the payload limit does too
                 bytes = 0;
             }
 
             batch.Add(call);
-            bytes += size;
+            bytes += wire;
             current.InFlight[id] = held;
             current.InFlightBytes += size;
             current.Sent++;
@@ -340,7 +345,7 @@ internal sealed class WorkerProcessProxy : UntypedActor
                 CallCodec.Settle(held.Item, result);
             }
 
-            Context.Parent.Tell(WorkerIdle.Instance);
+            Context.Parent.Tell(new WorkerIdle(held.Item));
         }
 
         if (child.Retiring && child.InFlight.Count == 0)
@@ -425,13 +430,25 @@ internal sealed class WorkerProcessProxy : UntypedActor
     /// Settles what the process held. With <paramref name="takeBackUnstarted"/> (it died), a call it had not started is
     /// taken back instead: still pending, it goes back to the router's queue and runs on another worker.
     /// </summary>
-    private static void FailHeld(Child child, Exception error, bool takeBackUnstarted)
+    private void FailHeld(Child child, Exception error, bool takeBackUnstarted)
     {
         foreach (var held in child.InFlight.Values)
         {
-            if (held.WasTakenBack || (takeBackUnstarted && held.Item.Future.TryTakeBack()))
+            if (held.WasTakenBack)
             {
-                continue;
+                continue; // the router gave it to another worker
+            }
+
+            if (takeBackUnstarted)
+            {
+                if (held.Item.Future.TryGiveBack(Self) != false)
+                {
+                    continue; // given back unstarted (the router requeues it), or no longer this worker's
+                }
+            }
+            else
+            {
+                held.TryCancel(); // so a worker still alive does not start a call reported failed
             }
 
             held.Item.Future.IsPendingOrNotifyCancel(); // one canceled meanwhile is notified, not failed

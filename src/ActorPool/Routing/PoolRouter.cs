@@ -61,7 +61,7 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
     public static Props Props(WorkerPoolSpec spec, PoolState pool) =>
         Akka.Actor.Props.Create(() => new PoolRouter(spec, pool));
 
-    protected override SupervisorStrategy SupervisorStrategy() => new WorkerSupervisor();
+    protected override SupervisorStrategy SupervisorStrategy() => new WorkerSupervisor(spec.RestartsFailedWorkers);
 
     protected override void PreStart()
     {
@@ -80,8 +80,8 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
             case WorkItem item:
                 Accept(item);
                 break;
-            case WorkerIdle when slots.TryGetValue(Sender, out var slot):
-                Release(slot);
+            case WorkerIdle idle when slots.TryGetValue(Sender, out var slot):
+                Release(slot, idle.Done);
                 Dispatch();
                 TakeBackFor(slot);
                 break;
@@ -99,8 +99,9 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
                 Sender.Tell(DrainAcknowledged.Instance); // after every call sent to it, so it knows nothing more is coming
                 break;
             case WorkerCrashed crashed when slots.TryGetValue(crashed.Worker, out var slot) && slot.Held.Count > 0:
-                slot.Held[0].FailFromRouter(spec.WorkerLost(crashed.Worker, crashed.Cause));
-                Release(slot);
+                var lost = slot.Held[0]; // a restarting worker loses the call it was running: its oldest
+                lost.FailFromRouter(spec.WorkerLost(crashed.Worker, crashed.Cause));
+                Release(slot, lost);
                 Dispatch();
                 break;
             case Terminated terminated when slots.Remove(terminated.ActorRef, out var slot):
@@ -246,7 +247,7 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
             var item = busiest.Held[i];
             if (item.Future.TryTakeBack())
             {
-                busiest.Held.RemoveAt(i); // its worker skips it (or drops it unsent) and, since it was taken back, sends no WorkerIdle for it
+                busiest.Held.RemoveAt(i); // its worker skips it (or drops it unsent) and sends no WorkerIdle for it
                 held--;
                 MakeReady(busiest);
                 Send(idle, item);
@@ -282,11 +283,10 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
         return least!;
     }
 
-    private void Release(Slot slot)
+    private void Release(Slot slot, WorkItem? done)
     {
-        if (slot.Held.Count > 0)
+        if (done is not null && slot.Held.Remove(done))
         {
-            slot.Held.RemoveAt(0);
             held--;
         }
 
@@ -425,8 +425,12 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
         held = 0;
     }
 
-    /// <summary>Restarts a worker that threw from our code and tells the router which worker it was.</summary>
-    private sealed class WorkerSupervisor() : OneForOneStrategy(Akka.Actor.SupervisorStrategy.DefaultDecider)
+    /// <summary>
+    /// Restarts a worker that threw from our code and tells the router which worker it was; or, where a restart would
+    /// lose track of what the worker held (a process proxy), stops it, so the router settles its calls and replaces it.
+    /// </summary>
+    private sealed class WorkerSupervisor(bool restarts)
+        : OneForOneStrategy(restarts ? Akka.Actor.SupervisorStrategy.DefaultDecider : Akka.Actor.Decider.From(Directive.Stop))
     {
         public override void ProcessFailure(IActorContext context, bool restart, IActorRef child, Exception cause,
             ChildRestartStats stats, IReadOnlyCollection<ChildRestartStats> children)

@@ -4,10 +4,14 @@ namespace ActorPool.Routing;
 
 // The router's messages besides WorkItem itself. Commands are imperative, events past tense.
 
-/// <summary>A worker finished the oldest call it held and can take another.</summary>
-internal sealed record WorkerIdle
+/// <summary>
+/// A worker is done with <paramref name="Done"/> (finished, failed, or dropped canceled) and can take another; with
+/// none, it has just become ready. Naming the call lets the router drop exactly it from what the worker holds,
+/// however the worker's calls finish out of order.
+/// </summary>
+internal sealed record WorkerIdle(WorkItem? Done) : INoSerializationVerificationNeeded
 {
-    public static readonly WorkerIdle Instance = new();
+    public static readonly WorkerIdle Ready = new((WorkItem?)null);
 }
 
 /// <summary>Stop taking work, finish what is queued (or cancel it), then stop the workers and the router.</summary>

@@ -18,6 +18,9 @@ internal abstract class WorkerPoolSpec
 
     public abstract Props WorkerProps(int index);
 
+    /// <summary>Whether a worker that throws from our code is restarted (it keeps its mailbox, and fails only the call it ran) or stopped.</summary>
+    public virtual bool RestartsFailedWorkers => true;
+
     /// <summary>Whether a worker that stops is replaced by a fresh one (false where workers arrive with <see cref="AddWorker"/>).</summary>
     public virtual bool ReplacesLostWorkers => true;
 

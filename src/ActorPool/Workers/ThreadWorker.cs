@@ -35,6 +35,6 @@ internal sealed class ThreadWorker(WorkerPoolSpec spec) : UntypedActor
                 break;
         }
 
-        Context.Parent.Tell(WorkerIdle.Instance, Self);
+        Context.Parent.Tell(new WorkerIdle(item), Self);
     }
 }

@@ -76,10 +76,12 @@ public sealed class ProcessWorkerTests : Akka.TestKit.Xunit2.TestKit
 
     private static int calls;
     private readonly ClaimBoard board = ClaimBoard.Create(4);
+    private readonly List<ClaimBoard> workerViews = [];
 
     protected override void Dispose(bool disposing)
     {
-        base.Dispose(disposing);
+        base.Dispose(disposing); // the workers stop first: only then may their views of the board go
+        workerViews.ForEach(view => view.Dispose());
         board.Dispose();
     }
 
@@ -105,8 +107,12 @@ public sealed class ProcessWorkerTests : Akka.TestKit.Xunit2.TestKit
     }
 
     // The worker maps the board's file itself, as a worker process does.
-    private IActorRef StartWorker() =>
-        Sys.ActorOf(ProcessWorker.Props(TestActor.Path.ToString(), Secret, initializer: null, maxPayload: 1 << 20, ClaimBoard.Open(board.Path!, board.Slots)));
+    private IActorRef StartWorker()
+    {
+        var view = ClaimBoard.Open(board.Path!, board.Slots);
+        workerViews.Add(view);
+        return Sys.ActorOf(ProcessWorker.Props(TestActor.Path.ToString(), Secret, initializer: null, maxPayload: 1 << 20, view));
+    }
 
     private static CallItem Call(string secret, int argument, long id = 1, int slot = -1) =>
         new(secret, id, CallDescriptor.For(Double, "fn"), IsChunk: false, [JsonSerializer.SerializeToUtf8Bytes(argument)], slot);

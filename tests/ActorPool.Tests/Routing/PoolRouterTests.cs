@@ -34,7 +34,7 @@ public sealed class PoolRouterTests : Akka.TestKit.Xunit2.TestKit
             Assert.True(handed.Future.IsRunning);
             probe.ExpectNoMsg(TimeSpan.FromMilliseconds(100)); // one call at a time: the next waits for WorkerIdle
             handed.Run();
-            router.Tell(WorkerIdle.Instance, worker);
+            router.Tell(new WorkerIdle(handed), worker);
         }
 
         Assert.Equal([0, 1, 2], items.Select(i => i.TypedFuture.Result(Generous)));
@@ -57,7 +57,7 @@ public sealed class PoolRouterTests : Akka.TestKit.Xunit2.TestKit
         Assert.Empty(Future.Wait([canceled.Future], TimeSpan.Zero).Done); // canceled, not yet seen by the router
 
         running.Run();
-        router.Tell(WorkerIdle.Instance, probe.LastSender);
+        router.Tell(new WorkerIdle(running), probe.LastSender);
         Assert.Same(next, probe.ExpectMsg<WorkItem>(Generous));
         Assert.Single(Future.Wait([canceled.Future], Generous).Done);
     }
@@ -80,7 +80,7 @@ public sealed class PoolRouterTests : Akka.TestKit.Xunit2.TestKit
         ExpectNoMsg(TimeSpan.FromMilliseconds(100)); // still running a call: no Terminated yet
 
         running.Run();
-        router.Tell(WorkerIdle.Instance, probe.LastSender);
+        router.Tell(new WorkerIdle(running), probe.LastSender);
         ExpectTerminated(router, Generous);
         Assert.Equal(1, running.TypedFuture.Result(TimeSpan.Zero));
     }
@@ -98,8 +98,9 @@ public sealed class PoolRouterTests : Akka.TestKit.Xunit2.TestKit
 
         for (var i = 0; i < calls.Length; i++)
         {
-            probe.ExpectMsg<WorkItem>(Generous).Run();
-            router.Tell(WorkerIdle.Instance, probe.LastSender);
+            var item = probe.ExpectMsg<WorkItem>(Generous);
+            item.Run();
+            router.Tell(new WorkerIdle(item), probe.LastSender);
         }
 
         ExpectTerminated(router, Generous);
@@ -230,7 +231,7 @@ public sealed class PoolRouterTests : Akka.TestKit.Xunit2.TestKit
             }
 
             ((WorkItem)message).Run();
-            Context.Parent.Tell(WorkerIdle.Instance);
+            Context.Parent.Tell(new WorkerIdle((WorkItem)message));
         }
     }
 
@@ -248,7 +249,7 @@ public sealed class PoolRouterTests : Akka.TestKit.Xunit2.TestKit
             }
 
             ((WorkItem)message).Run();
-            Context.Parent.Tell(WorkerIdle.Instance);
+            Context.Parent.Tell(new WorkerIdle((WorkItem)message));
         }
     }
 }
