@@ -169,7 +169,7 @@ internal sealed class WorkerProcessProxy : UntypedActor
             case ProcessExited exited when Find(exited.Pid) is { } child:
                 Exited(child, exited.ExitCode);
                 break;
-            case Terminated terminated when FindRemote(terminated.ActorRef) is { } child && !child.Retiring:
+            case Terminated terminated when FindRemote(terminated.ActorRef) is { } child:
                 // DeathWatch may beat the exit event; give the OS a moment to report the exit code.
                 if (!child.Process.WaitForExit(TimeSpan.FromSeconds(1)))
                 {
@@ -204,10 +204,9 @@ internal sealed class WorkerProcessProxy : UntypedActor
             }
         }
 
-        while (waiting.TryDequeue(out var item))
-        {
-            item.Fail(new BrokenProcessPoolException("The process pool stopped before this call was sent to a worker process."));
-        }
+        // The calls still waiting here (and those given back above) are pending and no worker's: the router requeues
+        // them, or fails them if it is stopping itself. Some may be stale copies of calls another worker now has.
+        waiting.Clear();
     }
 
     private Child Launch()
@@ -251,9 +250,11 @@ internal sealed class WorkerProcessProxy : UntypedActor
             var item = waiting.Dequeue();
             if (CallCodec.PreparationError(item) is { } error)
             {
-                // Its arguments could not be serialized at Submit: if it is still this worker's, it fails alone here.
+                // Its arguments could not be serialized at Submit: if it is still this worker's, it fails alone here
+                // (one canceled meanwhile is only notified).
                 if (item.Future.TryHandOver(Self, hold: null) != HandOver.TakenBack)
                 {
+                    item.Future.IsPendingOrNotifyCancel();
                     item.Fail(error);
                     Context.Parent.Tell(new WorkerIdle(item));
                 }
@@ -413,7 +414,7 @@ internal sealed class WorkerProcessProxy : UntypedActor
 
     private void Stop(Child child, Exception error)
     {
-        FailHeld(child, error, takeBackUnstarted: false);
+        FailHeld(child, error, takeBackUnstarted: true);
         CloseInput(child); // the worker exits as soon as its stdin ends: no remoting shutdown dance to wait for
         if (!child.Process.WaitForExit(options.StopTimeout))
         {
@@ -439,16 +440,9 @@ internal sealed class WorkerProcessProxy : UntypedActor
                 continue; // the router gave it to another worker
             }
 
-            if (takeBackUnstarted)
+            if (takeBackUnstarted && held.Item.Future.TryGiveBack(Self) != false)
             {
-                if (held.Item.Future.TryGiveBack(Self) != false)
-                {
-                    continue; // given back unstarted (the router requeues it), or no longer this worker's
-                }
-            }
-            else
-            {
-                held.TryCancel(); // so a worker still alive does not start a call reported failed
+                continue; // given back unstarted (the router requeues it), or no longer this worker's
             }
 
             held.Item.Future.IsPendingOrNotifyCancel(); // one canceled meanwhile is notified, not failed

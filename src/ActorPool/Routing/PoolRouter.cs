@@ -367,6 +367,22 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
         {
             item.FailQueued(spec.Broken(cause));
         }
+
+        // Calls sent ahead and not yet started would otherwise still run on the workers left: as in CPython, a broken
+        // pool runs nothing more. Taken back, each worker drops its copy.
+        foreach (var slot in slots.Values)
+        {
+            for (var i = slot.Held.Count - 1; i >= 0; i--)
+            {
+                var item = slot.Held[i];
+                if (item.Future.TryTakeBack())
+                {
+                    slot.Held.RemoveAt(i);
+                    held--;
+                    item.FailQueued(spec.Broken(cause));
+                }
+            }
+        }
     }
 
     /// <summary>No worker could take a call now or later unless one arrives (every one there is draining, or there is none).</summary>
