@@ -7,7 +7,9 @@ namespace ActorPool.Remoting;
 /// How arguments and results travel to and from worker processes: System.Text.Json, read and written as the
 /// method's declared types. It is in the box (no extra package), carries no type names (so a message can
 /// never make the receiver load a type it did not ask for), and handles primitives, strings, arrays, lists,
-/// dictionaries, tuples (fields included), records and plain classes.
+/// dictionaries, tuples (fields included), records and plain classes. Arrays of fixed-size numbers (and chars)
+/// are the exception: they travel as their raw bytes behind a zero tag byte (no JSON text starts with one), since
+/// JSON cost about 165 ns an item each way and bounded a Map of ints; byte[] thus also skips base64.
 /// </summary>
 internal static class Payload
 {
@@ -17,8 +19,19 @@ internal static class Payload
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
+    private const byte RawTag = 0;
+
     public static byte[] Serialize(object? value, Type type, string what)
     {
+        if (value is Array array && IsRawArray(type) && array.GetType() == type)
+        {
+            var size = Buffer.ByteLength(array);
+            var raw = new byte[1 + size];
+            raw[0] = RawTag;
+            Buffer.BlockCopy(array, 0, raw, 1, size);
+            return raw;
+        }
+
         try
         {
             return JsonSerializer.SerializeToUtf8Bytes(value, type, Options);
@@ -31,6 +44,20 @@ internal static class Payload
 
     public static object? Deserialize(byte[] bytes, Type type, string what)
     {
+        if (bytes is [RawTag, ..])
+        {
+            var element = IsRawArray(type) ? type.GetElementType()! : null;
+            var width = element is null ? 0 : Buffer.ByteLength(Array.CreateInstance(element, 1));
+            if (element is null || (bytes.Length - 1) % width != 0)
+            {
+                throw new PayloadException($"{what} arrived as raw bytes ({bytes.Length - 1:N0}), which cannot be read as {type.Name}.");
+            }
+
+            var array = Array.CreateInstance(element, (bytes.Length - 1) / width);
+            Buffer.BlockCopy(bytes, 1, array, 0, bytes.Length - 1);
+            return array;
+        }
+
         try
         {
             return JsonSerializer.Deserialize(bytes, type, Options);
@@ -40,4 +67,11 @@ internal static class Payload
             throw new PayloadException($"{what} could not be read back as {type.Name}: {e.Message}", e);
         }
     }
+
+    /// <summary>A one-dimensional array of a fixed-size number type (or char), on a little-endian machine: every byte pattern is a valid value.</summary>
+    private static bool IsRawArray(Type type) =>
+        BitConverter.IsLittleEndian && type.IsSZArray && Type.GetTypeCode(type.GetElementType()) is
+            TypeCode.Byte or TypeCode.SByte or TypeCode.Int16 or TypeCode.UInt16 or TypeCode.Int32 or TypeCode.UInt32
+            or TypeCode.Int64 or TypeCode.UInt64 or TypeCode.Single or TypeCode.Double or TypeCode.Char
+        && !type.GetElementType()!.IsEnum;
 }

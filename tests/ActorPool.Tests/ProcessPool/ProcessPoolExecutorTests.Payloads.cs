@@ -8,8 +8,8 @@ public sealed partial class ProcessPoolExecutorTests
 {
     private const int SixtyFourMegabytes = 64 << 20;
 
-    // 100 MiB of bytes is about 140 MB of base64 JSON, over the default max-payload-size of 128 MiB.
-    private const int OverTheLimit = 100 << 20;
+    // Over the default max-payload-size of 128 MiB (a byte[] travels as its raw bytes).
+    private const int OverTheLimit = 130 << 20;
 
     [Fact]
     public void Submit_UnserializableArgument_OnlyThatFutureFailsWithPayloadException()
