@@ -33,9 +33,6 @@ internal static class CallCodec
     /// <summary>Why a prepared call's arguments could not be serialized (its future is to fail with it, unsent), or null.</summary>
     public static PayloadException? PreparationError(WorkItem item) => Prepared(item).Error;
 
-    /// <summary>The size of a prepared call's serialized arguments.</summary>
-    public static long ArgumentBytes(WorkItem item) => Prepared(item).Arguments.Sum(argument => argument.LongLength);
-
     /// <summary>A call's size on the wire, at most: its arguments, its description's names (up to 3 bytes a character), and framing.</summary>
     public static long WireBytes(CallItem call) =>
         64 + call.Arguments.Sum(argument => argument.LongLength + 4)
@@ -60,7 +57,7 @@ internal static class CallCodec
         for (var i = 0; i < parameters.Length; i++)
         {
             var what = $"Argument {i + 1} of {item.Function.Method.Name}";
-            // A chunk travels as one JSON array per parameter: one serializer call per chunk, not per item.
+            // A chunk travels as one array per parameter: one serializer call per chunk, not per item.
             encoded[i] = columns is not null
                 ? Payload.Serialize(columns[i], columns[i].GetType(), what)
                 : Payload.Serialize(item.Arguments[i], parameters[i].ParameterType, what);

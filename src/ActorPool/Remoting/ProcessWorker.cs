@@ -127,26 +127,13 @@ internal sealed class ProcessWorker(
         {
             var proxy = (IActorRef)message;
             Volatile.Write(ref outbox.FlushScheduled, 0); // first: an answer queued from now on schedules another flush
-            var batch = new List<ResultItem>();
-            long bytes = 0;
+            var batch = new Batcher<ResultItem>(MaxResultsPerBatch, maxPayload, results => proxy.Tell(new ResultBatch(results), worker));
             while (outbox.Results.TryDequeue(out var result))
             {
-                var size = Size(result);
-                if (batch.Count > 0 && (batch.Count == MaxResultsPerBatch || bytes + size > maxPayload))
-                {
-                    proxy.Tell(new ResultBatch([.. batch]), worker); // each answer fits a frame, so a batch up to the limit does too
-                    batch.Clear();
-                    bytes = 0;
-                }
-
-                batch.Add(result);
-                bytes += size;
+                batch.Add(result, Size(result));
             }
 
-            if (batch.Count > 0)
-            {
-                proxy.Tell(new ResultBatch([.. batch]), worker);
-            }
+            batch.Send();
         }
     }
 

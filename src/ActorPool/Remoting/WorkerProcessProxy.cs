@@ -32,7 +32,7 @@ internal sealed class WorkerProcessProxy : UntypedActor
     private const int MaxCallsPerBatch = 256;
 
     /// <summary>
-    /// Argument bytes a worker may hold at once: past this, calls wait here rather than be sent ahead (one call always
+    /// Bytes of calls (mostly their arguments) a worker may hold at once: past this, calls wait here rather than be sent ahead (one call always
     /// goes, however large), so prefetching hundreds of calls never means hundreds of large payloads in a worker's memory.
     /// The router can still take back a call waiting here.
     /// </summary>
@@ -53,7 +53,7 @@ internal sealed class WorkerProcessProxy : UntypedActor
 
         public int Sent { get; set; }
 
-        /// <summary>The argument bytes of the calls in <see cref="InFlight"/>.</summary>
+        /// <summary>The wire size of the calls in <see cref="InFlight"/>.</summary>
         public long InFlightBytes { get; set; }
 
         public bool Retiring { get; set; }
@@ -242,8 +242,7 @@ internal sealed class WorkerProcessProxy : UntypedActor
     /// <summary>Sends the worker every waiting call it has room for, in as few messages as the limits allow.</summary>
     private void Flush()
     {
-        var batch = new List<CallItem>();
-        long bytes = 0;
+        var batch = new Batcher<CallItem>(MaxCallsPerBatch, options.MaxPayloadSize, calls => current.Remote!.Tell(new CallBatch(options.Secret, calls), Self));
         while (waiting.Count > 0 && current.Remote is not null && !current.Retiring && current.FreeSlots.Count > 0
                && (current.InFlight.Count == 0 || current.InFlightBytes < PrefetchBytes))
         {
@@ -265,7 +264,8 @@ internal sealed class WorkerProcessProxy : UntypedActor
             var id = ++nextId;
             var slot = current.FreeSlots.Pop();
             current.Board.Offer(slot, id);
-            var size = CallCodec.ArgumentBytes(item);
+            var call = CallCodec.Encode(item, options.Secret, id, slot);
+            var size = CallCodec.WireBytes(call);
             var held = new Held(item, current.Board, slot, id, size);
             var handOver = item.Future.TryHandOver(Self, held);
             if (handOver != HandOver.Accepted)
@@ -280,37 +280,19 @@ internal sealed class WorkerProcessProxy : UntypedActor
                 continue; // or the router took it back on its way here (or this is a stale copy of it), and counted it
             }
 
-            var call = CallCodec.Encode(item, options.Secret, id, slot);
-            var wire = CallCodec.WireBytes(call);
-            if (batch.Count > 0 && (batch.Count == MaxCallsPerBatch || bytes + wire > options.MaxPayloadSize))
-            {
-                Send(batch); // each call fits a frame, so a batch up to the payload limit does too
-                bytes = 0;
-            }
-
-            batch.Add(call);
-            bytes += wire;
+            batch.Add(call, size);
             current.InFlight[id] = held;
             current.InFlightBytes += size;
             current.Sent++;
             if (current.Sent >= options.MaxTasksPerChild)
             {
                 current.Retiring = true;
-                Send(batch);
+                batch.Send();
                 successor ??= Launch();
             }
         }
 
-        Send(batch);
-    }
-
-    private void Send(List<CallItem> batch)
-    {
-        if (batch.Count > 0)
-        {
-            current.Remote!.Tell(new CallBatch(options.Secret, [.. batch]), Self);
-            batch.Clear();
-        }
+        batch.Send();
     }
 
     private void Settle(ResultBatch batch)
@@ -407,14 +389,14 @@ internal sealed class WorkerProcessProxy : UntypedActor
     /// <summary>Fails the calls the process had started and stops this proxy; the router then starts a fresh one.</summary>
     private void Lose(Child child, Exception error)
     {
-        FailHeld(child, error, takeBackUnstarted: true);
+        FailHeld(child, error);
         waiting.Clear(); // never sent, so still pending: the router gives them to another worker (or fails them if the pool broke)
         Context.Stop(Self);
     }
 
     private void Stop(Child child, Exception error)
     {
-        FailHeld(child, error, takeBackUnstarted: true);
+        FailHeld(child, error);
         CloseInput(child); // the worker exits as soon as its stdin ends: no remoting shutdown dance to wait for
         if (!child.Process.WaitForExit(options.StopTimeout))
         {
@@ -428,10 +410,10 @@ internal sealed class WorkerProcessProxy : UntypedActor
     }
 
     /// <summary>
-    /// Settles what the process held. With <paramref name="takeBackUnstarted"/> (it died), a call it had not started is
-    /// taken back instead: still pending, it goes back to the router's queue and runs on another worker.
+    /// Settles what the process held as this proxy lets it go: a call it started fails with <paramref name="error"/>; one
+    /// it had not started is given back instead, still pending, for the router to requeue on another worker.
     /// </summary>
-    private void FailHeld(Child child, Exception error, bool takeBackUnstarted)
+    private void FailHeld(Child child, Exception error)
     {
         foreach (var held in child.InFlight.Values)
         {
@@ -440,7 +422,7 @@ internal sealed class WorkerProcessProxy : UntypedActor
                 continue; // the router gave it to another worker
             }
 
-            if (takeBackUnstarted && held.Item.Future.TryGiveBack(Self) != false)
+            if (held.Item.Future.TryGiveBack(Self) != false)
             {
                 continue; // given back unstarted (the router requeues it), or no longer this worker's
             }

@@ -244,16 +244,27 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
 
         for (var i = 0; busiest is not null && i < busiest.Held.Count; i++)
         {
-            var item = busiest.Held[i];
-            if (item.Future.TryTakeBack())
+            if (TakeBack(busiest, i) is { } item)
             {
-                busiest.Held.RemoveAt(i); // its worker skips it (or drops it unsent) and sends no WorkerIdle for it
-                held--;
                 MakeReady(busiest);
                 Send(idle, item);
                 return;
             }
         }
+    }
+
+    /// <summary>Takes back the call <paramref name="slot"/> holds at <paramref name="index"/> if its worker has not started it.</summary>
+    private WorkItem? TakeBack(Slot slot, int index)
+    {
+        var item = slot.Held[index];
+        if (!item.Future.TryTakeBack())
+        {
+            return null;
+        }
+
+        slot.Held.RemoveAt(index); // its worker skips it (or drops it unsent) and sends no WorkerIdle for it
+        held--;
+        return item;
     }
 
     /// <summary>
@@ -374,13 +385,7 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
         {
             for (var i = slot.Held.Count - 1; i >= 0; i--)
             {
-                var item = slot.Held[i];
-                if (item.Future.TryTakeBack())
-                {
-                    slot.Held.RemoveAt(i);
-                    held--;
-                    item.FailQueued(spec.Broken(cause));
-                }
+                TakeBack(slot, i)?.FailQueued(spec.Broken(cause));
             }
         }
     }
