@@ -115,6 +115,10 @@ public sealed class ProcessPoolExecutor : Executor
 
         if (ownsSystem)
         {
+            // Every call has settled and every worker has exited, so remoting's shutdown can only complain that it could
+            // not flush to them ("flushing might not have been successful"). That warning comes after our quiet logger
+            // has stopped, through Akka's stdout fallback at the system's log level, and would end the user's output.
+            system.EventStream.SetLogLevel(Akka.Event.LogLevel.ErrorLevel);
             await system.Terminate().ConfigureAwait(false);
         }
     }
