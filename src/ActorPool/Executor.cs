@@ -161,7 +161,8 @@ public abstract partial class Executor : IDisposable, IAsyncDisposable
         where TItem : WorkItem
     {
         Prepare(item);
-        // Under the lock, so no call can slip into the router's mailbox behind the ShutdownPool message.
+        bool wakeRouter;
+        // Under the lock, so no call can be posted after the router has been told to shut down.
         lock (shutdownLock)
         {
             if (pool.BrokenCause is { } cause)
@@ -174,14 +175,26 @@ public abstract partial class Executor : IDisposable, IAsyncDisposable
                 throw new InvalidOperationException(AfterShutdownMessage);
             }
 
-            router.Tell(item, ActorRefs.NoSender);
+            wakeRouter = pool.Calls.Post(item);
         }
 
-        // A router that stopped under us (its actor system went down) drops what reaches its mailbox late;
-        // the pool is marked broken before that, so fail the call here rather than leave it pending.
-        if (pool.BrokenCause is BrokenExecutorException stopped)
+        switch (pool.BrokenCause)
         {
-            item.Fail(spec.Broken(stopped));
+            case null:
+                break;
+            case BrokenExecutorException stopped:
+                // A router that stopped under us (its actor system went down) never takes what is posted late;
+                // the pool is marked broken before that, so fail the call here rather than leave it pending.
+                item.Fail(spec.Broken(stopped));
+                return item;
+            default:
+                wakeRouter = true; // the pool broke as this call was posted: the router fails it
+                break;
+        }
+
+        if (wakeRouter)
+        {
+            router.Tell(CallsPosted.Instance, ActorRefs.NoSender);
         }
 
         return item;

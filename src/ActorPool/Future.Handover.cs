@@ -6,8 +6,7 @@ namespace ActorPool;
 public abstract partial class Future
 {
     /// <summary>
-    /// For a router handing the call to a worker that claims calls itself (<see cref="TryHandOver"/>): true if it is
-    /// pending, so it is still to be sent; false if canceled (its waiters are notified now) or settled by someone else.
+    /// True if the call is pending; false if canceled (its waiters are notified now) or settled by someone else.
     /// </summary>
     internal bool IsPendingOrNotifyCancel()
     {
@@ -23,17 +22,33 @@ public abstract partial class Future
         }
     }
 
-    /// <summary>The router sends the call to <paramref name="worker"/>, one that claims calls: only it may <see cref="TryHandOver"/>.</summary>
-    internal void AssignTo(object worker)
+    /// <summary>
+    /// For a router about to send the call to <paramref name="worker"/>, one that claims calls: true if it is pending, and
+    /// from now on only that worker may <see cref="TryHandOver"/>; false if canceled (its waiters are notified now) or
+    /// settled by someone else, so it is not to be sent.
+    /// </summary>
+    internal bool TryAssignTo(object worker)
     {
         lock (Gate)
         {
-            holder = worker;
+            if (state == FutureState.Pending)
+            {
+                holder = worker;
+                return true;
+            }
+
+            if (state == FutureState.Canceled)
+            {
+                state = FutureState.CanceledAndNotified;
+                NotifyWaiters();
+            }
+
+            return false;
         }
     }
 
     /// <summary>
-    /// For the worker the call was assigned to (<see cref="AssignTo"/>), when it gets the call: with <paramref name="hold"/>,
+    /// For the worker the call was assigned to (<see cref="TryAssignTo"/>), when it gets the call: with <paramref name="hold"/>,
     /// it keeps the call unstarted (a process worker sending it on), and from then on <see cref="Cancel()"/> and
     /// <see cref="IsRunning"/> ask the claim; without, it starts the call now (a thread worker). The answer says whether
     /// the router took the call back on its way (then the router has already counted this worker's room free) or the

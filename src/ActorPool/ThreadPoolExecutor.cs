@@ -83,6 +83,8 @@ public sealed class ThreadPoolExecutor : Executor
         // A thread worker marks each call running itself, as it starts it, so calls sent ahead stay cancelable.
         public override bool WorkersClaimCalls => true;
 
+        public override bool TakesBatches => true;
+
         protected override string InitializerFailedMessage => BrokenThreadPoolException.InitializerFailedMessage;
 
         protected override Exception BrokenError(string message, Exception? cause) => new BrokenThreadPoolException(message, cause);

@@ -6,20 +6,24 @@ namespace ActorPool.Routing;
 /*
  * The router: one actor per executor, the only owner of the queue, the idle workers and the work in flight.
  *
- *   Executor.Submit ──WorkItem──► PoolRouter ──WorkItem──► worker (at most 1 + prefetch held)
- *                                  │  queue (FIFO)           │ runs the call, settles the future
- *                                  │  ready (LIFO of workers │
- *                                  │   with spare capacity)  │
- *                                  ◄──────WorkerIdle─────────┘ (a completion message per call; a worker
- *                                                               that starts unready sends one when it is ready)
+ *   Executor.Submit ──WorkItem──► CallInbox ──► PoolRouter ──WorkItem──► worker (at most 1 + prefetch held)
+ *          └──CallsPosted (only when the   │  queue (FIFO)     or WorkBatch│ runs the call, settles the future
+ *             router waits for calls)──────►  ready (LIFO of workers      │
+ *                                          │   with spare capacity)       │
+ *                                          ◄──WorkerIdle or BatchDone─────┘ (a completion message per call or
+ *                                                               batch; a worker that starts unready sends one when ready)
  *
- * Work is pulled: a call leaves the queue only when a worker has room for it, an idle worker first. A call
- * canceled while queued is dropped there, its waiters notified, so Cancel() works for everything queued.
+ * Work is pulled: a call leaves the inbox and the queue only when a worker has room for it, an idle worker first.
+ * A call canceled while queued is dropped there, its waiters notified, so Cancel() works for everything queued.
+ * Submit posts calls to the inbox without a message while every worker is busy; a worker that finishes asks the
+ * router for more. Thread workers take an idle worker's share of the queue in one WorkBatch, so with many calls
+ * queued the three messages per call (submit, hand-over, completion) shrink to two per batch.
  * Workers that claim calls (threads, which mark a call running as they start it, and process workers, through
- * a ClaimBoard) get it still pending, assigned to them (Future.AssignTo): a call sent ahead stays cancelable,
- * and a worker left idle with the queue empty takes back the oldest unstarted call another one holds, so
- * sending ahead never leaves a worker idle while a call waits. Workers that cannot (cluster nodes) have the
- * call marked running when it is sent (Future.TryMarkRunning), so their prefetch costs cancelability.
+ * a ClaimBoard) get it still pending, assigned to them (Future.TryAssignTo): a call sent ahead stays cancelable,
+ * and a worker left idle with the queue empty takes back the oldest unstarted calls another one holds (one, or
+ * half of them for batches), so sending ahead never leaves a worker idle while a call waits. Workers that
+ * cannot (cluster nodes) have the call marked running when it is sent (Future.TryMarkRunning), so their
+ * prefetch costs cancelability.
  *
  * Failure: a worker that throws from our code is restarted (the mailbox survives a restart), and the call
  * it was running fails; a worker that stops fails everything it held and is replaced. If the router itself
@@ -42,6 +46,7 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
     private readonly WorkerPoolSpec spec;
     private readonly PoolState pool;
     private readonly int capacity;
+    private readonly bool batches;
     private Queue<WorkItem> queue = new();
     private readonly Stack<Slot> ready = new();
     private readonly Dictionary<IActorRef, Slot> slots = new();
@@ -56,6 +61,7 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
         this.spec = spec;
         this.pool = pool;
         capacity = 1 + spec.Prefetch;
+        batches = spec.TakesBatches && spec.WorkersClaimCalls && capacity > 1;
     }
 
     public static Props Props(WorkerPoolSpec spec, PoolState pool) =>
@@ -80,8 +86,16 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
             case WorkItem item:
                 Accept(item);
                 break;
+            case CallsPosted:
+                Dispatch(); // of a broken pool: fails them
+                break;
             case WorkerIdle idle when slots.TryGetValue(Sender, out var slot):
                 Release(slot, idle.Done);
+                Dispatch();
+                TakeBackFor(slot);
+                break;
+            case BatchDone done when slots.TryGetValue(Sender, out var slot):
+                Release(slot, done.Batch);
                 Dispatch();
                 TakeBackFor(slot);
                 break;
@@ -102,6 +116,11 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
                 var lost = slot.Held[0]; // a restarting worker loses the call it was running: its oldest
                 lost.FailFromRouter(spec.WorkerLost(crashed.Worker, crashed.Cause));
                 Release(slot, lost);
+                if (batches)
+                {
+                    RequeueUnstarted(slot); // the rest of the batch it was running went with the message
+                }
+
                 Dispatch();
                 break;
             case Terminated terminated when slots.Remove(terminated.ActorRef, out var slot):
@@ -131,13 +150,13 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
                 return;
         }
 
-        if (shuttingDown && queue.Count > 0 && spec.WorkerlessShutdownGrace is { } grace && !workerlessDeadlineSet && HasNoWorkers)
+        if (shuttingDown && HasQueued && spec.WorkerlessShutdownGrace is { } grace && !workerlessDeadlineSet && HasNoWorkers)
         {
             workerlessDeadlineSet = true;
             Timers.StartSingleTimer(nameof(NoWorkersAtShutdown), NoWorkersAtShutdown.Instance, grace);
         }
 
-        if (shuttingDown && queue.Count == 0 && held == 0)
+        if (shuttingDown && !HasQueued && held == 0)
         {
             Context.Stop(Self); // stops the workers first; PostStop then signals the executor
         }
@@ -192,27 +211,106 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
         Dispatch();
     }
 
+    /// <summary>Calls queued: taken back from a worker that died (ahead), or still in the inbox.</summary>
+    private bool HasQueued => queue.Count > 0 || !pool.Calls.IsEmpty;
+
+    private bool TryDequeue(out WorkItem item) => queue.TryDequeue(out item!) || pool.Calls.TryTake(out item);
+
+    /// <summary>Hands queued calls to workers with room until one side runs out; with room left, waits for the next Submit.</summary>
     private void Dispatch()
     {
-        while (queue.Count > 0 && ready.Count > 0 && !pool.IsBroken)
+        if (pool.BrokenCause is { } cause)
         {
-            var item = queue.Dequeue();
-            if (!(spec.WorkersClaimCalls ? item.Future.IsPendingOrNotifyCancel() : item.Future.TryMarkRunning() == true))
+            while (TryDequeue(out var item))
             {
-                continue; // canceled while queued (now notified), or settled by someone else
+                item.FailQueued(spec.Broken(cause)); // posted as the pool broke
             }
 
-            Send(NextSlot(), item);
+            return;
+        }
+
+        while (ready.Count > 0)
+        {
+            var slot = NextSlot();
+            if (batches && slot.Held.Count > 0)
+            {
+                return; // every worker holds a batch, and asks for more when it is done (BatchDone)
+            }
+
+            if (!(batches ? SendBatch(slot, Share()) : SendNext(slot)) && pool.Calls.AwaitCalls())
+            {
+                return; // nothing queued: the next Submit tells the router (CallsPosted)
+            }
         }
     }
 
-    private void Send(Slot slot, WorkItem item)
+    /// <summary>The next pending call, assigned to <paramref name="slot"/>'s worker (or marked running); calls canceled while queued are dropped, notified.</summary>
+    private bool TryNextFor(Slot slot, out WorkItem item)
     {
-        if (spec.WorkersClaimCalls)
+        while (TryDequeue(out item))
         {
-            item.Future.AssignTo(slot.Worker);
+            if (spec.WorkersClaimCalls ? item.Future.TryAssignTo(slot.Worker) : item.Future.TryMarkRunning() == true)
+            {
+                return true;
+            }
         }
 
+        return false;
+    }
+
+    private bool SendNext(Slot slot)
+    {
+        if (!TryNextFor(slot, out var item))
+        {
+            return false;
+        }
+
+        Send(slot, item);
+        return true;
+    }
+
+    /// <summary>An idle worker's even share of the queued calls, so one worker does not take what others could start now.</summary>
+    private int Share() => Math.Clamp((queue.Count + pool.Calls.Count + slots.Count - 1) / slots.Count, 1, capacity);
+
+    /// <summary>Sends <paramref name="slot"/>'s worker up to <paramref name="count"/> queued calls in one message.</summary>
+    private bool SendBatch(Slot slot, int count)
+    {
+        var items = new WorkItem?[count];
+        var n = 0;
+        while (n < count && TryNextFor(slot, out var item))
+        {
+            items[n++] = item;
+        }
+
+        if (n == 0)
+        {
+            return false;
+        }
+
+        Array.Resize(ref items, n);
+        SendBatch(slot, items);
+        return true;
+    }
+
+    /// <summary>Sends calls already assigned to <paramref name="slot"/>'s worker.</summary>
+    private void SendBatch(Slot slot, WorkItem?[] items)
+    {
+        foreach (var item in items)
+        {
+            slot.Held.Add(item!);
+        }
+
+        held += items.Length;
+        slot.Worker.Tell(new WorkBatch(items), Self);
+        if (slot.Held.Count >= capacity)
+        {
+            RemoveFromReady(slot);
+        }
+    }
+
+    /// <summary>Sends a call already assigned to <paramref name="slot"/>'s worker.</summary>
+    private void Send(Slot slot, WorkItem item)
+    {
         slot.Held.Add(item);
         held++;
         slot.Worker.Tell(item, Self);
@@ -224,11 +322,12 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
 
     /// <summary>
     /// Gives a worker left with nothing to do (and nothing queued) the oldest call that the busiest other worker
-    /// holds unstarted: with calls sent ahead, a worker would otherwise idle while another's backlog waits.
+    /// holds unstarted (for batches, the oldest half): with calls sent ahead, a worker would otherwise idle while
+    /// another's backlog waits.
     /// </summary>
     private void TakeBackFor(Slot idle)
     {
-        if (!spec.WorkersClaimCalls || queue.Count > 0 || idle.Held.Count > 0 || !idle.IsReady || pool.IsBroken)
+        if (!spec.WorkersClaimCalls || HasQueued || idle.Held.Count > 0 || !idle.IsReady || pool.IsBroken)
         {
             return;
         }
@@ -242,15 +341,61 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
             }
         }
 
-        for (var i = 0; busiest is not null && i < busiest.Held.Count; i++)
+        if (busiest is null)
+        {
+            return;
+        }
+
+        var taken = new List<WorkItem?>(batches ? busiest.Held.Count / 2 : 1);
+        for (var i = 0; i < busiest.Held.Count && taken.Count < taken.Capacity;)
         {
             if (TakeBack(busiest, i) is { } item)
             {
-                MakeReady(busiest);
-                Send(idle, item);
-                return;
+                if (item.Future.TryAssignTo(idle.Worker))
+                {
+                    taken.Add(item);
+                }
+            }
+            else
+            {
+                i++;
             }
         }
+
+        if (taken.Count == 0)
+        {
+            return;
+        }
+
+        MakeReady(busiest);
+        if (batches)
+        {
+            SendBatch(idle, taken.ToArray());
+        }
+        else
+        {
+            Send(idle, taken[0]!);
+        }
+    }
+
+    /// <summary>Puts back at the head of the queue every call <paramref name="slot"/>'s worker holds unstarted.</summary>
+    private void RequeueUnstarted(Slot slot)
+    {
+        var unstarted = new List<WorkItem>();
+        for (var i = 0; i < slot.Held.Count;)
+        {
+            if (TakeBack(slot, i) is { } item)
+            {
+                unstarted.Add(item);
+            }
+            else
+            {
+                i++;
+            }
+        }
+
+        queue = new Queue<WorkItem>(unstarted.Concat(queue));
+        MakeReady(slot);
     }
 
     /// <summary>Takes back the call <paramref name="slot"/> holds at <paramref name="index"/> if its worker has not started it.</summary>
@@ -299,6 +444,48 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
         if (done is not null && slot.Held.Remove(done))
         {
             held--;
+        }
+
+        MakeReady(slot);
+    }
+
+    /// <summary>Drops what a worker ran of <paramref name="batch"/> (it nulled the calls taken back from it).</summary>
+    private void Release(Slot slot, WorkBatch batch)
+    {
+        // Usually it holds exactly what it ran, in the order sent: drop it all at once.
+        var ran = batch.Items;
+        var h = 0;
+        var inOrder = true;
+        foreach (var item in ran)
+        {
+            if (item is null)
+            {
+                continue;
+            }
+
+            inOrder = h < slot.Held.Count && slot.Held[h] == item;
+            if (!inOrder)
+            {
+                break;
+            }
+
+            h++;
+        }
+
+        if (inOrder && h == slot.Held.Count)
+        {
+            held -= h;
+            slot.Held.Clear();
+        }
+        else
+        {
+            foreach (var item in ran)
+            {
+                if (item is not null && slot.Held.Remove(item))
+                {
+                    held--;
+                }
+            }
         }
 
         MakeReady(slot);
@@ -359,7 +546,7 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
             RemoveFromReady(slot);
         }
 
-        if (spec.ReplacesLostWorkers && !pool.IsBroken && (!shuttingDown || queue.Count > 0))
+        if (spec.ReplacesLostWorkers && !pool.IsBroken && (!shuttingDown || HasQueued))
         {
             StartWorker(spec.WorkerProps(slots.Count));
             Dispatch();
@@ -374,7 +561,7 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
         }
 
         pool.MarkBroken(cause);
-        while (queue.TryDequeue(out var item))
+        while (TryDequeue(out var item))
         {
             item.FailQueued(spec.Broken(cause));
         }
@@ -398,7 +585,7 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
         var reason = new BrokenExecutorException(
             $"The executor was shut down with this call queued and had no worker to run it for {spec.WorkerlessShutdownGrace} " +
             "(actorpool.cluster.shutdown-without-workers-timeout). Start worker nodes before shutting down, or raise that setting.");
-        while (queue.TryDequeue(out var item))
+        while (TryDequeue(out var item))
         {
             item.FailQueued(spec.Broken(reason));
         }
@@ -407,7 +594,7 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
     private void CancelPending()
     {
         // Unlike CPython, the canceled futures are notified, so Wait/AsCompleted count them as done.
-        while (queue.TryDequeue(out var item))
+        while (TryDequeue(out var item))
         {
             item.Future.Cancel(deferCallbacks: true);
             item.Future.TryMarkRunning();
@@ -427,7 +614,7 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
 
     private void FailEverything(Exception error)
     {
-        while (queue.TryDequeue(out var item))
+        while (TryDequeue(out var item))
         {
             item.FailQueued(error);
         }

@@ -14,6 +14,22 @@ internal sealed record WorkerIdle(WorkItem? Done) : INoSerializationVerification
     public static readonly WorkerIdle Ready = new((WorkItem?)null);
 }
 
+/// <summary>From <c>Submit</c>: calls wait in the <see cref="CallInbox"/> and the router, which was waiting for some, should take them.</summary>
+internal sealed record CallsPosted
+{
+    public static readonly CallsPosted Instance = new();
+}
+
+/// <summary>
+/// Several calls handed to a worker that takes them in one message (a thread worker). They stay pending: the worker
+/// claims each one as it starts it, and skips one the router took back meanwhile by setting its entry to null; it then
+/// sends the same batch back as <see cref="BatchDone"/>, so the router drops exactly the calls it ran.
+/// </summary>
+internal sealed record WorkBatch(WorkItem?[] Items) : INoSerializationVerificationNeeded;
+
+/// <summary>A worker is done with every call of <paramref name="Batch"/> still in it, and can take more.</summary>
+internal sealed record BatchDone(WorkBatch Batch) : INoSerializationVerificationNeeded;
+
 /// <summary>Stop taking work, finish what is queued (or cancel it), then stop the workers and the router.</summary>
 internal sealed record ShutdownPool(bool CancelFutures);
 

@@ -1,6 +1,9 @@
 namespace ActorPool.Routing;
 
-/// <summary>What the router tells its executor without a message: whether the pool broke, and when the router stopped.</summary>
+/// <summary>
+/// What an executor and its router share without messages: the calls submitted (<see cref="Calls"/>), whether the
+/// pool broke, and when the router stopped.
+/// </summary>
 internal sealed class PoolState
 {
     private volatile Exception? brokenCause;
@@ -9,6 +12,9 @@ internal sealed class PoolState
     public Exception? BrokenCause => brokenCause;
 
     public bool IsBroken => brokenCause is not null;
+
+    /// <summary>Submitted calls the router has not taken yet.</summary>
+    public CallInbox Calls { get; } = new();
 
     public TaskCompletionSource Stopped { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 

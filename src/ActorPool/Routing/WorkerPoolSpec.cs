@@ -16,6 +16,12 @@ internal abstract class WorkerPoolSpec
     /// </summary>
     public virtual bool WorkersClaimCalls => false;
 
+    /// <summary>
+    /// Whether workers take several calls in one <see cref="WorkBatch"/> (requires <see cref="WorkersClaimCalls"/>): an
+    /// idle worker then gets its share of the queue, up to 1 + <see cref="Prefetch"/> calls, in one message.
+    /// </summary>
+    public virtual bool TakesBatches => false;
+
     public abstract Props WorkerProps(int index);
 
     /// <summary>Whether a worker that throws from our code is restarted (it keeps its mailbox, and fails only the call it ran) or stopped.</summary>

@@ -4,10 +4,13 @@ using Akka.Configuration;
 
 namespace ActorPool.Tests.Executors;
 
-/// <summary>Calls sent ahead to a worker thread (actorpool.thread-pool.prefetch) stay cancelable, and an idle worker takes them back.</summary>
+/// <summary>
+/// Calls sent ahead to a worker thread in a batch (actorpool.thread-pool.prefetch) stay cancelable, and an idle worker
+/// takes back what a blocked one holds unstarted.
+/// </summary>
 public sealed partial class ThreadPoolExecutorTests
 {
-    /// <summary>A thread pool that sends calls ahead (the default sends them only to idle workers), in a strict system of its own.</summary>
+    /// <summary>A thread pool that hands an idle worker up to 5 queued calls at once, in a strict system of its own.</summary>
     private ThreadPoolExecutor StartSendingAhead(int maxWorkers)
     {
         var system = ActorSystem.Create("prefetch", ConfigurationFactory.ParseString("actorpool.thread-pool.prefetch = 4").WithFallback(TestSystems.Strict));
@@ -16,40 +19,49 @@ public sealed partial class ThreadPoolExecutorTests
     }
 
     [Fact]
-    public void Cancel_CallSentAheadToABusyWorker_SucceedsAndTheCallNeverRuns()
+    public void Cancel_CallSentAheadInABatch_SucceedsAndTheCallNeverRuns()
     {
         var executor = StartSendingAhead(1);
-        using var probe = new Probe(blocks: static i => i == 0);
-        var running = executor.Submit(ContractCalls.Step, probe.Key, 0);
-        probe.WaitForStarts(1);
-        var ahead = executor.Submit(ContractCalls.Step, probe.Key, 1);
-        var after = executor.Submit(ContractCalls.Step, probe.Key, 2);
-        Assert.True(SharedState.PollUntil(() => ahead.IsSentAhead && after.IsSentAhead, Bound), "the calls were never sent ahead to the busy worker");
+        using var first = new Probe(blocks: static i => i == 0);
+        using var batch = new Probe(blocks: static i => i == 1);
+        var blocking = executor.Submit(ContractCalls.Step, first.Key, 0);
+        first.WaitForStarts(1);
+        // Queued behind the busy worker, these three reach it in one batch once it is free; the first of them blocks it.
+        var running = executor.Submit(ContractCalls.Step, batch.Key, 1);
+        var ahead = executor.Submit(ContractCalls.Step, batch.Key, 2);
+        var after = executor.Submit(ContractCalls.Step, batch.Key, 3);
+        first.Open();
+        Assert.Equal(0, blocking.Result(Bound));
+        batch.WaitForStarts(1);
+        Assert.True(ahead.IsSentAhead && after.IsSentAhead, "the calls behind the running one were not sent ahead with it");
 
         Assert.False(ahead.IsRunning);
         Assert.True(ahead.Cancel());
         Assert.False(running.Cancel());
-        probe.Open();
+        batch.Open();
 
-        Assert.Equal(2, after.Result(Bound));
+        Assert.Equal(3, after.Result(Bound));
         Assert.Empty(Future.Wait([ahead], Bound).NotDone); // the worker dropped it, and its waiters were told
-        Assert.Equal([0, 2], probe.Started);
+        Assert.Equal([1, 3], batch.Started);
     }
 
     [Fact]
-    public void Submit_OneWorkerBlocked_CallsSentAheadToItRunOnTheOtherWorker()
+    public void Submit_OneWorkerBlockedInABatch_TheCallsItHoldsRunOnTheOtherWorker()
     {
         var executor = StartSendingAhead(2);
-        using var probe = new Probe(blocks: static i => i == 0);
-        var blocked = executor.Submit(ContractCalls.Step, probe.Key, 0);
-        probe.WaitForStarts(1);
-        // The first of these goes to the idle worker, the rest are spread over both, so some go ahead to the blocked
-        // one; none may wait behind the blocked call.
-        var rest = Enumerable.Range(1, 12).Select(i => executor.Submit(ContractCalls.Step, probe.Key, i)).ToArray();
+        using var first = new Probe(blocks: static i => i == 0);
+        using var batch = new Probe(blocks: static i => i == 1);
+        var blocking = new[] { executor.Submit(ContractCalls.Step, first.Key, 0), executor.Submit(ContractCalls.Step, first.Key, 0) };
+        first.WaitForStarts(2);
+        // Both workers are busy, so these queue; freed, each worker takes a batch, and the one holding item 1 blocks on
+        // it. Nothing may wait behind it: the other worker takes back what it holds unstarted.
+        var rest = Enumerable.Range(1, 12).Select(i => executor.Submit(ContractCalls.Step, batch.Key, i)).ToArray();
+        first.Open();
+        Assert.Empty(Future.Wait(blocking, Bound).NotDone);
 
-        Assert.Empty(Future.Wait(rest, Bound).NotDone);
-        Assert.False(blocked.IsDone);
-        probe.Open();
-        Assert.Equal(0, blocked.Result(Bound));
+        Assert.Empty(Future.Wait(rest[1..], Bound).NotDone);
+        Assert.False(rest[0].IsDone);
+        batch.Open();
+        Assert.Equal(1, rest[0].Result(Bound));
     }
 }

@@ -181,10 +181,102 @@ public sealed class PoolRouterTests : Akka.TestKit.Xunit2.TestKit
         await pool.Stopped.Task.WaitAsync(Generous);
     }
 
+    [Fact]
+    public async Task Router_PostedCalls_WakeTheRouterOnlyWhileItWaitsForCalls()
+    {
+        var probe = CreateTestProbe();
+        var pool = new PoolState();
+        var router = Sys.ActorOf(PoolRouter.Props(new TestSpec(ProbeWorker.Props(probe), workers: 1), pool));
+        var first = new Call<int>(() => 1);
+        var second = new Call<int>(() => 2);
+        var third = new Call<int>(() => 3);
+
+        Assert.True(pool.Calls.Post(first)); // a new router waits for calls
+        router.Tell(CallsPosted.Instance);
+        Assert.Same(first, probe.ExpectMsg<WorkItem>(Generous));
+        var worker = probe.LastSender;
+        Assert.False(pool.Calls.Post(second)); // its only worker is busy: the call waits in the inbox, no message needed
+        probe.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+
+        first.Run();
+        router.Tell(new WorkerIdle(first), worker);
+        Assert.Same(second, probe.ExpectMsg<WorkItem>(Generous)); // the freed worker takes it from the inbox
+        second.Run();
+        router.Tell(new WorkerIdle(second), worker);
+        await router.Ask<ActorIdentity>(new Identify(null), Generous); // answered after the router took WorkerIdle
+        Assert.True(pool.Calls.Post(third)); // it found the inbox empty with its worker free, so it waits for calls again
+        router.Tell(CallsPosted.Instance);
+        Assert.Same(third, probe.ExpectMsg<WorkItem>(Generous));
+    }
+
+    [Fact]
+    public void Router_CallsQueuedForAnIdleWorkerThatTakesBatches_GoInOneMessageStillPending()
+    {
+        var probe = CreateTestProbe();
+        var pool = new PoolState();
+        var router = Sys.ActorOf(PoolRouter.Props(new TestSpec(ProbeWorker.Props(probe), workers: 1, prefetch: 3, batches: true), pool));
+        var calls = Enumerable.Range(0, 6).Select(i => new Call<int>(() => i)).ToArray();
+        router.Tell(calls[0]);
+        var first = probe.ExpectMsg<WorkBatch>(Generous);
+        var worker = probe.LastSender;
+        Assert.Equal([calls[0]], first.Items);
+        foreach (var call in calls[1..])
+        {
+            pool.Calls.Post(call); // the worker is busy: they wait in the inbox
+        }
+
+        calls[0].Run();
+        router.Tell(new BatchDone(first), worker);
+        var batch = probe.ExpectMsg<WorkBatch>(Generous);
+        Assert.Equal(calls[1..5], batch.Items); // 1 + prefetch at most, in submission order
+        Assert.All(batch.Items, item => Assert.True(item!.Future.IsSentAhead && !item.Future.IsRunning));
+        probe.ExpectNoMsg(TimeSpan.FromMilliseconds(100)); // one batch at a time
+
+        Assert.True(calls[2].Future.Cancel()); // still cancelable: its worker has not started it
+        foreach (var item in batch.Items)
+        {
+            if (item!.Future.TryHandOver(worker, hold: null) == HandOver.Accepted)
+            {
+                item.Run();
+            }
+        }
+
+        router.Tell(new BatchDone(batch), worker);
+        Assert.Equal([calls[5]], probe.ExpectMsg<WorkBatch>(Generous).Items);
+        Assert.Equal([1, 3, 4], new[] { calls[1], calls[3], calls[4] }.Select(c => c.TypedFuture.Result(Generous)));
+    }
+
+    [Fact]
+    public void Router_WorkerThrowsFromOurCodeMidBatch_FailsTheCallItRanAndRunsTheRestAfterTheRestart()
+    {
+        var pool = new PoolState();
+        var router = Sys.ActorOf(PoolRouter.Props(new TestSpec(Props.Create(() => new CrashMidBatchWorker()), workers: 1, prefetch: 3, batches: true), pool));
+        using var started = new ManualResetEventSlim();
+        using var gate = new ManualResetEventSlim();
+        var first = new Call<int>(() =>
+        {
+            started.Set();
+            return gate.Wait(Generous) ? 1 : -1;
+        });
+        router.Tell(first);
+        Assert.True(started.Wait(Generous));
+        var batch = Enumerable.Range(2, 3).Select(i => new Call<int>(() => i)).ToArray();
+        foreach (var call in batch)
+        {
+            pool.Calls.Post(call); // queued behind the first call, so they reach the worker in one batch
+        }
+
+        gate.Set();
+        Assert.Equal(1, first.TypedFuture.Result(Generous));
+        var error = Assert.IsAssignableFrom<BrokenExecutorException>(batch[0].Future.Exception(Generous));
+        Assert.Equal(CrashMidBatchWorker.Message, error.InnerException!.Message);
+        Assert.Equal([3, 4], batch[1..].Select(c => c.TypedFuture.Result(Generous)));
+    }
+
     private IActorRef StartRouter(Props workerProps, int workers) =>
         Sys.ActorOf(PoolRouter.Props(new TestSpec(workerProps, workers), new PoolState()));
 
-    private sealed class TestSpec(Props workerProps, int workers) : WorkerPoolSpec
+    private sealed class TestSpec(Props workerProps, int workers, int prefetch = 0, bool batches = false) : WorkerPoolSpec
     {
         private int made;
 
@@ -192,7 +284,11 @@ public sealed class PoolRouterTests : Akka.TestKit.Xunit2.TestKit
 
         public override int WorkerCount => workers;
 
-        public override int Prefetch => 0;
+        public override int Prefetch => prefetch;
+
+        public override bool WorkersClaimCalls => batches;
+
+        public override bool TakesBatches => batches;
 
         public override Props WorkerProps(int index)
         {
@@ -232,6 +328,32 @@ public sealed class PoolRouterTests : Akka.TestKit.Xunit2.TestKit
 
             ((WorkItem)message).Run();
             Context.Parent.Tell(new WorkerIdle((WorkItem)message));
+        }
+    }
+
+    /// <summary>Runs batches, except that its first incarnation throws (as a bug of ours would) after starting the first call of a batch of several.</summary>
+    private sealed class CrashMidBatchWorker : UntypedActor
+    {
+        public const string Message = "a bug in the worker, mid-batch";
+        private bool restarted;
+
+        protected override void PostRestart(Exception reason) => restarted = true;
+
+        protected override void OnReceive(object message)
+        {
+            var batch = (WorkBatch)message;
+            foreach (var item in batch.Items)
+            {
+                Assert.Equal(HandOver.Accepted, item!.Future.TryHandOver(Self, hold: null));
+                if (!restarted && batch.Items.Length > 1)
+                {
+                    throw new InvalidOperationException(Message);
+                }
+
+                item.Run();
+            }
+
+            Context.Parent.Tell(new BatchDone(batch));
         }
     }
 
