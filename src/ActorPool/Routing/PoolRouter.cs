@@ -47,6 +47,7 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
     private readonly PoolState pool;
     private readonly int capacity;
     private readonly bool batches;
+    private readonly int readyBelow; // a worker takes more calls while it holds fewer than this
     private Queue<WorkItem> queue = new();
     private readonly Stack<Slot> ready = new();
     private readonly Dictionary<IActorRef, Slot> slots = new();
@@ -62,6 +63,9 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
         this.pool = pool;
         capacity = 1 + spec.Prefetch;
         batches = spec.TakesBatches && spec.WorkersClaimCalls && capacity > 1;
+        // A batch goes only to an idle worker; that worker then goes back on top of the ready stack, so the thread
+        // that just finished (still spinning for work) gets the next call, rather than one that has to be woken.
+        readyBelow = batches ? 1 : capacity;
     }
 
     public static Props Props(WorkerPoolSpec spec, PoolState pool) =>
@@ -232,11 +236,6 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
         while (ready.Count > 0)
         {
             var slot = NextSlot();
-            if (batches && slot.Held.Count > 0)
-            {
-                return; // every worker holds a batch, and asks for more when it is done (BatchDone)
-            }
-
             if (!(batches ? SendBatch(slot, Share()) : SendNext(slot)) && pool.Calls.AwaitCalls())
             {
                 return; // nothing queued: the next Submit tells the router (CallsPosted)
@@ -302,7 +301,7 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
 
         held += items.Length;
         slot.Worker.Tell(new WorkBatch(items), Self);
-        if (slot.Held.Count >= capacity)
+        if (slot.Held.Count >= readyBelow)
         {
             RemoveFromReady(slot);
         }
@@ -314,7 +313,7 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
         slot.Held.Add(item);
         held++;
         slot.Worker.Tell(item, Self);
-        if (slot.Held.Count == capacity)
+        if (slot.Held.Count >= readyBelow)
         {
             RemoveFromReady(slot);
         }
@@ -418,7 +417,7 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
     /// </summary>
     private Slot NextSlot()
     {
-        if (capacity == 1)
+        if (readyBelow == 1)
         {
             return ready.Peek();
         }
@@ -493,7 +492,7 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
 
     private void MakeReady(Slot slot)
     {
-        if (!slot.IsReady && !slot.IsDraining && slot.Held.Count < capacity)
+        if (!slot.IsReady && !slot.IsDraining && slot.Held.Count < readyBelow)
         {
             slot.IsReady = true;
             ready.Push(slot);
