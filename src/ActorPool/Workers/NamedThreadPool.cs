@@ -60,7 +60,13 @@ internal sealed class NamedThreadPool : ExecutorService
         }
 
         work.Enqueue(run);
-        available.Release();
+        // A spinning thread takes the work without being woken; wake a parked one only for work no spinner will take.
+        // The queue is read before the spinners: a spinner leaves the count before it takes work or parks (see Loop).
+        var queued = work.Count;
+        if (queued > Volatile.Read(ref spinners))
+        {
+            available.Release();
+        }
     }
 
     /// <summary>Called by Akka when the dispatcher has been idle past its shutdown-timeout.</summary>
@@ -88,30 +94,42 @@ internal sealed class NamedThreadPool : ExecutorService
     }
 
     /// <summary>
-    /// Takes one unit of work from the semaphore. One thread at a time first spins (yielding its core) for a
-    /// few microseconds: a worker that just finished a call usually gets the next one in that window, which
-    /// saves the cost of waking a parked thread for every short call.
+    /// The next unit of work, or null once the pool stops. One thread at a time first spins (yielding its core) for a
+    /// few microseconds: a worker that just finished a call usually gets the next one in that window, which saves
+    /// waking a parked thread, and Execute wakes none while this spinner can take the work. A thread leaves the
+    /// spinners' count before it takes work or parks, and looks at the queue again after leaving it, so no work
+    /// is left waiting while a thread sleeps.
     /// </summary>
-    private void WaitForWork()
+    private Akka.Dispatch.IRunnable? NextWork()
     {
-        if (Interlocked.Increment(ref spinners) == 1)
+        while (true)
         {
-            var spin = new SpinWait();
-            var start = System.Diagnostics.Stopwatch.GetTimestamp();
-            while (System.Diagnostics.Stopwatch.GetElapsedTime(start) < SpinTime)
+            if (work.TryDequeue(out var run))
             {
-                if (available.Wait(0))
-                {
-                    Interlocked.Decrement(ref spinners);
-                    return;
-                }
+                return run;
+            }
 
-                spin.SpinOnce(sleep1Threshold: -1);
+            if (stopping)
+            {
+                return null;
+            }
+
+            if (Interlocked.Increment(ref spinners) == 1)
+            {
+                var spin = new SpinWait();
+                var start = System.Diagnostics.Stopwatch.GetTimestamp();
+                while (work.IsEmpty && !stopping && System.Diagnostics.Stopwatch.GetElapsedTime(start) < SpinTime)
+                {
+                    spin.SpinOnce(sleep1Threshold: -1);
+                }
+            }
+
+            Interlocked.Decrement(ref spinners);
+            if (work.IsEmpty && !stopping)
+            {
+                available.Wait(); // a permit may be stale (its work taken by a spinner): then this just looks again
             }
         }
-
-        Interlocked.Decrement(ref spinners);
-        available.Wait();
     }
 
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1031", Justification = "An initializer may throw anything; it breaks the pool, not the thread.")]
@@ -132,17 +150,9 @@ internal sealed class NamedThreadPool : ExecutorService
             }
         }
 
-        while (true)
+        while (NextWork() is { } run)
         {
-            WaitForWork();
-            if (work.TryDequeue(out var run))
-            {
-                run.Run();
-            }
-            else if (stopping)
-            {
-                return;
-            }
+            run.Run();
         }
     }
 }
