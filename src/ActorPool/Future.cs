@@ -20,7 +20,9 @@ public abstract partial class Future
 
     // One lock per future guards every field below, as Python's per-future Condition does.
     private protected readonly object Gate = new();
-    private protected volatile FutureState state; // volatile only for the lock-free spin in WaitUntilDone
+    // Volatile for the lock-free reads of a final future (WaitUntilDone, Result): once final, nothing changes but
+    // Canceled turning CanceledAndNotified, and every field is written before the state that makes it final.
+    private protected volatile FutureState state;
     private protected Exception? error;
     private List<Action<Future>>? callbacks;
     private List<Waiter>? waiters;
@@ -135,10 +137,7 @@ public abstract partial class Future
     public Exception? Exception(TimeSpan? timeout = null)
     {
         WaitUntilDone(timeout);
-        lock (Gate)
-        {
-            return state == FutureState.Finished ? error : throw CanceledError();
-        }
+        return state == FutureState.Finished ? error : throw CanceledError(); // final: read without the lock
     }
 
     /// <summary>
@@ -261,12 +260,17 @@ public abstract partial class Future
     /// <summary>Blocks until done or the timeout runs out; throws <see cref="TimeoutException"/> in the latter case.</summary>
     private protected void WaitUntilDone(TimeSpan? timeout)
     {
+        if (IsFinal)
+        {
+            return;
+        }
+
         // A short call often finishes within microseconds: spin (yielding the core) before parking the thread.
         if (timeout != TimeSpan.Zero)
         {
             var spin = new SpinWait();
             var start = Stopwatch.GetTimestamp();
-            while (state is FutureState.Pending or FutureState.Running && Stopwatch.GetElapsedTime(start) < WaitSpinTime)
+            while (!IsFinal && Stopwatch.GetElapsedTime(start) < WaitSpinTime)
             {
                 spin.SpinOnce(sleep1Threshold: -1);
             }
@@ -292,6 +296,8 @@ public abstract partial class Future
             }
         }
     }
+
+    private bool IsFinal => state is FutureState.Canceled or FutureState.CanceledAndNotified or FutureState.Finished;
 
     /// <summary>What is left to do once a future is final: wake blocked readers, settle the task, run callbacks.</summary>
     private protected readonly record struct Completion(ManualResetEventSlim? Blocked, List<Action<Future>>? Callbacks);

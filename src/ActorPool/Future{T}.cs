@@ -48,17 +48,15 @@ public sealed class Future<T> : Future
     public new T Result(TimeSpan? timeout = null)
     {
         WaitUntilDone(timeout);
-        lock (Gate)
+        // Final now, so nothing here changes any more: read without the lock (state is volatile, and written last).
+        if (state != FutureState.Finished)
         {
-            if (state != FutureState.Finished)
-            {
-                throw CanceledError();
-            }
+            throw CanceledError();
+        }
 
-            if (error is null)
-            {
-                return result;
-            }
+        if (error is null)
+        {
+            return result;
         }
 
         Rethrow(error);
@@ -116,15 +114,10 @@ public sealed class Future<T> : Future
 
     private protected override void CompleteTask()
     {
-        TaskCompletionSource<T>? source;
-        FutureState now;
-        lock (Gate)
-        {
-            source = completion;
-            now = state;
-        }
-
-        switch (now)
+        // Called once the future is final, so its state, result and error are fixed; a task made after this read
+        // completes itself (see Task), and completing one twice is harmless.
+        var source = Volatile.Read(ref completion);
+        switch (state)
         {
             case FutureState.Canceled or FutureState.CanceledAndNotified:
                 source?.TrySetCanceled();
