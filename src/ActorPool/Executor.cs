@@ -178,18 +178,17 @@ public abstract partial class Executor : IDisposable, IAsyncDisposable
             wakeRouter = pool.Calls.Post(item);
         }
 
-        switch (pool.BrokenCause)
+        if (pool.BrokenCause is { } broken)
         {
-            case null:
-                break;
-            case BrokenExecutorException stopped:
-                // A router that stopped under us (its actor system went down) never takes what is posted late;
-                // the pool is marked broken before that, so fail the call here rather than leave it pending.
-                item.Fail(spec.Broken(stopped));
+            if (pool.RouterStopped)
+            {
+                // A router that stopped under us (its actor system went down) may have failed the inbox before
+                // this call landed in it: fail it here rather than leave it pending.
+                item.Fail(spec.Broken(broken));
                 return item;
-            default:
-                wakeRouter = true; // the pool broke as this call was posted: the router fails it
-                break;
+            }
+
+            wakeRouter = true; // the pool broke as this call was posted: the router fails it
         }
 
         if (wakeRouter)

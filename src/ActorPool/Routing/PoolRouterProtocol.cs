@@ -15,7 +15,7 @@ internal sealed record WorkerIdle(WorkItem? Done) : INoSerializationVerification
 }
 
 /// <summary>From <c>Submit</c>: calls wait in the <see cref="CallInbox"/> and the router, which was waiting for some, should take them.</summary>
-internal sealed record CallsPosted
+internal sealed record CallsPosted : INoSerializationVerificationNeeded, Akka.Event.IDeadLetterSuppression
 {
     public static readonly CallsPosted Instance = new();
 }

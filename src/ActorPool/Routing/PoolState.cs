@@ -7,6 +7,7 @@ namespace ActorPool.Routing;
 internal sealed class PoolState
 {
     private volatile Exception? brokenCause;
+    private volatile bool routerStopped;
 
     /// <summary>Why the pool is broken (the initializer's exception), or null while it is healthy.</summary>
     public Exception? BrokenCause => brokenCause;
@@ -15,6 +16,14 @@ internal sealed class PoolState
 
     /// <summary>Submitted calls the router has not taken yet.</summary>
     public CallInbox Calls { get; } = new();
+
+    /// <summary>
+    /// True from the moment the router starts to stop, before it fails what the inbox holds: a call posted and then
+    /// found here must be failed by its poster, as no router will take it.
+    /// </summary>
+    public bool RouterStopped => routerStopped;
+
+    public void MarkRouterStopped() => routerStopped = true;
 
     public TaskCompletionSource Stopped { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 

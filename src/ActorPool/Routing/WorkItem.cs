@@ -29,6 +29,9 @@ internal abstract class WorkItem : INoSerializationVerificationNeeded
     /// <summary>For a remote worker: the call described and its arguments serialized at <c>Submit</c>; null for thread workers.</summary>
     public Remoting.PreparedCall? Remote { get; set; }
 
+    /// <summary>When the router last sent it to a worker (a <see cref="System.Diagnostics.Stopwatch"/> timestamp).</summary>
+    public long SentAt { get; set; }
+
     /// <summary>The type of the future's result, which a process worker's reply is read as.</summary>
     public abstract Type ResultType { get; }
 

@@ -61,7 +61,7 @@ internal sealed class NamedThreadPool : ExecutorService
 
         work.Enqueue(run);
         // A spinning thread takes the work without being woken; wake a parked one only for work no spinner will take.
-        // The queue is read before the spinners: a spinner leaves the count before it takes work or parks (see Loop).
+        // The queue is read before the spinners: a spinner leaves the count before it takes work or parks (NextWork).
         var queued = work.Count;
         if (queued > Volatile.Read(ref spinners))
         {

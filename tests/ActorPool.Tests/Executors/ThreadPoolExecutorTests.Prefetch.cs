@@ -64,4 +64,35 @@ public sealed partial class ThreadPoolExecutorTests
         batch.Open();
         Assert.Equal(1, rest[0].Result(Bound));
     }
+
+    [Fact]
+    public void Submit_CallsHeldBehindASlowOne_StartAheadOfNewerQueuedCalls()
+    {
+        var executor = StartSendingAhead(2);
+        using var first = new Probe(blocks: static i => i == 0);
+        using var batch = new Probe(blocks: static i => i == 1);
+        var blocking = new[] { executor.Submit(ContractCalls.Step, first.Key, 0), executor.Submit(ContractCalls.Step, first.Key, 0) };
+        first.WaitForStarts(2);
+        // Queued first, items 1-5 reach one worker in one batch once it is free, and item 1 blocks it. The other worker
+        // keeps taking newer calls of 1 ms each from the queue; the calls held behind item 1 must not wait for the
+        // queue to empty, as they would not wait with a shared queue (CPython's).
+        var held = Enumerable.Range(1, 5).Select(i => executor.Submit(ContractCalls.Step, batch.Key, i)).ToArray();
+        var heldDoneBeforeTheLast = false;
+        var newer = Enumerable.Range(0, 80).Select(i => executor.Submit(() =>
+        {
+            Thread.Sleep(1);
+            if (i == 79)
+            {
+                heldDoneBeforeTheLast = held[1..].All(f => f.IsDone);
+            }
+        })).ToArray();
+        first.Open();
+        Assert.Empty(Future.Wait(blocking, Bound).NotDone);
+
+        Assert.Empty(Future.Wait(newer, Bound).NotDone);
+        Assert.True(heldDoneBeforeTheLast, "the calls held behind the blocked one waited for the whole queue");
+        Assert.False(held[0].IsDone);
+        batch.Open();
+        Assert.Equal(1, held[0].Result(Bound));
+    }
 }
