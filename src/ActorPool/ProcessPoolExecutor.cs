@@ -71,7 +71,7 @@ public sealed class ProcessPoolExecutor : Executor
                 prestarted.Enqueue((settings.SpareWorkers > 0 ? WorkerLauncher.TakeSpare() : null) ?? launcher.Start());
             }
 
-            this.system = system ?? ActorSystem.Create($"actorpool-processes-{n}", ActorPoolSettings.ProcessSystemConfig);
+            this.system = system ?? ActorSystem.Create($"actorpool-processes-{n}", ActorPoolSettings.ProcessParentSystemConfig);
             ActorPoolSettings.For(this.system);
             if (!ownsSystem)
             {

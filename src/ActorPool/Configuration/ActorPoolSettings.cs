@@ -22,6 +22,9 @@ internal sealed record ActorPoolSettings(
     /// <summary>The configuration of a worker process's system, and of the parent's system when a process pool makes its own.</summary>
     public static Config ProcessSystemConfig => Reference.GetConfig("actorpool.process-pool.remoting").WithFallback(Reference);
 
+    /// <summary>The configuration of the parent's system when a process pool makes its own: the workers', with its own changes.</summary>
+    public static Config ProcessParentSystemConfig => Reference.GetConfig("actorpool.process-pool.parent-system").WithFallback(ProcessSystemConfig);
+
     /// <summary>Injects the defaults into <paramref name="system"/> (a no-op when already there) and reads them.</summary>
     public static ActorPoolSettings For(ActorSystem system)
     {
