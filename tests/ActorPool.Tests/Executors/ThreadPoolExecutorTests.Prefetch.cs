@@ -18,6 +18,14 @@ public sealed partial class ThreadPoolExecutorTests
         return Track(new ThreadPoolExecutor(maxWorkers, system: system));
     }
 
+    /// <summary>Blocks both workers of a two-worker pool on item 0 of <paramref name="first"/>, so the calls submitted next queue.</summary>
+    private static Future<int>[] BlockBothWorkers(ThreadPoolExecutor executor, Probe first)
+    {
+        var blocking = new[] { executor.Submit(ContractCalls.Step, first.Key, 0), executor.Submit(ContractCalls.Step, first.Key, 0) };
+        first.WaitForStarts(2);
+        return blocking;
+    }
+
     [Fact]
     public void Cancel_CallSentAheadInABatch_SucceedsAndTheCallNeverRuns()
     {
@@ -51,8 +59,7 @@ public sealed partial class ThreadPoolExecutorTests
         var executor = StartSendingAhead(2);
         using var first = new Probe(blocks: static i => i == 0);
         using var batch = new Probe(blocks: static i => i == 1);
-        var blocking = new[] { executor.Submit(ContractCalls.Step, first.Key, 0), executor.Submit(ContractCalls.Step, first.Key, 0) };
-        first.WaitForStarts(2);
+        var blocking = BlockBothWorkers(executor, first);
         // Both workers are busy, so these queue; freed, each worker takes a batch, and the one holding item 1 blocks on
         // it. Nothing may wait behind it: the other worker takes back what it holds unstarted.
         var rest = Enumerable.Range(1, 12).Select(i => executor.Submit(ContractCalls.Step, batch.Key, i)).ToArray();
@@ -71,8 +78,7 @@ public sealed partial class ThreadPoolExecutorTests
         var executor = StartSendingAhead(2);
         using var first = new Probe(blocks: static i => i == 0);
         using var batch = new Probe(blocks: static i => i == 1);
-        var blocking = new[] { executor.Submit(ContractCalls.Step, first.Key, 0), executor.Submit(ContractCalls.Step, first.Key, 0) };
-        first.WaitForStarts(2);
+        var blocking = BlockBothWorkers(executor, first);
         // Queued first, items 1-5 reach one worker in one batch once it is free, and item 1 blocks it. The other worker
         // keeps taking newer calls of 1 ms each from the queue; the calls held behind item 1 must not wait for the
         // queue to empty, as they would not wait with a shared queue (CPython's).
