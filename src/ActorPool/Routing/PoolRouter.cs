@@ -22,7 +22,7 @@ namespace ActorPool.Routing;
  * Workers that claim calls (threads, which mark a call running as they start it, and process workers, through
  * a ClaimBoard) get it still pending, assigned to them (Future.TryAssignTo): a call sent ahead stays cancelable,
  * and a worker left idle takes back the oldest unstarted calls another one holds (one, or half of them for
- * batches) when nothing is queued, or ahead of what is queued when that worker has been on its oldest call for
+ * batches) when nothing is queued, or ahead of what is queued when that worker has held its oldest call for
  * over HeldTooLong: sending ahead never leaves a worker idle while a call waits, nor a call waiting long behind
  * a slow one while other workers run newer calls. Workers that
  * cannot (cluster nodes) have the call marked running when it is sent (Future.TryMarkRunning), so their
@@ -59,8 +59,8 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
     private bool workerlessDeadlineSet;
 
     /// <summary>
-    /// How long a worker may be on its oldest call before an idle worker takes back the calls it holds unstarted ahead
-    /// of the queue: longer than a thread's time slice or a young-generation GC, so batches of short calls are not torn
+    /// How long a worker may hold its oldest call (sent to it, with its batch, and not yet finished) before an idle worker
+    /// takes back the calls it holds unstarted ahead of the queue: longer than a thread's time slice or a young-generation GC, so batches of short calls are not torn
     /// apart whenever their thread is preempted (at 2 ms, a few runs of six threads on two cores measured 1.8-1.9 million
     /// trivial calls/s against 2.2-3.6 at 10-20 ms, if within this machine's noise), and short enough that calls held
     /// behind a slow one start soon after they would have from a shared queue.
@@ -107,13 +107,11 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
                 break;
             case WorkerIdle idle when slots.TryGetValue(Sender, out var slot):
                 Release(slot, idle.Done);
-                TakeBackFor(slot);
-                Dispatch();
+                Refill(slot);
                 break;
             case BatchDone done when slots.TryGetValue(Sender, out var slot):
                 Release(slot, done.Batch);
-                TakeBackFor(slot);
-                Dispatch();
+                Refill(slot);
                 break;
             case AddWorker add when !slots.ContainsKey(add.Worker):
                 Adopt(add.Worker);
@@ -194,9 +192,9 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
     protected override void PostStop()
     {
         pool.MarkRouterStopped();
-        if (!shuttingDown)
+        if (!shuttingDown || HasQueued || held > 0)
         {
-            // Not a shutdown we were asked for: the actor system is going down under the executor.
+            // Not a shutdown we were asked for, or one cut short: the actor system is going down under the executor.
             var stopped = new BrokenExecutorException("The executor's router stopped (its actor system shut down?), so the pool is not usable anymore.");
             pool.MarkBroken(stopped);
             FailEverything(stopped);
@@ -346,9 +344,21 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
     }
 
     /// <summary>
-    /// Gives a worker left with nothing to do (and nothing queued) the oldest call that the busiest other worker
-    /// holds unstarted (for batches, the oldest half): with calls sent ahead, a worker would otherwise idle while
-    /// another's backlog waits.
+    /// For a worker that has just finished what it held: calls held unstarted behind another worker's call for over
+    /// <see cref="HeldTooLong"/> first (they are older than anything queued), then queued calls, then, with nothing
+    /// queued, calls another worker holds unstarted however long it has held them.
+    /// </summary>
+    private void Refill(Slot freed)
+    {
+        TakeBackFor(freed);
+        Dispatch();
+        TakeBackFor(freed); // a no-op unless it is still idle: nothing (live) was queued after all
+    }
+
+    /// <summary>
+    /// Gives a worker left with nothing to do the oldest call that the busiest other worker holds unstarted (for
+    /// batches, the oldest half): with calls sent ahead, a worker would otherwise idle while another's backlog waits.
+    /// With calls queued, only from a worker that has held its oldest call for over <see cref="HeldTooLong"/>.
     /// </summary>
     private void TakeBackFor(Slot idle)
     {
