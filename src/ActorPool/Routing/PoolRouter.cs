@@ -24,9 +24,8 @@ namespace ActorPool.Routing;
  * and a worker left idle takes back the oldest unstarted calls another one holds (one, or half of them for
  * batches) when nothing is queued, or ahead of what is queued when that worker has held its oldest call for
  * over HeldTooLong: sending ahead never leaves a worker idle while a call waits, nor a call waiting long behind
- * a slow one while other workers run newer calls. Workers that
- * cannot (cluster nodes) have the call marked running when it is sent (Future.TryMarkRunning), so their
- * prefetch costs cancelability.
+ * a slow one while other workers run newer calls. Workers that cannot (cluster nodes) have the call marked
+ * running when it is sent (Future.TryMarkRunning), so their prefetch costs cancelability.
  *
  * Failure: a worker that throws from our code is restarted (the mailbox survives a restart), and the call
  * it was running fails; a worker that stops fails everything it held and is replaced. If the router itself
@@ -59,11 +58,12 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
     private bool workerlessDeadlineSet;
 
     /// <summary>
-    /// How long a worker may hold its oldest call (sent to it, with its batch, and not yet finished) before an idle worker
-    /// takes back the calls it holds unstarted ahead of the queue: longer than a thread's time slice or a young-generation GC, so batches of short calls are not torn
-    /// apart whenever their thread is preempted (at 2 ms, a few runs of six threads on two cores measured 1.8-1.9 million
-    /// trivial calls/s against 2.2-3.6 at 10-20 ms, if within this machine's noise), and short enough that calls held
-    /// behind a slow one start soon after they would have from a shared queue.
+    /// How long a worker may hold its oldest call (sent to it, with its batch, and not yet finished) before an idle
+    /// worker takes back the calls it holds unstarted ahead of the queue: longer than a thread's time slice or a
+    /// young-generation GC, so batches of short calls are not torn apart whenever their thread is preempted (at 2 ms,
+    /// a few runs of six threads on two cores measured 1.8-1.9 million trivial calls/s against 2.2-3.6 at 10-20 ms, if
+    /// within this machine's noise), and short enough that calls held behind a slow one start soon after they would
+    /// have from a shared queue.
     /// </summary>
     private static readonly TimeSpan HeldTooLong = TimeSpan.FromMilliseconds(10);
 
@@ -239,11 +239,7 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
     {
         if (pool.BrokenCause is { } cause)
         {
-            while (TryDequeue(out var item))
-            {
-                item.FailQueued(spec.Broken(cause)); // posted as the pool broke
-            }
-
+            FailQueued(cause); // posted as the pool broke
             return;
         }
 
@@ -385,30 +381,40 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
             return;
         }
 
-        var taken = new List<WorkItem?>(batches ? busiest.Held.Count / 2 : 1);
-        for (var i = 0; i < busiest.Held.Count && taken.Count < taken.Capacity;)
-        {
-            if (TakeBack(busiest, i) is { } item)
-            {
-                if (item.Future.TryAssignTo(idle.Worker))
-                {
-                    taken.Add(item);
-                }
-            }
-            else
-            {
-                i++;
-            }
-        }
-
+        var taken = TakeBackUnstarted(busiest, batches ? busiest.Held.Count / 2 : 1, item => item.Future.TryAssignTo(idle.Worker));
         if (taken.Count == 0)
         {
             return;
         }
 
         MakeReady(busiest);
-        SendBatch(idle, taken.ToArray());
+        SendBatch(idle, taken.ToArray<WorkItem?>());
     }
+
+    /// <summary>
+    /// Takes back, oldest first, up to <paramref name="atMost"/> of the calls <paramref name="slot"/>'s worker holds
+    /// unstarted that <paramref name="accept"/> (when given) keeps; one it does not keep is taken back all the same.
+    /// </summary>
+    private List<WorkItem> TakeBackUnstarted(Slot slot, int atMost, Func<WorkItem, bool>? accept = null)
+    {
+        var taken = new List<WorkItem>();
+        for (var i = 0; i < slot.Held.Count && taken.Count < atMost;)
+        {
+            if (TakeBack(slot, i) is not { } item)
+            {
+                i++;
+            }
+            else if (accept?.Invoke(item) != false)
+            {
+                taken.Add(item);
+            }
+        }
+
+        return taken;
+    }
+
+    /// <summary>Puts <paramref name="calls"/> at the head of the queue, ahead of the calls submitted after them.</summary>
+    private void RequeueAhead(IEnumerable<WorkItem> calls) => queue = new Queue<WorkItem>(calls.Concat(queue));
 
     /// <summary>
     /// For a worker that restarted while running a batch (the message is gone): the calls it had not started go back
@@ -416,20 +422,7 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
     /// </summary>
     private void LoseBatch(Slot slot, Exception error)
     {
-        var unstarted = new List<WorkItem>();
-        for (var i = 0; i < slot.Held.Count;)
-        {
-            if (TakeBack(slot, i) is { } item)
-            {
-                unstarted.Add(item);
-            }
-            else
-            {
-                i++;
-            }
-        }
-
-        queue = new Queue<WorkItem>(unstarted.Concat(queue));
+        RequeueAhead(TakeBackUnstarted(slot, int.MaxValue));
         foreach (var item in slot.Held)
         {
             item.Future.IsPendingOrNotifyCancel(); // one canceled meanwhile is notified, not failed
@@ -579,7 +572,7 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
 
         if (neverStarted.Count > 0)
         {
-            queue = new Queue<WorkItem>(neverStarted.Concat(queue)); // ahead of the calls submitted after them
+            RequeueAhead(neverStarted);
         }
 
         held -= slot.Held.Count;
@@ -604,19 +597,25 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
         }
 
         pool.MarkBroken(cause);
-        while (TryDequeue(out var item))
-        {
-            item.FailQueued(spec.Broken(cause));
-        }
+        FailQueued(cause);
 
         // Calls sent ahead and not yet started would otherwise still run on the workers left: as in CPython, a broken
         // pool runs nothing more. Taken back, each worker drops its copy.
         foreach (var slot in slots.Values)
         {
-            for (var i = slot.Held.Count - 1; i >= 0; i--)
+            foreach (var item in TakeBackUnstarted(slot, int.MaxValue))
             {
-                TakeBack(slot, i)?.FailQueued(spec.Broken(cause));
+                item.FailQueued(spec.Broken(cause));
             }
+        }
+    }
+
+    /// <summary>Fails every queued call with this pool's broken-pool error for <paramref name="cause"/> (one instance each).</summary>
+    private void FailQueued(Exception cause)
+    {
+        while (TryDequeue(out var item))
+        {
+            item.FailQueued(spec.Broken(cause));
         }
     }
 
@@ -628,10 +627,7 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
         var reason = new BrokenExecutorException(
             $"The executor was shut down with this call queued and had no worker to run it for {spec.WorkerlessShutdownGrace} " +
             "(actorpool.cluster.shutdown-without-workers-timeout). Start worker nodes before shutting down, or raise that setting.");
-        while (TryDequeue(out var item))
-        {
-            item.FailQueued(spec.Broken(reason));
-        }
+        FailQueued(reason);
     }
 
     private void CancelPending()
