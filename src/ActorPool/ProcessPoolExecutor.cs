@@ -51,12 +51,13 @@ public sealed class ProcessPoolExecutor : Executor
         }
 
         var init = initializer is null ? null : CallDescriptor.For(initializer, nameof(initializer));
-        launcher = new WorkerLauncher();
+        var transport = system is null ? "" : WorkerTransport(system);
+        launcher = new WorkerLauncher(transport);
         var config = system?.Settings.Config.WithFallback(ActorPoolSettings.Reference) ?? ActorPoolSettings.ProcessSystemConfig;
         var settings = ActorPoolSettings.From(config);
         // As many spares as this pool has workers (up to the setting), so a next pool of the same size starts warm.
         spareWorkers = Math.Min(MaxWorkers, settings.SpareWorkers);
-        var frame = config.GetByteSize("akka.remote.dot-netty.tcp.maximum-frame-size") ?? 128_000;
+        var frame = config.GetByteSize($"{(transport.Length > 0 ? transport : ActorPoolSettings.ProcessTransport)}.maximum-frame-size") ?? 128_000;
         maxPayload = Math.Min(settings.MaxPayloadSize, frame - (64 << 10)); // room for the message's own framing
 
         // Workers boot while this process builds its actor system; they learn its address once it is up.
@@ -68,7 +69,7 @@ public sealed class ProcessPoolExecutor : Executor
             for (var i = 0; i < MaxWorkers; i++)
             {
                 // A spare booted earlier in this process (never introduced to any pool) saves its whole start-up.
-                prestarted.Enqueue((settings.SpareWorkers > 0 ? WorkerLauncher.TakeSpare() : null) ?? launcher.Start());
+                prestarted.Enqueue((settings.SpareWorkers > 0 ? launcher.TakeSpare() : null) ?? launcher.Start());
             }
 
             this.system = system ?? ActorSystem.Create($"actorpool-processes-{n}", ActorPoolSettings.ProcessParentSystemConfig);
@@ -96,7 +97,7 @@ public sealed class ProcessPoolExecutor : Executor
             spareWorkers,
             1 + settings.ProcessPrefetch);
         options.Startup.Pending = MaxWorkers;
-        StartRouter(this.system, new Spec(MaxWorkers, settings.ProcessPrefetch, options), $"actorpool-process-pool-{n}", settings.RouterDispatcher);
+        StartRouter(this.system, new Spec(MaxWorkers, settings.ProcessPrefetch, options, settings.RouterDispatcher), $"actorpool-process-pool-{n}", settings.RouterDispatcher);
     }
 
     // Calls run in other processes, where this executor object does not exist.
@@ -123,6 +124,20 @@ public sealed class ProcessPoolExecutor : Executor
         }
     }
 
+    /// <summary>
+    /// The transport (its HOCON path) workers must enable to reach a user's <paramref name="system"/>: the one its address
+    /// names, Akka's default (DotNetty TCP) or ActorPool's loopback transport.
+    /// </summary>
+    private static string WorkerTransport(ActorSystem system) =>
+        ((ExtendedActorSystem)system).Provider.DefaultAddress.Protocol switch
+        {
+            "akka.tcp" => "akka.remote.dot-netty.tcp",
+            "akka.loopback" => ActorPoolSettings.ProcessTransport,
+            var other => throw new ArgumentException(
+                $"A process pool's workers speak Akka.Remote over akka.tcp (DotNetty, Akka's default) or akka.loopback (ActorPool's), " +
+                $"and this actor system's address is {other}://. Enable one of those transports, or pass no system.", nameof(system)),
+        };
+
     /// <summary>The system's <c>actorpool.process-pool.max-workers</c> if set above 0, else the processor count; read
     /// without injecting the defaults, because the system has not been checked for remoting yet.</summary>
     private static int DefaultMaxWorkers(ActorSystem? system)
@@ -147,13 +162,16 @@ public sealed class ProcessPoolExecutor : Executor
         }
     }
 
-    private sealed class Spec(int workers, int prefetch, ProcessPoolOptions options) : WorkerPoolSpec
+    /// <summary>The pool's shape for the router. The proxies share the router's dispatcher: a proxy that runs on the thread
+    /// that brings it a call (the router's) or its answers (a socket's reading thread) costs no hand-over between threads.</summary>
+    private sealed class Spec(int workers, int prefetch, ProcessPoolOptions options, string dispatcher) : WorkerPoolSpec
     {
         public override int WorkerCount => workers;
 
         public override int Prefetch => prefetch;
 
-        public override Props WorkerProps(int index) => WorkerProcessProxy.Props(options);
+        public override Props WorkerProps(int index) =>
+            dispatcher.Length > 0 ? WorkerProcessProxy.Props(options).WithDispatcher(dispatcher) : WorkerProcessProxy.Props(options);
 
         // A proxy is ready once its process has registered: until then calls wait in the router for any ready worker.
         public override bool WorkersStartReady => false;

@@ -11,6 +11,9 @@ internal sealed record ActorPoolSettings(
     /// <summary>Where the pinned dispatcher of a worker process's call-running actor is configured.</summary>
     public const string ProcessWorkerDispatcher = "actorpool.process-pool.worker-dispatcher";
 
+    /// <summary>The HOCON path of the Akka.Remote transport between a process pool's own system and its workers.</summary>
+    public const string ProcessTransport = "akka.remote.loopback";
+
     private static readonly Lazy<Config> LazyReference = new(LoadReference);
 
     /// <summary>hocon/reference.conf, as embedded in this assembly.</summary>

@@ -73,11 +73,12 @@ internal sealed class ProcessWorker(
                 Sender.Tell(Run(call), Self);
                 break;
             case CallBatch batch when IsOurs(batch.Secret):
-                foreach (var call in batch.Calls)
+                for (var i = 0; i < batch.Calls.Length; i++)
                 {
+                    var call = batch.Calls[i];
                     Post(Sender, board is not null && call.Slot >= 0 && !board.TryStart(call.Slot, call.Id)
                         ? new ResultItem(call.Id, null, null, Skipped: true)
-                        : Run(call));
+                        : Run(call), last: i == batch.Calls.Length - 1);
                 }
 
                 break;
@@ -92,12 +93,23 @@ internal sealed class ProcessWorker(
 
     private bool IsOurs(string presented) => CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented), Encoding.UTF8.GetBytes(secret));
 
-    private void Post(IActorRef proxy, ResultItem result)
+    /// <summary>
+    /// Queues an answer, and sees that it leaves: through the <see cref="Flusher"/> while more calls of the batch follow,
+    /// else from this thread, which has nothing else to do, unless a flush is already on its way.
+    /// </summary>
+    private void Post(IActorRef proxy, ResultItem result, bool last)
     {
         outbox.Results.Enqueue(result);
         if (Interlocked.Exchange(ref outbox.FlushScheduled, 1) == 0)
         {
-            flusher.Tell(proxy);
+            if (last)
+            {
+                outbox.Flush(proxy, Self, maxPayload);
+            }
+            else
+            {
+                flusher.Tell(proxy);
+            }
         }
     }
 
@@ -118,23 +130,25 @@ internal sealed class ProcessWorker(
     {
         public readonly ConcurrentQueue<ResultItem> Results = new();
         public int FlushScheduled;
-    }
 
-    /// <summary>Empties the outbox on a thread of its own while the worker's thread runs the next call.</summary>
-    private sealed class Flusher(Outbox outbox, IActorRef worker, long maxPayload) : UntypedActor
-    {
-        protected override void OnReceive(object message)
+        /// <summary>Sends what is queued, in batches; called by whoever set <see cref="FlushScheduled"/>.</summary>
+        public void Flush(IActorRef proxy, IActorRef worker, long maxPayload)
         {
-            var proxy = (IActorRef)message;
-            Volatile.Write(ref outbox.FlushScheduled, 0); // first: an answer queued from now on schedules another flush
+            Volatile.Write(ref FlushScheduled, 0); // first: an answer queued from now on schedules another flush
             var batch = new Batcher<ResultItem>(MaxResultsPerBatch, maxPayload, results => proxy.Tell(new ResultBatch(results), worker));
-            while (outbox.Results.TryDequeue(out var result))
+            while (Results.TryDequeue(out var result))
             {
                 batch.Add(result, Size(result));
             }
 
             batch.Send();
         }
+    }
+
+    /// <summary>Empties the outbox on a thread of its own while the worker's thread runs the next call.</summary>
+    private sealed class Flusher(Outbox outbox, IActorRef worker, long maxPayload) : UntypedActor
+    {
+        protected override void OnReceive(object message) => outbox.Flush((IActorRef)message, worker, maxPayload);
     }
 
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1031", Justification = "Whatever the call throws is its outcome.")]

@@ -20,7 +20,7 @@ internal static class WorkerHost
 
         // Boot first (the slow part), then learn where the parent is and what to run: the parent may still be
         // booting too, or this process may wait as a spare until a pool takes it.
-        using var system = ActorSystem.Create("actorpool-worker", ActorPoolSettings.ProcessSystemConfig);
+        using var system = ActorSystem.Create("actorpool-worker", WorkerConfig());
         var input = Console.In;
         var parent = input.ReadLine();
         var secret = input.ReadLine();
@@ -43,6 +43,12 @@ internal static class WorkerHost
         system.WhenTerminated.Wait();
         return 0;
     }
+
+    /// <summary>The workers' remoting configuration, speaking DotNetty TCP instead when the parent's system does (a user's system).</summary>
+    private static Akka.Configuration.Config WorkerConfig() =>
+        Environment.GetEnvironmentVariable(WorkerLauncher.TransportVariable) is { Length: > 0 } transport
+            ? Akka.Configuration.ConfigurationFactory.ParseString($"akka.remote.enabled-transports = [\"{transport}\"]").WithFallback(ActorPoolSettings.ProcessSystemConfig)
+            : ActorPoolSettings.ProcessSystemConfig;
 
     private static string Required(string name) =>
         Environment.GetEnvironmentVariable(name) is { Length: > 0 } value

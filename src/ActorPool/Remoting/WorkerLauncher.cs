@@ -16,17 +16,24 @@ internal sealed class WorkerLauncher
 {
     public const string ParentPidVariable = "ACTORPOOL_PARENT_PID";
 
+    /// <summary>The Akka.Remote transport a worker enables (its HOCON path), when not the workers' default (the loopback transport).</summary>
+    public const string TransportVariable = "ACTORPOOL_WORKER_TRANSPORT";
+
     private static readonly object SpareGate = new();
-    private static readonly List<Process> Spares = [];
+    private static readonly List<(Process Process, string Transport)> Spares = [];
     private static string? sparesContext;
 
     private readonly string host;
     private readonly string depsFile;
     private readonly string runtimeConfig;
     private readonly string workerAssembly;
+    private readonly string transport;
 
-    public WorkerLauncher()
+    /// <param name="transport">The HOCON path of the Akka.Remote transport the workers must speak (their parent's);
+    /// empty for the workers' default, the loopback transport.</param>
+    public WorkerLauncher(string transport = "")
     {
+        this.transport = transport;
         depsFile = (AppContext.GetData("APP_CONTEXT_DEPS_FILES") as string)?.Split(';')[0] ?? "";
         runtimeConfig = depsFile.EndsWith(".deps.json", StringComparison.OrdinalIgnoreCase)
             ? depsFile[..^".deps.json".Length] + ".runtimeconfig.json"
@@ -51,6 +58,11 @@ internal sealed class WorkerLauncher
     {
         var start = ExecOf(workerAssembly);
         start.Environment[ParentPidVariable] = Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
+        if (transport.Length > 0)
+        {
+            start.Environment[TransportVariable] = transport;
+        }
+
         // Start-up is mostly JIT; tiered PGO's instrumentation only slows a short-lived worker's first second.
         start.Environment.TryAdd("DOTNET_TieredPGO", "0");
         return Process.Start(start) ?? throw new InvalidOperationException($"Could not start a worker process with {host}.");
@@ -73,18 +85,23 @@ internal sealed class WorkerLauncher
     }
 
     /// <summary>
-    /// A spare worker process, if one is booted (or booting) and still alive: a process nobody has introduced yet,
-    /// so it holds no pool's state, secret or initializer. Null if there is none.
+    /// A spare worker process that speaks this launcher's transport, if one is booted (or booting) and still alive: a
+    /// process nobody has introduced yet, so it holds no pool's state, secret or initializer. Null if there is none.
     /// </summary>
-    public static Process? TakeSpare()
+    public Process? TakeSpare()
     {
         lock (SpareGate)
         {
             DropStaleSpares();
-            while (Spares.Count > 0)
+            for (var i = Spares.Count - 1; i >= 0; i--)
             {
-                var taken = Spares[^1];
-                Spares.RemoveAt(Spares.Count - 1);
+                var (taken, speaks) = Spares[i];
+                if (speaks != transport)
+                {
+                    continue;
+                }
+
+                Spares.RemoveAt(i);
                 if (!taken.HasExited)
                 {
                     return taken;
@@ -109,12 +126,12 @@ internal sealed class WorkerLauncher
         lock (SpareGate)
         {
             DropStaleSpares();
-            Spares.RemoveAll(p => p.HasExited && Released(p));
+            Spares.RemoveAll(spare => spare.Process.HasExited && Released(spare.Process));
             try
             {
-                while (Spares.Count < count)
+                while (Spares.Count(spare => spare.Transport == transport) < count)
                 {
-                    Spares.Add(Start());
+                    Spares.Add((Start(), transport));
                 }
             }
             catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException or IOException)
@@ -131,7 +148,7 @@ internal sealed class WorkerLauncher
     {
         if (Spares.Count > 0 && sparesContext != Context())
         {
-            Spares.ForEach(Release);
+            Spares.ForEach(spare => Release(spare.Process));
             Spares.Clear();
         }
     }

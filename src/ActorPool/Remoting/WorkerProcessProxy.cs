@@ -170,14 +170,10 @@ internal sealed class WorkerProcessProxy : UntypedActor
                 Exited(child, exited.ExitCode);
                 break;
             case Terminated terminated when FindRemote(terminated.ActorRef) is { } child:
-                // DeathWatch may beat the exit event; give the OS a moment to report the exit code.
-                if (!child.Process.WaitForExit(TimeSpan.FromSeconds(1)))
-                {
-                    child.Process.Kill(entireProcessTree: true);
-                    child.Process.WaitForExit();
-                }
-
-                Exited(child, child.Process.ExitCode);
+                // DeathWatch may beat the exit event, which brings the exit code and settles the worker; one DeathWatch gave
+                // up on that has not exited is frozen, and is killed after a moment. Waited for off this actor's thread,
+                // which may be a caller's or a socket's.
+                _ = KillUnlessExited(child.Process);
                 break;
             case StartupDeadline deadline when Find(deadline.Pid) is { Remote: null } child:
                 child.Process.Kill(entireProcessTree: true);
@@ -213,7 +209,7 @@ internal sealed class WorkerProcessProxy : UntypedActor
     {
         if (!options.Prestarted.TryDequeue(out var process))
         {
-            process = (options.SpareWorkers > 0 ? WorkerLauncher.TakeSpare() : null) ?? options.Launcher.Start();
+            process = (options.SpareWorkers > 0 ? options.Launcher.TakeSpare() : null) ?? options.Launcher.Start();
         }
 
         var child = new Child(process, ClaimBoard.Create(2 * options.Capacity));
@@ -392,6 +388,30 @@ internal sealed class WorkerProcessProxy : UntypedActor
         FailHeld(child, error);
         waiting.Clear(); // never sent, so still pending: the router gives them to another worker (or fails them if the pool broke)
         Context.Stop(Self);
+    }
+
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1031", Justification = "A process already gone or disposed needs no kill.")]
+    private static async Task KillUnlessExited(Process process)
+    {
+        try
+        {
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            try
+            {
+                process.Kill(entireProcessTree: true);
+            }
+            catch (Exception)
+            {
+                // exited meanwhile, or already disposed by the pool's shutdown
+            }
+        }
+        catch (Exception)
+        {
+            // disposed by the pool's shutdown
+        }
     }
 
     private void Stop(Child child, Exception error)

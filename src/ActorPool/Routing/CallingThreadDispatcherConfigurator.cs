@@ -34,26 +34,7 @@ internal sealed class CallingThreadDispatcherConfigurator : MessageDispatcherCon
 
     private sealed class CallingThreadExecutor(string id) : ExecutorService(id)
     {
-        [ThreadStatic] private static bool running;
-
-        public override void Execute(IRunnable run)
-        {
-            if (running)
-            {
-                ThreadPool.UnsafeQueueUserWorkItem(run, preferLocal: false);
-                return;
-            }
-
-            running = true;
-            try
-            {
-                run.Run();
-            }
-            finally
-            {
-                running = false;
-            }
-        }
+        public override void Execute(IRunnable run) => CallingThread.Run(run);
 
         public override void Shutdown()
         {
