@@ -6,7 +6,7 @@ namespace ActorPool.Benchmarks;
 
 /// <summary>The process pool's medians and, when python3 ran, CPython's beside them (null fields otherwise).</summary>
 internal sealed record ProcessPoolResult(int Workers, int Calls, int MapItems, int Chunk, int RoundTrips,
-    Sample Submit, Sample Map, Sample RoundTrip, double ColdStartMillis, Sample SubmitWithoutPrefetch, Sample BareRemotingRoundTrip, double ColdStartWithBootedSparesMillis,
+    Sample Submit, Sample Map, Sample RoundTrip, double ColdStartMillis, Sample SubmitWithoutPrefetch, Sample BareRemotingRoundTrip, Sample BareLoopbackRoundTrip, double ColdStartWithBootedSparesMillis,
     double? CPythonSubmitPerSecond, double? CPythonMapPerSecond, double? CPythonRoundTripMicros, double? CPythonColdStartMillis);
 
 /// <summary>
@@ -39,22 +39,18 @@ internal static class ProcessPoolBenchmarks
         // What sending ahead buys: the same with process-pool.prefetch = 0, where a call goes only to an idle worker,
         // which then waits one round trip between calls.
         Sample submitWithoutPrefetch;
-        using (var system = Akka.Actor.ActorSystem.Create("no-prefetch-bench", Akka.Configuration.ConfigurationFactory.ParseString(Invariant($$"""
-            actorpool.process-pool.prefetch = 0
-            akka.actor.provider = remote
-            akka.remote.dot-netty.tcp.hostname = "127.0.0.1"
-            akka.remote.dot-netty.tcp.port = 0
-            akka.remote.dot-netty.tcp.batching.enabled = false
-            akka.loglevel = ERROR
-            """))))
+        using (var system = Akka.Actor.ActorSystem.Create("no-prefetch-bench",
+            Akka.Configuration.ConfigurationFactory.ParseString("actorpool.process-pool.prefetch = 0").WithFallback(RemotingBaseline.Loopback)))
         using (var executor = new ProcessPoolExecutor(workers, system: system))
         {
             Progress("ProcessPoolExecutor submit-then-collect with actorpool.process-pool.prefetch = 0");
             submitWithoutPrefetch = Measure.Median(reps, calls, n => SubmitCollect(executor, n));
         }
 
-        Progress("bare Akka.Remote ask round trip to a child process");
-        var bare = RemotingBaseline.Measure(reps, roundTrips);
+        Progress("bare Akka.Remote ask round trip to a child process, DotNetty");
+        var bare = RemotingBaseline.Measure(reps, roundTrips, loopback: false);
+        Progress("bare Akka.Remote ask round trip to a child process, loopback transport");
+        var bareLoopback = RemotingBaseline.Measure(reps, roundTrips, loopback: true);
 
         Progress("ProcessPoolExecutor cold start");
         ColdStartMillis(workers); // warm-up: the first pool in a process also pays for loading and JIT-compiling Akka
@@ -73,7 +69,7 @@ internal static class ProcessPoolBenchmarks
         Progress("CPython ProcessPoolExecutor (python3 cpython_process_bench.py)");
         using var py = CPython.RunScript("cpython_process_bench.py", workers, calls, mapItems, Chunk, roundTrips, reps);
         var root = py?.RootElement;
-        var result = new ProcessPoolResult(workers, calls, mapItems, Chunk, roundTrips, submit, map, roundTrip, cold, submitWithoutPrefetch, bare, bootedCold,
+        var result = new ProcessPoolResult(workers, calls, mapItems, Chunk, roundTrips, submit, map, roundTrip, cold, submitWithoutPrefetch, bare, bareLoopback, bootedCold,
             root?.GetProperty("submit_collect_calls_per_s").GetDouble(), root?.GetProperty("map_items_per_s").GetDouble(),
             root?.GetProperty("round_trip_us").GetDouble(), root?.GetProperty("cold_start_ms").GetDouble());
 
@@ -86,7 +82,9 @@ internal static class ProcessPoolBenchmarks
         Row("the same with actorpool.process-pool.prefetch = 0 (a call sent only to an idle worker)", submitWithoutPrefetch.OpsPerSecond, result.CPythonSubmitPerSecond, Rate, higherIsBetter: true);
         Row(Invariant($"map over {mapItems:N0} items, chunk {Chunk} (items/s)"), map.OpsPerSecond, result.CPythonMapPerSecond, Rate, higherIsBetter: true);
         Row(Invariant($"sequential submit().result() ×{roundTrips:N0} (µs/call)"), roundTrip.MicrosPerOp, result.CPythonRoundTripMicros, Micros, higherIsBetter: false);
-        Row(Invariant($"the floor under it: a bare Akka.Remote ask to a child process and back ×{roundTrips:N0}, no ActorPool code (µs/call)"),
+        Row(Invariant($"the floor under it: a bare Akka.Remote ask to a child process and back ×{roundTrips:N0}, no ActorPool code, over the pools' loopback transport (µs/call)"),
+            bareLoopback.MicrosPerOp, result.CPythonRoundTripMicros, Micros, higherIsBetter: false);
+        Row(Invariant($"the same over Akka's default transport, DotNetty TCP (µs/call)"),
             bare.MicrosPerOp, result.CPythonRoundTripMicros, Micros, higherIsBetter: false);
         Row("cold start, constructor → first result (ms)", cold, result.CPythonColdStartMillis, Millis, higherIsBetter: false);
         Row(Invariant($"the same {SparesBootTime.TotalSeconds:N0} s after the last pool, its spares booted (ms)"), bootedCold, result.CPythonColdStartMillis, Millis, higherIsBetter: false);

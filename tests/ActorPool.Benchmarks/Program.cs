@@ -101,6 +101,7 @@ if (jsonPath is not null)
             coldStartWithBootedSparesMillis = processPool.ColdStartWithBootedSparesMillis,
             submitCollectWithoutPrefetchCallsPerSecond = processPool.SubmitWithoutPrefetch.OpsPerSecond,
             bareRemotingRoundTripMicros = processPool.BareRemotingRoundTrip.MicrosPerOp,
+            bareLoopbackRoundTripMicros = processPool.BareLoopbackRoundTrip.MicrosPerOp,
             submitCollectBytesPerCall = processPool.Submit.BytesPerOp,
             mapBytesPerItem = processPool.Map.BytesPerOp,
             roundTripBytesPerCall = processPool.RoundTrip.BytesPerOp,

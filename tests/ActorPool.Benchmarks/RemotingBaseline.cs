@@ -6,8 +6,9 @@ namespace ActorPool.Benchmarks;
 
 /// <summary>
 /// The floor under a process pool's round trip: a bare Akka.Remote ask between this process and a child echoing
-/// an int back, over the same transport settings as a process pool (DotNetty TCP on 127.0.0.1, batching off) and
-/// with no ActorPool code on the path. The child is this program again, run with <c>--echo-child</c>.
+/// an int back, with no ActorPool code on the path, over Akka's default transport (DotNetty TCP on 127.0.0.1,
+/// batching off) or over the process pools' (<see cref="Loopback"/>: ActorPool's loopback transport, remoting's
+/// actors on the calling thread). The child is this program again, run with <c>--echo-child</c>.
 /// </summary>
 internal static class RemotingBaseline
 {
@@ -22,6 +23,22 @@ internal static class RemotingBaseline
         akka.stdout-loglevel = ERROR
         """);
 
+    /// <summary>A system of the user's speaking the process pools' transport, as a pool's own system does.</summary>
+    public static readonly Config Loopback = ConfigurationFactory.ParseString("""
+        akka.remote.enabled-transports = ["akka.remote.loopback"]
+        akka.remote.loopback {
+          transport-class = "ActorPool.Remoting.LoopbackTransport, ActorPool"
+          applied-adapters = []
+          hostname = "127.0.0.1"
+          maximum-frame-size = 136MiB
+        }
+        akka.remote.use-dispatcher = "actorpool.calling-thread-dispatcher"
+        actorpool.calling-thread-dispatcher {
+          type = "ActorPool.Routing.CallingThreadDispatcherConfigurator, ActorPool"
+          throughput = 32
+        }
+        """).WithFallback(Remoting);
+
     /// <summary>In the child: echoes until its stdin ends. Returns false in the parent, which goes on with the benchmarks.</summary>
     public static bool RunAsChild(string[] args)
     {
@@ -30,7 +47,7 @@ internal static class RemotingBaseline
             return false;
         }
 
-        using var system = ActorSystem.Create("echo-child", Remoting);
+        using var system = ActorSystem.Create("echo-child", parent.StartsWith("akka.loopback:", StringComparison.Ordinal) ? Loopback : Remoting);
         var echo = system.ActorOf(Props.Create(() => new Echo()), "echo");
         system.ActorSelection(parent).Tell(echo);
         while (Console.In.ReadLine() is not null)
@@ -41,9 +58,9 @@ internal static class RemotingBaseline
     }
 
     /// <summary>Median microseconds of one ask round trip, <paramref name="roundTrips"/> per repetition, after a warm-up.</summary>
-    public static Sample Measure(int reps, int roundTrips)
+    public static Sample Measure(int reps, int roundTrips, bool loopback)
     {
-        using var system = ActorSystem.Create("echo-parent", Remoting);
+        using var system = ActorSystem.Create("echo-parent", loopback ? Loopback : Remoting);
         var found = new TaskCompletionSource<IActorRef>(TaskCreationOptions.RunContinuationsAsynchronously);
         var inbox = system.ActorOf(Props.Create(() => new Inbox(found)), "inbox");
         var address = ((ExtendedActorSystem)system).Provider.DefaultAddress;

@@ -68,7 +68,7 @@ internal static class CallCodec
         {
             throw new PayloadException(
                 $"The arguments of this call serialize to {size:N0} bytes, over actorpool.process-pool.max-payload-size ({maxPayloadSize:N0} bytes). " +
-                "Raise that setting (and akka.remote.dot-netty.tcp.maximum-frame-size above it), or pass less data.");
+                "Raise that setting (and the remoting transport's maximum-frame-size above it), or pass less data.");
         }
 
         return encoded;

@@ -168,7 +168,7 @@ internal sealed class ProcessWorker(
             {
                 throw new PayloadException(
                     $"The result of this call serializes to {bytes.LongLength:N0} bytes, over actorpool.process-pool.max-payload-size ({maxPayload:N0} bytes). " +
-                    "Raise that setting (and akka.remote.dot-netty.tcp.maximum-frame-size above it), or return less data.");
+                    "Raise that setting (and the remoting transport's maximum-frame-size above it), or return less data.");
             }
 
             return new ResultItem(call.Id, bytes, null);

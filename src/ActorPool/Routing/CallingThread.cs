@@ -12,39 +12,31 @@ internal static class CallingThread
 {
     private const int Budget = 64;
 
-    [ThreadStatic] private static Queue<IRunnable>? pending;
-    [ThreadStatic] private static bool forbidden;
+    [ThreadStatic] private static bool running;
+    [ThreadStatic] private static Queue<IRunnable>? pending; // kept for the thread's next turns: no allocation per turn
 
-    /// <summary>Marks this thread as one that must never run actor turns (a socket's reading thread: a turn may write, and a blocked read deadlocks two processes).</summary>
-    public static void Forbid() => forbidden = true;
-
+    /// <summary>Runs <paramref name="run"/> now, or, inside another turn on this thread, right after it.</summary>
     public static void Run(IRunnable run)
     {
-        if (forbidden)
+        if (running)
         {
-            ThreadPool.UnsafeQueueUserWorkItem(run, preferLocal: false);
+            (pending ??= new Queue<IRunnable>()).Enqueue(run);
             return;
         }
 
-        if (pending is { } queue)
-        {
-            queue.Enqueue(run);
-            return;
-        }
-
-        queue = pending = new Queue<IRunnable>();
+        running = true;
         try
         {
             run.Run();
-            for (var budget = Budget; budget > 0 && queue.TryDequeue(out var next); budget--)
+            for (var budget = Budget; budget > 0 && pending is { } queue && queue.TryDequeue(out var next); budget--)
             {
                 next.Run();
             }
         }
         finally
         {
-            pending = null;
-            while (queue.TryDequeue(out var left))
+            running = false;
+            while (pending is { } queue && queue.TryDequeue(out var left))
             {
                 ThreadPool.UnsafeQueueUserWorkItem(left, preferLocal: false);
             }

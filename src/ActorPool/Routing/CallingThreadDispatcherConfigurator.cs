@@ -4,12 +4,12 @@ using Akka.Dispatch;
 namespace ActorPool.Routing;
 
 /// <summary>
-/// The router's dispatcher: a message is processed on the thread that sends it (a submitting caller, or a
-/// worker thread reporting it is idle) unless another thread is already running the router, in which case
-/// that thread picks it up. The router never blocks, so this costs the sender microseconds, and it saves a
-/// thread wake-up on every hop: a worker that reports idle usually hands itself the next call at once.
-/// A sender already running the router inline hands the next turn to the .NET thread pool, so the stack never
-/// grows with the load.
+/// The router's dispatcher (and a process pool's proxies' and remoting's): a message is processed on the thread
+/// that sends it (a submitting caller, a worker thread reporting it is idle, a socket's reading thread) unless
+/// another thread is already running that actor, in which case that thread picks it up. None of these actors
+/// blocks, so this costs the sender microseconds, and it saves a thread wake-up on every hop: a worker that
+/// reports idle usually hands itself the next call at once. A turn scheduled from within a turn runs after it
+/// on the same thread (<see cref="CallingThread"/>), so the stack never grows with the load.
 /// </summary>
 internal sealed class CallingThreadDispatcherConfigurator : MessageDispatcherConfigurator
 {
