@@ -164,6 +164,9 @@ internal sealed class LoopbackAssociation : AssociationHandle
     {
         var buffer = new byte[BufferSize];
         int start = 0, end = 0;
+        // The other side closed it, or its process ended (a worker exits when its pool lets it go): as DotNetty does for a
+        // reset, Akka hears of a peer shutting down, which it notes quietly, not of a failed association, which it logs as an error.
+        var ended = DisassociateInfo.Shutdown;
         try
         {
             while (true)
@@ -207,11 +210,14 @@ internal sealed class LoopbackAssociation : AssociationHandle
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException or InvalidDataException)
         {
-            // A reset, a shutdown from this side, or a corrupt frame: the association is over either way.
+            // A shutdown from this side, a reset or a corrupt frame: the association is over either way.
+            ended = e is SocketException { SocketErrorCode: SocketError.ConnectionReset or SocketError.ConnectionAborted }
+                ? DisassociateInfo.Shutdown
+                : DisassociateInfo.Unknown;
         }
 
         Close();
-        listener.Notify(new Disassociated(DisassociateInfo.Unknown));
+        listener.Notify(new Disassociated(ended));
     }
 
     /// <summary>Waits for bytes and takes what has arrived; 0 at the end of the stream.</summary>
