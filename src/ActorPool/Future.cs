@@ -311,12 +311,16 @@ public abstract partial class Future
         return completion;
     }
 
-    /// <summary>Runs outside the lock, so a woken reader does not at once block on the lock its waker still holds.</summary>
+    /// <summary>
+    /// Runs outside the lock, so a woken reader does not at once block on the lock its waker still holds. Callbacks go
+    /// to the .NET thread pool when asked, and on a process pool's socket-reading thread (where its proxy settles
+    /// futures): a callback that blocks there would stop that worker's answers, and the turns queued behind it.
+    /// </summary>
     private protected void Complete(Completion completion, bool deferCallbacks = false)
     {
         completion.Blocked?.Set();
         CompleteTask();
-        if (deferCallbacks && completion.Callbacks is { } callbacks)
+        if ((deferCallbacks || Remoting.LoopbackAssociation.OnReadingThread) && completion.Callbacks is { } callbacks)
         {
             ThreadPool.UnsafeQueueUserWorkItem(static state => state.future.RunCallbacks(state.callbacks), (future: this, callbacks), preferLocal: false);
         }

@@ -132,7 +132,7 @@ public sealed class ProcessPoolExecutor : Executor
         ((ExtendedActorSystem)system).Provider.DefaultAddress.Protocol switch
         {
             "akka.tcp" => "akka.remote.dot-netty.tcp",
-            "akka.loopback" => ActorPoolSettings.ProcessTransport,
+            "akka.loopback" => "", // the workers' default: they share spares with pools in their own systems
             var other => throw new ArgumentException(
                 $"A process pool's workers speak Akka.Remote over akka.tcp (DotNetty, Akka's default) or akka.loopback (ActorPool's), " +
                 $"and this actor system's address is {other}://. Enable one of those transports, or pass no system.", nameof(system)),

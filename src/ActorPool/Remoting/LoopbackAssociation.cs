@@ -23,7 +23,13 @@ internal sealed class LoopbackAssociation : AssociationHandle
     private readonly byte[] writeBuffer = new byte[BufferSize];
     private readonly Queue<ReadOnlyMemory<byte>> backlog = new(); // bytes behind a send that would have blocked, oldest first
     private int headSent; // how much of the backlog's first segment is sent
+    private bool sending; // a thread is sending the backlog; read and written under the lock only
     private int isClosed;
+
+    [ThreadStatic] private static bool reading;
+
+    /// <summary>Whether this thread is an association's reader, which must not run code that may block (users' callbacks).</summary>
+    public static bool OnReadingThread => reading;
 
     public LoopbackAssociation(Socket socket, Address localAddress, Address remoteAddress, long maxFrame, Action<LoopbackAssociation> closed)
         : base(localAddress, remoteAddress)
@@ -49,7 +55,7 @@ internal sealed class LoopbackAssociation : AssociationHandle
 
             try
             {
-                if (backlog.Count > 0)
+                if (sending)
                 {
                     Queue(Header(payload.Length), payload.Memory);
                 }
@@ -74,9 +80,9 @@ internal sealed class LoopbackAssociation : AssociationHandle
 
                 return true;
             }
-            catch (SocketException)
+            catch (Exception e) when (e is SocketException or ObjectDisposedException)
             {
-                Close();
+                Close(); // the reading thread reports the disassociation
                 return false;
             }
         }
@@ -108,7 +114,6 @@ internal sealed class LoopbackAssociation : AssociationHandle
     /// <summary>Puts what could not be sent at once behind what already waits, and starts the thread that sends it if none runs.</summary>
     private void Queue(ReadOnlyMemory<byte> first, ReadOnlyMemory<byte> second)
     {
-        var wasIdle = backlog.Count == 0;
         foreach (var segment in (ReadOnlySpan<ReadOnlyMemory<byte>>)[first, second])
         {
             if (!segment.IsEmpty)
@@ -117,8 +122,9 @@ internal sealed class LoopbackAssociation : AssociationHandle
             }
         }
 
-        if (wasIdle && backlog.Count > 0)
+        if (!sending && backlog.Count > 0)
         {
+            sending = true;
             LoopbackTransport.StartThread(SendBacklog, "actorpool-remote-write");
         }
     }
@@ -136,6 +142,8 @@ internal sealed class LoopbackAssociation : AssociationHandle
                     if (!backlog.TryPeek(out head) || Volatile.Read(ref isClosed) == 1)
                     {
                         backlog.Clear();
+                        headSent = 0;
+                        sending = false; // in the same lock as the emptiness seen: a writer after this starts a new thread
                         return;
                     }
                 }
@@ -157,11 +165,17 @@ internal sealed class LoopbackAssociation : AssociationHandle
         catch (Exception e) when (e is SocketException or ObjectDisposedException)
         {
             Close();
+            lock (writing)
+            {
+                backlog.Clear();
+                sending = false;
+            }
         }
     }
 
     private void Read(IHandleEventListener listener)
     {
+        reading = true;
         var buffer = new byte[BufferSize];
         int start = 0, end = 0;
         // The other side closed it, or its process ended (a worker exits when its pool lets it go): as DotNetty does for a
@@ -174,7 +188,7 @@ internal sealed class LoopbackAssociation : AssociationHandle
                 while (end - start >= HeaderSize)
                 {
                     var length = FrameLength(buffer.AsSpan(start));
-                    if (HeaderSize + length > buffer.Length)
+                    if ((long)HeaderSize + length > buffer.Length)
                     {
                         // Larger than the buffer: read the rest of it straight into its own array.
                         var frame = new byte[length];

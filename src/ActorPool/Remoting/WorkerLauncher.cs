@@ -62,6 +62,10 @@ internal sealed class WorkerLauncher
         {
             start.Environment[TransportVariable] = transport;
         }
+        else
+        {
+            start.Environment.Remove(TransportVariable); // a pool made inside a worker of a user's system speaks its own transport
+        }
 
         // Start-up is mostly JIT; tiered PGO's instrumentation only slows a short-lived worker's first second.
         start.Environment.TryAdd("DOTNET_TieredPGO", "0");

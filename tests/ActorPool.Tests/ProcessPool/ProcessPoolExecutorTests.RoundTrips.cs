@@ -7,6 +7,25 @@ public sealed partial class ProcessPoolExecutorTests
     private T RoundTrip<T>(T value) => shared.Executor.Submit(ProcessCalls.Echo, value).Result(Bound);
 
     [Fact]
+    public void AddDoneCallback_WaitsForAnotherCallOfTheSamePool_BothComplete()
+    {
+        // The answer arrives on the thread that reads the worker's socket; a callback run there and blocked would stop
+        // that worker's next answer from being read.
+        var executor = Start(1);
+        using var called = new ManualResetEventSlim();
+        var inner = 0;
+        var first = executor.Submit(ProcessCalls.Pid);
+        first.AddDoneCallback(_ =>
+        {
+            inner = executor.Submit(ProcessCalls.Pid).Result(Bound);
+            called.Set();
+        });
+
+        Assert.True(called.Wait(Bound));
+        Assert.Equal(first.Result(Bound), inner);
+    }
+
+    [Fact]
     public void Submit_Primitives_RoundTripUnchanged()
     {
         Assert.Equal(42, RoundTrip(42));
