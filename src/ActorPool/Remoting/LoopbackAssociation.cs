@@ -141,9 +141,7 @@ internal sealed class LoopbackAssociation : AssociationHandle
                 {
                     if (!backlog.TryPeek(out head) || Volatile.Read(ref isClosed) == 1)
                     {
-                        backlog.Clear();
-                        headSent = 0;
-                        sending = false; // in the same lock as the emptiness seen: a writer after this starts a new thread
+                        StopSending(); // in the same lock as the emptiness seen: a writer after this starts a new thread
                         return;
                     }
                 }
@@ -167,10 +165,17 @@ internal sealed class LoopbackAssociation : AssociationHandle
             Close();
             lock (writing)
             {
-                backlog.Clear();
-                sending = false;
+                StopSending();
             }
         }
+    }
+
+    /// <summary>Ends this sender's turn, dropping what it had left if the socket closed. Caller holds <see cref="writing"/>.</summary>
+    private void StopSending()
+    {
+        backlog.Clear();
+        headSent = 0;
+        sending = false;
     }
 
     private void Read(IHandleEventListener listener)

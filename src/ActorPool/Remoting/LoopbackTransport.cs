@@ -9,8 +9,9 @@ namespace ActorPool.Remoting;
 
 /// <summary>
 /// The Akka.Remote transport between a process pool and its workers (scheme <c>akka.loopback</c>): TCP on the
-/// loopback interface, where a write is a blocking send on the thread that makes it (remoting's endpoint writer)
-/// and each connection has a thread of its own that reads frames and hands them to Akka.
+/// loopback interface, where a write is sent, without blocking, by the thread that makes it (remoting's endpoint
+/// writer; a thread of the connection's own sends what a full socket did not take) and each connection has a thread
+/// of its own that reads frames and hands them to Akka.
 /// </summary>
 /// <remarks>
 /// Akka's default transport (DotNetty) moves each write onto its event loop and each read from the socket's
