@@ -14,6 +14,8 @@ internal static class ClusterConfig
         akka.actor.serialization-bindings = ${actorpool.cluster.akka.actor.serialization-bindings}
         akka.cluster = ${actorpool.cluster.akka.cluster}
         akka.cluster.roles = [${actorpool.cluster.coordinator-role}]
+        akka.remote.untrusted-mode = ${actorpool.cluster.akka.remote.untrusted-mode}
+        akka.remote.trusted-selection-paths = ${actorpool.cluster.akka.remote.trusted-selection-paths}
         """));
 
     private static readonly Lazy<Config> LazyRunningSystemDefaults = new(() => ConfigurationFactory.ParseString(Text() + """
@@ -59,6 +61,55 @@ internal static class ClusterConfig
 
         var akkaDefaults = Reference.GetConfig("actorpool.cluster");
         return ConfigurationFactory.ParseString(string.Join('\n', lines)).WithFallback(user ?? Config.Empty).WithFallback(akkaDefaults).WithFallback(Reference);
+    }
+
+    /// <summary>
+    /// Refuses a member that would listen on a network without TLS: the cluster's transport is then open to anyone who
+    /// can reach the port. Loopback addresses need none (only this machine's users reach them, and a member still has
+    /// to prove the secret to get or run work); <c>actorpool.cluster.allow-insecure-plaintext-network</c> opts out.
+    /// </summary>
+    /// <exception cref="ConfigurationException">The member binds a non-loopback address without mutual, validated TLS.</exception>
+    public static void RequireTlsOffLoopback(Config config, string who)
+    {
+        var withDefaults = config.WithFallback(Reference);
+        if (withDefaults.GetBoolean("actorpool.cluster.allow-insecure-plaintext-network", false))
+        {
+            return;
+        }
+
+        const string Tcp = "akka.remote.dot-netty.tcp";
+        var hostname = withDefaults.GetString($"{Tcp}.hostname", "");
+        var loopback = hostname.Equals("localhost", StringComparison.OrdinalIgnoreCase)
+                       || (System.Net.IPAddress.TryParse(hostname, out var ip) && System.Net.IPAddress.IsLoopback(ip));
+        if (loopback)
+        {
+            return;
+        }
+
+        var missing = new List<string>();
+        if (!withDefaults.GetBoolean($"{Tcp}.enable-ssl", false))
+        {
+            missing.Add($"{Tcp}.enable-ssl = true");
+        }
+
+        if (!withDefaults.GetBoolean($"{Tcp}.ssl.require-mutual-authentication", true))
+        {
+            missing.Add($"{Tcp}.ssl.require-mutual-authentication = true");
+        }
+
+        if (withDefaults.GetBoolean($"{Tcp}.ssl.suppress-validation", false))
+        {
+            missing.Add($"{Tcp}.ssl.suppress-validation = false");
+        }
+
+        if (missing.Count > 0)
+        {
+            throw new ConfigurationException(
+                $"{who} would listen on '{(hostname.Length == 0 ? "every interface" : hostname)}' ({Tcp}.hostname) without TLS with mutual, validated " +
+                $"certificates, so anyone who reaches that port could join the cluster and read or forge its calls. Set {string.Join(", ", missing)} " +
+                "with each member's certificate (see hocon/cluster-tls.conf), bind 127.0.0.1, or, on a network that is itself private, " +
+                "set actorpool.cluster.allow-insecure-plaintext-network = on.");
+        }
     }
 
     private static string Quote(string value) => "\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";

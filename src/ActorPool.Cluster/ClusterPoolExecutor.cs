@@ -46,13 +46,16 @@ public sealed class ClusterPoolExecutor : Executor
         if (system is null)
         {
             var config = ClusterConfig.ForMember(options.Config, options.Hostname, options.Port, "coordinator-role");
+            ClusterConfig.RequireTlsOffLoopback(config, "The ClusterPoolExecutor's actor system");
             system = ActorSystem.Create(config.GetString("actorpool.cluster.system-name"), config);
             Akka.Cluster.Cluster.Get(system).Join(Akka.Cluster.Cluster.Get(system).SelfAddress);
         }
         else
         {
+            ClusterConfig.RequireTlsOffLoopback(system.Settings.Config, $"Actor system '{system.Name}'");
             system.Settings.InjectTopLevelFallback(ClusterConfig.RunningSystemDefaults);
             WarnIfNotACoordinator(system);
+            ActorPoolSettings.WarnIfRemoteDeploymentAllowed(system, "A ClusterPoolExecutor");
         }
 
         this.system = system;

@@ -33,6 +33,9 @@ internal static class ClusterSecret
     /// <summary>What the calls of one attachment carry, and its node workers check, instead of the secret.</summary>
     public static string CallKey(string secret, string nonce) => Mac(secret, $"calls|{nonce}");
 
+    /// <summary>What the answers of one attachment's node workers carry, and the executor's proxies check.</summary>
+    public static string ReplyKey(string secret, string nonce) => Mac(secret, $"replies|{nonce}");
+
     private static string Mac(string secret, string text) =>
         Convert.ToHexString(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes(text)));
 

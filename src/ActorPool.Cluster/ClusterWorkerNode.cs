@@ -82,6 +82,7 @@ public sealed class ClusterWorkerNode : IAsyncDisposable
         var drainTimeout = config.GetTimeSpan("actorpool.cluster.node.drain-timeout");
         config = ConfigurationFactory.ParseString(
             $"akka.coordinated-shutdown.phases.service-requests-done.timeout = {(long)(drainTimeout + TimeSpan.FromSeconds(5)).TotalMilliseconds}ms").WithFallback(config);
+        ClusterConfig.RequireTlsOffLoopback(config, "The worker node");
         var system = ActorSystem.Create(config.GetString("actorpool.cluster.system-name"), config);
         var frame = config.GetByteSize("akka.remote.dot-netty.tcp.maximum-frame-size") ?? 128_000;
         var maxPayload = Math.Min(config.GetByteSize("actorpool.process-pool.max-payload-size") ?? 128L << 20, frame - (64 << 10));

@@ -76,6 +76,7 @@ public sealed class ProcessPoolExecutor : Executor
             ActorPoolSettings.For(this.system);
             if (!ownsSystem)
             {
+                ActorPoolSettings.WarnIfRemoteDeploymentAllowed(this.system, "A ProcessPoolExecutor");
                 ProtocolSerializer.Register(this.system);
             }
         }

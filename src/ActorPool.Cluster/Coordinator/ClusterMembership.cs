@@ -25,12 +25,15 @@ namespace ActorPool.Cluster.Coordinator;
  */
 internal sealed class ClusterMembership : UntypedActor
 {
-    private sealed class Node(string nonce, string callKey)
+    private sealed class Node(string nonce, string callKey, string replyKey)
     {
         public string Nonce { get; } = nonce;
 
         /// <summary>What this attachment's calls carry instead of the secret.</summary>
         public string CallKey { get; } = callKey;
+
+        /// <summary>What its workers' answers carry.</summary>
+        public string ReplyKey { get; } = replyKey;
 
         public HashSet<IActorRef> Proxies { get; } = [];
 
@@ -131,12 +134,12 @@ internal sealed class ClusterMembership : UntypedActor
     private void Attach(Address address)
     {
         var nonce = ClusterSecret.NewNonce();
-        var node = new Node(nonce, ClusterSecret.CallKey(spec.Secret, nonce));
+        var node = new Node(nonce, ClusterSecret.CallKey(spec.Secret, nonce), ClusterSecret.ReplyKey(spec.Secret, nonce));
         nodes[address] = node;
         // The node sees this actor's path with this member's address in it, so the proof names it that way.
         var proof = ClusterSecret.AttachProof(spec.Secret, nonce, new RootActorPath(cluster.SelfAddress) / Self.Path.Elements);
-        Context.ActorSelection(new RootActorPath(address) / "user" / NodeHost.Name)
-            .Tell(new AttachWorkers(nonce, proof, spec.MaxWorkers, spec.Initializer, spec.MaxPayload));
+        // By reference, not selection: every member refuses inbound actor selections (untrusted mode).
+        Resolve(new RootActorPath(address) / "user" / NodeHost.Name).Tell(new AttachWorkers(nonce, proof, spec.MaxWorkers, spec.Initializer, spec.MaxPayload));
     }
 
     private void Forget(Address address)
@@ -164,7 +167,7 @@ internal sealed class ClusterMembership : UntypedActor
             return;
         }
 
-        var proxy = Context.ActorOf(NodeWorkerProxy.Props(router, register.Worker, register.ProcessId, node.CallKey), $"{register.Worker.Path.Name}-{proxies.Count}");
+        var proxy = Context.ActorOf(NodeWorkerProxy.Props(router, register.Worker, register.ProcessId, node.CallKey, node.ReplyKey), $"{register.Worker.Path.Name}-{proxies.Count}");
         spec.NodesOfWorkers[proxy] = (address, register.ProcessId);
         Context.Watch(proxy);
         proxies[proxy] = address;
@@ -205,7 +208,10 @@ internal sealed class ClusterMembership : UntypedActor
     }
 
     /// <summary>Tells a node its worker will get nothing from this executor, so the node can stop it.</summary>
-    private static void Release(IActorRef worker) => Context.ActorSelection(worker.Path.Parent).Tell(new WorkerReleased(worker.Path.Name));
+    private static void Release(IActorRef worker) => Resolve(worker.Path.Parent).Tell(new WorkerReleased(worker.Path.Name));
+
+    /// <summary>An actor on another member, by its path: a reference, which untrusted mode lets through, where a selection would be dropped.</summary>
+    internal static IActorRef Resolve(ActorPath path) => ((ExtendedActorSystem)Context.System).Provider.ResolveActorRef(path);
 
     private void Refuse(Address address, RegisterWorker register)
     {

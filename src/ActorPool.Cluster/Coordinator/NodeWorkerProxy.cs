@@ -11,7 +11,7 @@ namespace ActorPool.Cluster.Coordinator;
  * One worker actor on a worker node, as the router sees it (the cluster's WorkerProcessProxy):
  *
  *   PoolRouter ──WorkItem──► NodeWorkerProxy ──CallItem (Akka.Remote)──► ProcessWorker (on the node)
- *        ▲                     │ encodes, settles ◄──────────ResultItem──────┘
+ *        ▲                     │ encodes, settles ◄──ResultBatch (reply key)─┘
  *        └────WorkerIdle───────┘
  *
  * It fails exactly the calls it holds, naming the node, when Akka.Cluster's failure detector reports the node
@@ -26,13 +26,15 @@ internal sealed class NodeWorkerProxy : UntypedActor
     private readonly IActorRef remote;
     private readonly int pid;
     private readonly string callKey;
+    private readonly string replyKey;
     private readonly Dictionary<long, WorkItem> inFlight = new();
     private long nextId;
     private bool draining;
     private bool drainAcknowledged;
 
-    public NodeWorkerProxy(IActorRef router, IActorRef remote, int pid, string callKey)
+    public NodeWorkerProxy(IActorRef router, IActorRef remote, int pid, string callKey, string replyKey)
     {
+        this.replyKey = replyKey;
         this.router = router;
         this.remote = remote;
         this.pid = pid;
@@ -47,8 +49,8 @@ internal sealed class NodeWorkerProxy : UntypedActor
 
     private Address Node => remote.Path.Address;
 
-    public static Props Props(IActorRef router, IActorRef remote, int pid, string callKey) =>
-        Akka.Actor.Props.Create(() => new NodeWorkerProxy(router, remote, pid, callKey));
+    public static Props Props(IActorRef router, IActorRef remote, int pid, string callKey, string replyKey) =>
+        Akka.Actor.Props.Create(() => new NodeWorkerProxy(router, remote, pid, callKey, replyKey));
 
     protected override void PreStart()
     {
@@ -61,7 +63,7 @@ internal sealed class NodeWorkerProxy : UntypedActor
     {
         Akka.Cluster.Cluster.Get(Context.System).Unsubscribe(Self);
         Fail("the executor stopped before the node answered");
-        Context.ActorSelection(remote.Path.Parent).Tell(new WorkerReleased(remote.Path.Name));
+        ClusterMembership.Resolve(remote.Path.Parent).Tell(new WorkerReleased(remote.Path.Name));
     }
 
     protected override void OnReceive(object message)
@@ -71,9 +73,16 @@ internal sealed class NodeWorkerProxy : UntypedActor
             case WorkItem item:
                 Send(item);
                 break;
-            case ResultItem result when Sender.Equals(remote) && inFlight.Remove(result.Id, out var item):
-                CallCodec.Settle(item, result);
-                router.Tell(new WorkerIdle(item), Self);
+            case ResultBatch batch when Sender.Equals(remote) && ClusterSecret.Matches(batch.Key, replyKey):
+                foreach (var result in batch.Results)
+                {
+                    if (inFlight.Remove(result.Id, out var item))
+                    {
+                        CallCodec.Settle(item, result);
+                        router.Tell(new WorkerIdle(item), Self);
+                    }
+                }
+
                 StopIfDrained();
                 break;
             case Drain:
@@ -98,8 +107,8 @@ internal sealed class NodeWorkerProxy : UntypedActor
             case Terminated terminated when terminated.ActorRef.Equals(remote):
                 Lose("stopped its worker");
                 break;
-            case IClusterDomainEvent or Terminated or ResultItem:
-                break; // about other nodes, or a late reply to a call already failed
+            case IClusterDomainEvent or Terminated or ResultBatch:
+                break; // about other nodes, a late reply to a call already failed, or answers without the worker's key
             default:
                 Unhandled(message);
                 break;

@@ -137,13 +137,14 @@ internal sealed class NodeHost : UntypedActor
 
         var parentPath = executor.Path.ToString();
         var callKey = ClusterSecret.CallKey(secret, attach.Nonce);
+        var replyKey = ClusterSecret.ReplyKey(secret, attach.Nonce);
         var group = new HashSet<IActorRef>();
         for (var i = 0; i < Math.Min(attach.Workers, workers); i++)
         {
             // The proof names the worker as the executor will see it: this node's address, then its path here.
             var name = $"worker-{Guid.NewGuid():N}";
             var proof = ClusterSecret.WorkerProof(secret, attach.Nonce, new RootActorPath(cluster.SelfAddress) / Self.Path.Elements / name);
-            var props = ProcessWorker.Props(parentPath, callKey, attach.Initializer, Math.Min(attach.MaxPayload, maxPayload), proof, allowList)
+            var props = ProcessWorker.Props(parentPath, callKey, replyKey, attach.Initializer, Math.Min(attach.MaxPayload, maxPayload), proof, allowList)
                 .WithDispatcher(ActorPoolSettings.ProcessWorkerDispatcher);
             group.Add(Context.ActorOf(props, name));
         }

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Configuration;
+using Akka.Event;
 
 namespace ActorPool.Configuration;
 
@@ -39,6 +40,24 @@ internal sealed record ActorPoolSettings(
         }
 
         return From(system.Settings.Config);
+    }
+
+    /// <summary>
+    /// Warns, once per executor, that a user's actor system with remoting accepts remote deployment: any peer that can
+    /// connect to it can then create actors in it, and so run code. ActorPool's own systems turn it off; a system the
+    /// app made keeps what the app chose.
+    /// </summary>
+    public static void WarnIfRemoteDeploymentAllowed(ActorSystem system, string executor)
+    {
+        if (system is ExtendedActorSystem { Provider: Akka.Remote.IRemoteActorRefProvider } && !system.Settings.Config.GetBoolean("akka.remote.untrusted-mode", false))
+        {
+            system.Log.Warning(
+                "{0} runs in actor system '{1}', which has akka.remote.untrusted-mode = off: any process that can connect to its port can deploy " +
+                "actors into it (run code), stop its actors and reach them by path. Set akka.remote.untrusted-mode = on, with " +
+                "akka.remote.trusted-selection-paths = [\"/system/remote-watcher\"] (and, in a cluster, \"/system/cluster/core/daemon\" and " +
+                "\"/system/cluster/heartbeatReceiver\"); see docs/security.md.",
+                executor, system.Name);
+        }
     }
 
     /// <summary>Reads the settings from a configuration that includes the defaults.</summary>

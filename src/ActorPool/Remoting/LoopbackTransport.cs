@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Akka.Actor;
 using Akka.Configuration;
+using Akka.Event;
 using Akka.Remote.Transport;
 
 namespace ActorPool.Remoting;
@@ -19,6 +20,12 @@ namespace ActorPool.Remoting;
 /// the rest of remoting. Threads per connection suit a pool's handful of local workers, not a cluster, so the
 /// transport binds loopback addresses only. Akka's protocol layer (handshake, heartbeats, DeathWatch) runs on
 /// top of it unchanged. Configured at <c>actorpool.process-pool.remoting.akka.remote.loopback</c>.
+/// <para>
+/// Every connection proves, both ways, that it knows this process's transport key before Akka sees it
+/// (<see cref="LoopbackHandshake"/>, run for all incoming connections by one <see cref="LoopbackGate"/> thread): another
+/// local user can connect, but cannot make this process allocate more than a few bytes, start a thread, or hear anything
+/// from Akka. The key is shared with the worker processes this process starts, over their stdin, and with nobody else.
+/// </para>
 /// </remarks>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "Akka.Remote ends a transport with Shutdown, which disposes the listener; it never disposes transports.")]
 internal sealed class LoopbackTransport : Transport
@@ -26,8 +33,11 @@ internal sealed class LoopbackTransport : Transport
     private readonly IPAddress address;
     private readonly int port;
     private readonly int bufferSize;
+    private readonly TimeSpan handshakeTimeout;
     private readonly ConcurrentDictionary<LoopbackAssociation, bool> open = new();
-    private Socket? listener;
+    private LoopbackGate? gate;
+    private long lastRefusalLogged;
+    private int refusalsUnlogged;
 
     /// <summary>Created by Akka.Remote from the transport's HOCON section (see <c>transport-class</c>).</summary>
     public LoopbackTransport(ActorSystem system, Config config)
@@ -45,6 +55,11 @@ internal sealed class LoopbackTransport : Transport
         port = config.GetInt("port", 0);
         MaximumPayloadBytes = config.GetByteSize("maximum-frame-size") ?? 128_000;
         bufferSize = (int)Math.Min(int.MaxValue, config.GetByteSize("socket-buffer-size") ?? 4 << 20);
+        handshakeTimeout = config.GetTimeSpan("handshake-timeout", TimeSpan.FromSeconds(5));
+        if (handshakeTimeout <= TimeSpan.Zero)
+        {
+            throw new ConfigurationException($"The loopback transport's handshake-timeout must be positive, not {handshakeTimeout}.");
+        }
     }
 
     /// <inheritdoc />
@@ -53,14 +68,18 @@ internal sealed class LoopbackTransport : Transport
     /// <inheritdoc />
     public override Task<(Address, TaskCompletionSource<IAssociationEventListener>)> Listen()
     {
-        listener = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        var listener = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         listener.Bind(new IPEndPoint(address, port));
         listener.Listen();
         var local = AddressOf((IPEndPoint)listener.LocalEndPoint!);
         var accepted = new TaskCompletionSource<IAssociationEventListener>(TaskCreationOptions.RunContinuationsAsynchronously);
-        // Akka sets the listener once every transport listens; connections wait in the backlog until then.
-        accepted.Task.ContinueWith(t => StartThread(() => Accept(listener, local, t.Result), "actorpool-remote-accept"),
-            CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+        // Akka sets the listener once every transport listens; connections wait in the backlog until then. Only a
+        // connection that proved this process's key reaches Akka (see LoopbackGate).
+        var opened = new LoopbackGate(listener, LoopbackHandshake.Key, handshakeTimeout,
+            socket => accepted.Task.Result.Notify(new InboundAssociation(Open(socket, local, AddressOf((IPEndPoint)socket.RemoteEndPoint!)))),
+            Refused);
+        gate = opened;
+        accepted.Task.ContinueWith(_ => opened.Start(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
         return Task.FromResult((local, accepted));
     }
 
@@ -78,9 +97,14 @@ internal sealed class LoopbackTransport : Transport
         {
             // A synchronous connect: a socket that once ran an async operation is watched by .NET's epoll thread, which
             // then wakes a thread-pool thread for every frame that arrives, though no one waits for it that way.
-            await Task.Run(() => socket.Connect(new IPEndPoint(ip, remotePort))).ConfigureAwait(false);
+            // The handshake's reads are blocking too, each of a known size and within the handshake timeout.
+            await Task.Run(() =>
+            {
+                socket.Connect(new IPEndPoint(ip, remotePort));
+                LoopbackHandshake.Connect(socket, LoopbackHandshake.Key, handshakeTimeout);
+            }).ConfigureAwait(false);
         }
-        catch (SocketException e)
+        catch (Exception e) when (e is SocketException or InvalidDataException)
         {
             socket.Dispose();
             throw new InvalidAssociationException($"Could not connect to {remoteAddress}: {e.Message}", e);
@@ -92,7 +116,7 @@ internal sealed class LoopbackTransport : Transport
     /// <inheritdoc />
     public override Task<bool> Shutdown()
     {
-        listener?.Dispose();
+        gate?.Stop();
         foreach (var association in open.Keys)
         {
             association.Close();
@@ -101,22 +125,24 @@ internal sealed class LoopbackTransport : Transport
         return Task.FromResult(true);
     }
 
-    private void Accept(Socket from, Address local, IAssociationEventListener associations)
+    /// <summary>
+    /// A warning for a connection refused at the gate, at most one a minute (with how many went unlogged), so a
+    /// stranger knocking shows in the log without flooding it.
+    /// </summary>
+    private void Refused(string why)
     {
-        while (true)
+        var now = Environment.TickCount64;
+        var last = Interlocked.Read(ref lastRefusalLogged);
+        if (last != 0 && now - last < 60_000)
         {
-            Socket socket;
-            try
-            {
-                socket = from.Accept();
-            }
-            catch (Exception e) when (e is SocketException or ObjectDisposedException)
-            {
-                return; // the transport shut down
-            }
-
-            associations.Notify(new InboundAssociation(Open(socket, local, AddressOf((IPEndPoint)socket.RemoteEndPoint!))));
+            Interlocked.Increment(ref refusalsUnlogged);
+            return;
         }
+
+        Interlocked.Exchange(ref lastRefusalLogged, now);
+        var unlogged = Interlocked.Exchange(ref refusalsUnlogged, 0);
+        System.Log.Warning("ActorPool's loopback transport refused a connection: {0}{1}.", why,
+            unlogged > 0 ? $" ({unlogged} more refused since the last such warning)" : "");
     }
 
     private LoopbackAssociation Open(Socket socket, Address local, Address remote)

@@ -58,10 +58,22 @@ internal sealed record CallBatch(string Secret, CallItem[] Calls) : IProcessPool
 }
 
 /// <summary>
-/// Worker → parent: the serialized result of <see cref="CallItem"/> <paramref name="Id"/>, or its exception; or, when
-/// <paramref name="Skipped"/>, word that it did not run it because the parent had canceled it or taken it back first.
+/// The serialized result of <see cref="CallItem"/> <paramref name="Id"/>, or its exception; or, when
+/// <paramref name="Skipped"/>, word that the worker did not run it because the parent had canceled it or taken it back first.
+/// Travels only inside a <see cref="ResultBatch"/>.
 /// </summary>
-internal sealed record ResultItem(long Id, byte[]? Value, ErrorInfo? Error, bool Skipped = false) : IProcessPoolMessage;
+internal sealed record ResultItem(long Id, byte[]? Value, ErrorInfo? Error, bool Skipped = false);
 
-/// <summary>Worker process → parent: the answers that were ready together.</summary>
-internal sealed record ResultBatch(ResultItem[] Results) : IProcessPoolMessage;
+/// <summary>
+/// Worker → parent (or node worker → executor): the answers that were ready together. <paramref name="Key"/> is the
+/// worker's own reply key, which its proxy gave it privately: a proxy settles nothing from a batch without it, whoever
+/// the message says sent it.
+/// </summary>
+internal sealed record ResultBatch(string Key, ResultItem[] Results) : IProcessPoolMessage
+{
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append(System.Globalization.CultureInfo.InvariantCulture, $"Results = {Results.Length}");
+        return true;
+    }
+}

@@ -17,6 +17,8 @@ namespace ActorPool.Remoting;
 /// </summary>
 /// <param name="parentPath">The actor it registers with: its proxy in the parent, or a cluster executor's membership actor.</param>
 /// <param name="secret">The pool's secret, which every call must carry.</param>
+/// <param name="replyKey">What every answer carries, so that its proxy knows it comes from this worker: given privately by
+/// the parent (a child process) or derived from the cluster's secret (a node).</param>
 /// <param name="initializer">Run once before the first call; if it throws, the worker reports it instead of registering.</param>
 /// <param name="maxPayload">The largest serialized result it sends back; a larger one fails that call.</param>
 /// <param name="registrationToken">What it presents when registering: the pool's secret itself for a child process
@@ -24,7 +26,7 @@ namespace ActorPool.Remoting;
 /// <param name="allowList">On a cluster node, the assemblies whose methods it may run; null runs any (a child process runs its parent's code).</param>
 /// <param name="board">In a child process, the words shared with its parent that decide each prefetched call; null on a cluster node.</param>
 internal sealed class ProcessWorker(
-    string parentPath, string secret, CallDescriptor? initializer, long maxPayload, string? registrationToken = null, AssemblyAllowList? allowList = null,
+    string parentPath, string secret, string replyKey, CallDescriptor? initializer, long maxPayload, string? registrationToken = null, AssemblyAllowList? allowList = null,
     ClaimBoard? board = null) : UntypedActor
 {
     /// <summary>Answers per message at most: a batch stays far below the frame size, whatever the prefetch.</summary>
@@ -34,18 +36,21 @@ internal sealed class ProcessWorker(
     private readonly Outbox outbox = new();
     private IActorRef flusher = ActorRefs.Nobody;
 
-    public static Props Props(string parentPath, string secret, CallDescriptor? initializer, long maxPayload, ClaimBoard board) =>
-        Akka.Actor.Props.Create(() => new ProcessWorker(parentPath, secret, initializer, maxPayload, null, null, board));
+    public static Props Props(string parentPath, string secret, string replyKey, CallDescriptor? initializer, long maxPayload, ClaimBoard board) =>
+        Akka.Actor.Props.Create(() => new ProcessWorker(parentPath, secret, replyKey, initializer, maxPayload, null, null, board));
 
-    public static Props Props(string parentPath, string secret, CallDescriptor? initializer, long maxPayload, string registrationToken, AssemblyAllowList allowList) =>
-        Akka.Actor.Props.Create(() => new ProcessWorker(parentPath, secret, initializer, maxPayload, registrationToken, allowList, null));
+    public static Props Props(
+        string parentPath, string secret, string replyKey, CallDescriptor? initializer, long maxPayload, string registrationToken, AssemblyAllowList allowList) =>
+        Akka.Actor.Props.Create(() => new ProcessWorker(parentPath, secret, replyKey, initializer, maxPayload, registrationToken, allowList, null));
 
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1031", Justification = "Any initializer failure breaks the pool; it is reported, not rethrown.")]
     protected override void PreStart()
     {
         var self = Self;
-        flusher = Context.ActorOf(Akka.Actor.Props.Create(() => new Flusher(outbox, self, maxPayload)), "outbox");
-        var parent = Context.ActorSelection(parentPath);
+        flusher = Context.ActorOf(Akka.Actor.Props.Create(() => new Flusher(outbox, self, replyKey, maxPayload)), "outbox");
+        // A reference, not a selection: the systems refuse inbound actor selections (untrusted mode), so nothing can
+        // reach an actor here by naming its path.
+        var parent = ((ExtendedActorSystem)Context.System).Provider.ResolveActorRef(parentPath);
         try
         {
             if (initializer is not null)
@@ -70,7 +75,7 @@ internal sealed class ProcessWorker(
         switch (message)
         {
             case CallItem call when IsOurs(call.Secret):
-                Sender.Tell(Run(call), Self);
+                Sender.Tell(new ResultBatch(replyKey, [Run(call)]), Self);
                 break;
             case CallBatch batch when IsOurs(batch.Secret):
                 for (var i = 0; i < batch.Calls.Length; i++)
@@ -104,7 +109,7 @@ internal sealed class ProcessWorker(
         {
             if (last)
             {
-                outbox.Flush(proxy, Self, maxPayload);
+                outbox.Flush(proxy, Self, replyKey, maxPayload);
             }
             else
             {
@@ -117,12 +122,7 @@ internal sealed class ProcessWorker(
     private static long Size(ResultItem result)
     {
         long size = 64 + (result.Value?.LongLength ?? 0);
-        for (var error = result.Error; error is not null; error = error.Inner)
-        {
-            size += 3L * (error.TypeName.Length + error.Message.Length + (error.StackTrace?.Length ?? 0)) + 16;
-        }
-
-        return size;
+        return result.Error is { } error ? size + 3L * error.TextLength + 20L * error.Count : size;
     }
 
     /// <summary>Answers ready to go, and whether the <see cref="Flusher"/> has been told to send them.</summary>
@@ -132,10 +132,10 @@ internal sealed class ProcessWorker(
         public int FlushScheduled;
 
         /// <summary>Sends what is queued, in batches; called by whoever set <see cref="FlushScheduled"/>.</summary>
-        public void Flush(IActorRef proxy, IActorRef worker, long maxPayload)
+        public void Flush(IActorRef proxy, IActorRef worker, string replyKey, long maxPayload)
         {
             Volatile.Write(ref FlushScheduled, 0); // first: an answer queued from now on schedules another flush
-            var batch = new Batcher<ResultItem>(MaxResultsPerBatch, maxPayload, results => proxy.Tell(new ResultBatch(results), worker));
+            var batch = new Batcher<ResultItem>(MaxResultsPerBatch, maxPayload, results => proxy.Tell(new ResultBatch(replyKey, results), worker));
             while (Results.TryDequeue(out var result))
             {
                 batch.Add(result, Size(result));
@@ -146,9 +146,9 @@ internal sealed class ProcessWorker(
     }
 
     /// <summary>Empties the outbox on a thread of its own while the worker's thread runs the next call.</summary>
-    private sealed class Flusher(Outbox outbox, IActorRef worker, long maxPayload) : UntypedActor
+    private sealed class Flusher(Outbox outbox, IActorRef worker, string replyKey, long maxPayload) : UntypedActor
     {
-        protected override void OnReceive(object message) => outbox.Flush((IActorRef)message, worker, maxPayload);
+        protected override void OnReceive(object message) => outbox.Flush((IActorRef)message, worker, replyKey, maxPayload);
     }
 
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1031", Justification = "Whatever the call throws is its outcome.")]

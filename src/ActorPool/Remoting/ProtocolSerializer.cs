@@ -1,13 +1,14 @@
+using System.Runtime.Serialization;
+using System.Text;
 using Akka.Actor;
 using Akka.Configuration;
-using System.Runtime.Serialization;
 using Akka.Serialization;
 
 namespace ActorPool.Remoting;
 
 /// <summary>
 /// A compact binary format for <see cref="IProcessPoolMessage"/>s. Akka's default (Newtonsoft JSON with type
-/// names) is slower and would let a peer name any type to load; this one knows exactly six messages.
+/// names) is slower and would let a peer name any type to load; this one knows exactly five messages.
 /// </summary>
 internal sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
 {
@@ -32,7 +33,6 @@ internal sealed class ProtocolSerializer(ExtendedActorSystem system) : Serialize
     {
         CallItem => "C",
         CallBatch => "B",
-        ResultItem => "R",
         ResultBatch => "S",
         RegisterWorker => "W",
         WorkerInitializerFailed => "I",
@@ -47,11 +47,11 @@ internal sealed class ProtocolSerializer(ExtendedActorSystem system) : Serialize
             switch (obj)
             {
                 case CallItem call:
-                    w.Write(call.Secret);
+                    WriteString(w, call.Secret);
                     WriteCall(w, call);
                     break;
                 case CallBatch batch:
-                    w.Write(batch.Secret);
+                    WriteString(w, batch.Secret);
                     w.Write(batch.Calls.Length);
                     foreach (var call in batch.Calls)
                     {
@@ -59,10 +59,8 @@ internal sealed class ProtocolSerializer(ExtendedActorSystem system) : Serialize
                     }
 
                     break;
-                case ResultItem result:
-                    WriteResult(w, result);
-                    break;
                 case ResultBatch batch:
+                    WriteString(w, batch.Key);
                     w.Write(batch.Results.Length);
                     foreach (var result in batch.Results)
                     {
@@ -71,12 +69,12 @@ internal sealed class ProtocolSerializer(ExtendedActorSystem system) : Serialize
 
                     break;
                 case RegisterWorker register:
-                    w.Write(register.Secret);
+                    WriteString(w, register.Secret);
                     w.Write(register.ProcessId);
-                    w.Write(Serialization.SerializedActorPath(register.Worker));
+                    WriteString(w, Serialization.SerializedActorPath(register.Worker));
                     break;
                 case WorkerInitializerFailed failed:
-                    w.Write(failed.Secret);
+                    WriteString(w, failed.Secret);
                     w.Write(failed.ProcessId);
                     Write(w, failed.Error);
                     break;
@@ -88,43 +86,71 @@ internal sealed class ProtocolSerializer(ExtendedActorSystem system) : Serialize
         return stream.ToArray();
     }
 
+    /// <summary>
+    /// Reads a message as hostile input: every count and length is checked against what remains of
+    /// <paramref name="bytes"/> before anything is allocated for it, nothing recurses deeper than
+    /// <see cref="ErrorInfo.MaxDepth"/>, and anything malformed is a <see cref="SerializationException"/>
+    /// (Akka drops the message), never a crash.
+    /// </summary>
     public override object FromBinary(byte[] bytes, string manifest)
     {
+        ArgumentNullException.ThrowIfNull(bytes);
         using var r = new BinaryReader(new MemoryStream(bytes, writable: false));
+        try
+        {
+            var message = Read(r, manifest);
+            return r.BaseStream.Position == r.BaseStream.Length
+                ? message
+                : throw new SerializationException($"An ActorPool message ('{manifest}') has {r.BaseStream.Length - r.BaseStream.Position} bytes past its end.");
+        }
+        catch (Exception e) when (e is EndOfStreamException or DecoderFallbackException or FormatException)
+        {
+            throw new SerializationException($"A malformed ActorPool message ('{manifest}'): {e.Message}", e);
+        }
+    }
+
+    private object Read(BinaryReader r, string manifest)
+    {
         switch (manifest)
         {
             case "C":
-                return ReadCall(r, r.ReadString());
+                return ReadCall(r, ReadString(r));
             case "B":
-                var secret = r.ReadString();
-                var calls = new CallItem[Count(r, MaxBatch)];
+                var secret = ReadString(r);
+                var calls = new CallItem[Count(r, MaxBatch, MinCallBytes)];
                 for (var i = 0; i < calls.Length; i++)
                 {
                     calls[i] = ReadCall(r, secret);
                 }
 
                 return new CallBatch(secret, calls);
-            case "R":
-                return ReadResult(r);
             case "S":
-                var results = new ResultItem[Count(r, MaxBatch)];
+                var key = ReadString(r);
+                var results = new ResultItem[Count(r, MaxBatch, MinResultBytes)];
                 for (var i = 0; i < results.Length; i++)
                 {
                     results[i] = ReadResult(r);
                 }
 
-                return new ResultBatch(results);
+                return new ResultBatch(key, results);
             case "W":
-                return new RegisterWorker(r.ReadString(), r.ReadInt32(), system.Provider.ResolveActorRef(r.ReadString()));
+                return new RegisterWorker(ReadString(r), r.ReadInt32(), system.Provider.ResolveActorRef(ReadString(r)));
             case "I":
-                return new WorkerInitializerFailed(r.ReadString(), r.ReadInt32(), ReadError(r)!);
+                return new WorkerInitializerFailed(ReadString(r), r.ReadInt32(), ReadError(r, 0) ?? throw new SerializationException("An initializer failure without its error."));
             default:
-                throw new ArgumentException($"Unknown ActorPool protocol manifest '{manifest}'.", nameof(manifest));
+                throw new SerializationException($"Unknown ActorPool protocol manifest '{manifest}'.");
         }
     }
 
     /// <summary>More calls than any worker holds at once is a malformed message.</summary>
     private const int MaxBatch = 1 << 16;
+
+    /// <summary>The fewest bytes a call, a result, a string or a byte array takes on the wire: a count is checked against them.</summary>
+    private const int MinCallBytes = 8 + MinStringBytes + 4 + 1 + 4 + 4 + 4;
+
+    private const int MinResultBytes = 8 + 1 + 4 + 1;
+
+    private const int MinStringBytes = 4;
 
     private static void WriteCall(BinaryWriter w, CallItem call)
     {
@@ -145,10 +171,10 @@ internal sealed class ProtocolSerializer(ExtendedActorSystem system) : Serialize
         var function = ReadDescriptor(r);
         var isChunk = r.ReadBoolean();
         var slot = r.ReadInt32();
-        var arguments = new byte[Count(r, 64)][];
+        var arguments = new byte[Count(r, 64, 4)][];
         for (var i = 0; i < arguments.Length; i++)
         {
-            arguments[i] = ReadBytes(r)!;
+            arguments[i] = ReadBytes(r) ?? throw new SerializationException("A call with a missing argument.");
         }
 
         return new CallItem(secret, id, function, isChunk, arguments, slot);
@@ -167,30 +193,30 @@ internal sealed class ProtocolSerializer(ExtendedActorSystem system) : Serialize
         var id = r.ReadInt64();
         var skipped = r.ReadBoolean();
         var value = ReadBytes(r);
-        return new ResultItem(id, value, ReadError(r), skipped);
+        return new ResultItem(id, value, ReadError(r, 0), skipped);
     }
 
     internal static void Write(BinaryWriter w, CallDescriptor d)
     {
-        w.Write(d.DeclaringType);
+        WriteString(w, d.DeclaringType);
         w.Write(d.MethodToken);
         w.Write(d.OnLambdaSingleton);
         w.Write(d.GenericArguments.Length);
         foreach (var name in d.GenericArguments)
         {
-            w.Write(name);
+            WriteString(w, name);
         }
     }
 
     internal static CallDescriptor ReadDescriptor(BinaryReader r)
     {
-        var type = r.ReadString();
+        var type = ReadString(r);
         var token = r.ReadInt32();
         var onSingleton = r.ReadBoolean();
-        var generics = new string[Count(r, 64)];
+        var generics = new string[Count(r, 64, MinStringBytes)];
         for (var i = 0; i < generics.Length; i++)
         {
-            generics[i] = r.ReadString();
+            generics[i] = ReadString(r);
         }
 
         return new CallDescriptor(type, token, generics, onSingleton);
@@ -204,23 +230,53 @@ internal sealed class ProtocolSerializer(ExtendedActorSystem system) : Serialize
             return;
         }
 
-        w.Write(e.TypeName);
-        w.Write(e.Message);
-        w.Write(e.StackTrace ?? "");
-        Write(w, e.Inner);
+        WriteString(w, e.TypeName);
+        WriteString(w, e.Message);
+        WriteString(w, e.StackTrace ?? "");
+        w.Write(e.Inner.Length);
+        foreach (var inner in e.Inner)
+        {
+            Write(w, inner);
+        }
     }
 
-    private static ErrorInfo? ReadError(BinaryReader r)
+    /// <summary>An error and its inner errors, at most <see cref="ErrorInfo.MaxDepth"/> deep: the recursion is bounded by the reader, not by the input.</summary>
+    private static ErrorInfo? ReadError(BinaryReader r, int depth)
     {
         if (!r.ReadBoolean())
         {
             return null;
         }
 
-        var type = r.ReadString();
-        var message = r.ReadString();
-        var stack = r.ReadString();
-        return new ErrorInfo(type, message, stack.Length == 0 ? null : stack, ReadError(r));
+        if (depth >= ErrorInfo.MaxDepth)
+        {
+            throw new SerializationException($"An ActorPool message nests errors deeper than {ErrorInfo.MaxDepth}.");
+        }
+
+        var type = ReadString(r);
+        var message = ReadString(r);
+        var stack = ReadString(r);
+        var inner = new ErrorInfo[Count(r, ErrorInfo.MaxNodes, 1 + 3 * MinStringBytes + 4)];
+        for (var i = 0; i < inner.Length; i++)
+        {
+            inner[i] = ReadError(r, depth + 1) ?? throw new SerializationException("An inner error that is missing.");
+        }
+
+        return new ErrorInfo(type, message, stack.Length == 0 ? null : stack, inner);
+    }
+
+    internal static void WriteString(BinaryWriter w, string text)
+    {
+        var bytes = Encoding.UTF8.GetBytes(text);
+        w.Write(bytes.Length);
+        w.Write(bytes);
+    }
+
+    /// <summary>A UTF-8 string whose length is checked against what remains before it is read.</summary>
+    internal static string ReadString(BinaryReader r)
+    {
+        var length = Length(r);
+        return length < 0 ? throw new SerializationException("A string of negative length.") : Strict.GetString(r.ReadBytes(length));
     }
 
     private static void WriteBytes(BinaryWriter w, byte[]? bytes)
@@ -234,19 +290,29 @@ internal sealed class ProtocolSerializer(ExtendedActorSystem system) : Serialize
 
     private static byte[]? ReadBytes(BinaryReader r)
     {
-        var length = r.ReadInt32();
-        // A length past what is left is a malformed (or hostile) message: refuse it before allocating.
-        if (length > r.BaseStream.Length - r.BaseStream.Position)
-        {
-            throw new SerializationException($"An ActorPool message claims {length} bytes where {r.BaseStream.Length - r.BaseStream.Position} remain.");
-        }
-
+        var length = Length(r);
         return length < 0 ? null : r.ReadBytes(length);
     }
 
-    private static int Count(BinaryReader r, int max)
+    /// <summary>A length (-1 for none) that fits in what is left: a length past it is a malformed (or hostile) message, refused before allocating.</summary>
+    private static int Length(BinaryReader r)
+    {
+        var length = r.ReadInt32();
+        var left = r.BaseStream.Length - r.BaseStream.Position;
+        return length >= -1 && length <= left
+            ? length
+            : throw new SerializationException($"An ActorPool message claims {length} bytes where {left} remain.");
+    }
+
+    /// <summary>A count of entries, each at least <paramref name="minBytes"/> long, that fits in both <paramref name="max"/> and what is left.</summary>
+    internal static int Count(BinaryReader r, int max, int minBytes)
     {
         var count = r.ReadInt32();
-        return count >= 0 && count <= max ? count : throw new SerializationException($"An ActorPool message claims {count} entries.");
+        var left = r.BaseStream.Length - r.BaseStream.Position;
+        return count >= 0 && count <= max && (long)count * minBytes <= left
+            ? count
+            : throw new SerializationException($"An ActorPool message claims {count} entries in {left} bytes.");
     }
+
+    private static readonly UTF8Encoding Strict = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 }

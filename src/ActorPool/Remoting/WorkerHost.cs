@@ -18,17 +18,26 @@ internal static class WorkerHost
         var parentPid = int.Parse(Required(WorkerLauncher.ParentPidVariable), CultureInfo.InvariantCulture);
         ExitWhenParentProcessDies(parentPid);
 
+        // The transport key comes first (the launcher writes it at once): no connection is made or accepted without it.
+        var input = Console.In;
+        if (input.ReadLine() is not { Length: > 0 } keyLine)
+        {
+            return 0; // the parent is gone already
+        }
+
+        LoopbackHandshake.Adopt(keyLine);
+
         // Boot first (the slow part), then learn where the parent is and what to run: the parent may still be
         // booting too, or this process may wait as a spare until a pool takes it.
         using var system = ActorSystem.Create("actorpool-worker", WorkerConfig());
-        var input = Console.In;
         var parent = input.ReadLine();
         var secret = input.ReadLine();
+        var replyKey = input.ReadLine();
         var maxPayloadLine = input.ReadLine();
         var initializerLine = input.ReadLine();
         var boardSlots = input.ReadLine();
         var boardPath = input.ReadLine();
-        if (string.IsNullOrEmpty(parent) || string.IsNullOrEmpty(secret) || string.IsNullOrEmpty(maxPayloadLine) || initializerLine is null
+        if (string.IsNullOrEmpty(parent) || string.IsNullOrEmpty(secret) || string.IsNullOrEmpty(replyKey) || string.IsNullOrEmpty(maxPayloadLine) || initializerLine is null
             || string.IsNullOrEmpty(boardSlots) || string.IsNullOrEmpty(boardPath))
         {
             return 0; // stdin ended before the introduction: the parent is gone, or let this spare go
@@ -39,7 +48,7 @@ internal static class WorkerHost
         // Mapped before registering: the parent deletes the file once this worker has registered.
         using var board = ClaimBoard.Open(boardPath, int.Parse(boardSlots, CultureInfo.InvariantCulture)); // the worker actor may restart; the board lives on
         ExitWhenInputEnds(input);
-        system.ActorOf(ProcessWorker.Props(parent, secret, initializer, maxPayload, board).WithDispatcher(ActorPoolSettings.ProcessWorkerDispatcher), "worker");
+        system.ActorOf(ProcessWorker.Props(parent, secret, replyKey, initializer, maxPayload, board).WithDispatcher(ActorPoolSettings.ProcessWorkerDispatcher), "worker");
         system.WhenTerminated.Wait();
         return 0;
     }

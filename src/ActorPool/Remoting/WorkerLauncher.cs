@@ -9,7 +9,7 @@ namespace ActorPool.Remoting;
 /// Starts worker processes that load the same assemblies as this one, whatever started it (<c>dotnet run</c>, a
 /// test host, a published app): <c>dotnet exec --runtimeconfig {app}.runtimeconfig.json --depsfile {app}.deps.json
 /// ActorPool.dll</c> resolves the parent app's dependency graph in the child and runs <see cref="WorkerHost"/>.
-/// The pool's secret, payload limit and initializer go through stdin, never the command line or environment, so a
+/// The transport key, the pool's secret, payload limit and initializer go through stdin, never the command line or environment, so a
 /// process booted before its pool existed (the spare) can serve any pool; every launcher of a process starts the same command.
 /// </summary>
 internal sealed class WorkerLauncher
@@ -69,7 +69,11 @@ internal sealed class WorkerLauncher
 
         // Start-up is mostly JIT; tiered PGO's instrumentation only slows a short-lived worker's first second.
         start.Environment.TryAdd("DOTNET_TieredPGO", "0");
-        return Process.Start(start) ?? throw new InvalidOperationException($"Could not start a worker process with {host}.");
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start a worker process with {host}.");
+        // First thing on its stdin, before its transport listens: the key that it and this process prove to each other.
+        process.StandardInput.WriteLine(LoopbackHandshake.KeyLine);
+        process.StandardInput.Flush();
+        return process;
     }
 
     /// <summary>
@@ -164,13 +168,15 @@ internal sealed class WorkerLauncher
     }
 
     /// <summary>
-    /// Tells a started worker its proxy's address, the pool's secret, its payload limit and initializer, and the
-    /// claim board it shares with its proxy, privately, over its stdin; it then runs the initializer and registers.
+    /// Tells a started worker its proxy's address, the pool's secret, the key its answers carry (its own), its payload
+    /// limit and initializer, and the claim board it shares with its proxy, privately, over its stdin; it then runs the
+    /// initializer and registers.
     /// </summary>
-    public static void Introduce(Process worker, string parentPath, string secret, long maxPayload, CallDescriptor? initializer, ClaimBoard board)
+    public static void Introduce(Process worker, string parentPath, string secret, string replyKey, long maxPayload, CallDescriptor? initializer, ClaimBoard board)
     {
         worker.StandardInput.WriteLine(parentPath);
         worker.StandardInput.WriteLine(secret);
+        worker.StandardInput.WriteLine(replyKey);
         worker.StandardInput.WriteLine(maxPayload.ToString(CultureInfo.InvariantCulture));
         worker.StandardInput.WriteLine(initializer is null ? "" : JsonSerializer.Serialize(initializer)); // one line: JSON escapes newlines
         worker.StandardInput.WriteLine(board.Slots.ToString(CultureInfo.InvariantCulture));

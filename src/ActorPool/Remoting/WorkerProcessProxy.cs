@@ -46,6 +46,9 @@ internal sealed class WorkerProcessProxy : UntypedActor
 
         public ClaimBoard Board { get; } = board;
 
+        /// <summary>What this process's answers carry, told to it alone over its stdin.</summary>
+        public string ReplyKey { get; } = Convert.ToHexString(RandomNumberGenerator.GetBytes(32));
+
         /// <summary>Board slots not holding a call; twice the capacity, since a call taken back keeps its slot until the worker answers for it.</summary>
         public Stack<int> FreeSlots { get; } = new(Enumerable.Range(0, board.Slots).Reverse());
 
@@ -216,7 +219,7 @@ internal sealed class WorkerProcessProxy : UntypedActor
         try
         {
             var address = Self.Path.ToStringWithAddress(((ExtendedActorSystem)Context.System).Provider.DefaultAddress);
-            WorkerLauncher.Introduce(process, address, options.Secret, options.MaxPayloadSize, options.Initializer, child.Board);
+            WorkerLauncher.Introduce(process, address, options.Secret, child.ReplyKey, options.MaxPayloadSize, options.Initializer, child.Board);
         }
         catch (IOException)
         {
@@ -293,10 +296,16 @@ internal sealed class WorkerProcessProxy : UntypedActor
 
     private void Settle(ResultBatch batch)
     {
-        // Only the registered worker that was sent the call may answer it.
+        // Only the registered worker that was sent the call may answer it, with the key only it was given.
         var child = FindRemote(Sender);
         if (child is null)
         {
+            return; // from a worker already let go
+        }
+
+        if (!Matches(batch.Key, child.ReplyKey))
+        {
+            log.Warning("Ignored answers that claimed to come from worker process {0} without its reply key.", child.Pid);
             return;
         }
 
@@ -459,8 +468,10 @@ internal sealed class WorkerProcessProxy : UntypedActor
 
     private Child? FindRemote(IActorRef remote) => current.Remote?.Equals(remote) == true ? current : successor?.Remote?.Equals(remote) == true ? successor : null;
 
-    private bool IsOurs(string secret) =>
-        CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes(options.Secret));
+    private bool IsOurs(string secret) => Matches(secret, options.Secret);
+
+    private static bool Matches(string presented, string expected) =>
+        CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented), Encoding.UTF8.GetBytes(expected));
 
     private static void CloseInput(Child child)
     {

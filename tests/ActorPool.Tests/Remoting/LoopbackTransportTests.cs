@@ -80,7 +80,8 @@ public sealed class LoopbackTransportTests : Akka.TestKit.Xunit2.TestKit
     {
         other.ActorOf(Props.Create(() => new Echo()), "echo");
         var address = ((ExtendedActorSystem)other).Provider.DefaultAddress;
-        return Sys.ActorSelection(new RootActorPath(address) / "user" / "echo").ResolveOne(Generous).GetAwaiter().GetResult();
+        // By reference: the systems refuse inbound actor selections (untrusted mode).
+        return ((ExtendedActorSystem)Sys).Provider.ResolveActorRef(new RootActorPath(address) / "user" / "echo");
     }
 
     private sealed class Echo : ReceiveActor

@@ -8,6 +8,7 @@ namespace ActorPool.Tests.Remoting;
 public sealed class ProcessWorkerTests : Akka.TestKit.Xunit2.TestKit
 {
     private const string Secret = "the-pools-secret";
+    private const string ReplyKey = "this-workers-reply-key";
     private static readonly TimeSpan Generous = TimeSpan.FromSeconds(10);
 
     [Fact]
@@ -25,7 +26,9 @@ public sealed class ProcessWorkerTests : Akka.TestKit.Xunit2.TestKit
         var worker = StartWorker();
         ExpectMsg<RegisterWorker>(Generous);
         worker.Tell(Call(Secret, 21));
-        var result = ExpectMsg<ResultItem>(Generous);
+        var answer = ExpectMsg<ResultBatch>(Generous);
+        Assert.Equal(ReplyKey, answer.Key);
+        var result = Assert.Single(answer.Results);
         Assert.Null(result.Error);
         Assert.Equal(42, JsonSerializer.Deserialize<int>(result.Value));
     }
@@ -38,7 +41,7 @@ public sealed class ProcessWorkerTests : Akka.TestKit.Xunit2.TestKit
         var before = Volatile.Read(ref calls);
         worker.Tell(Call("a-guess", 21));
         worker.Tell(Call(Secret, 1)); // answered, so the refused call was handled before it
-        Assert.Equal(2, JsonSerializer.Deserialize<int>(ExpectMsg<ResultItem>(Generous).Value));
+        Assert.Equal(2, JsonSerializer.Deserialize<int>(Assert.Single(ExpectMsg<ResultBatch>(Generous).Results).Value));
         Assert.Equal(before + 1, Volatile.Read(ref calls));
     }
 
@@ -111,7 +114,7 @@ public sealed class ProcessWorkerTests : Akka.TestKit.Xunit2.TestKit
     {
         var view = ClaimBoard.Open(board.Path!, board.Slots);
         workerViews.Add(view);
-        return Sys.ActorOf(ProcessWorker.Props(TestActor.Path.ToString(), Secret, initializer: null, maxPayload: 1 << 20, view));
+        return Sys.ActorOf(ProcessWorker.Props(TestActor.Path.ToString(), Secret, ReplyKey, null, 1 << 20, view));
     }
 
     private static CallItem Call(string secret, int argument, long id = 1, int slot = -1) =>

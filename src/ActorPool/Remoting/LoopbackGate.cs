@@ -1,0 +1,300 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+
+namespace ActorPool.Remoting;
+
+/// <summary>
+/// The listening side of the <see cref="LoopbackTransport"/>: one thread accepts connections and runs every
+/// connection's <see cref="LoopbackHandshake"/> until it has proved the key. A connection costs that thread nothing but
+/// a poll entry and 104 bytes until then; at most <see cref="MaxPending"/> wait at once (a new one pushes out the
+/// oldest), none for longer than the handshake timeout. Only a proven connection is handed on, to get a reading thread
+/// of its own and reach Akka.
+/// </summary>
+internal sealed class LoopbackGate
+{
+    /// <summary>Connections waiting for their proof at once; a real peer answers within microseconds of connecting.</summary>
+    public const int MaxPending = 64;
+
+    private sealed class Pending(Socket socket, byte[] challenge, long deadline)
+    {
+        public Socket Socket { get; } = socket;
+
+        public byte[] Challenge { get; } = challenge;
+
+        public byte[] Response { get; } = new byte[LoopbackHandshake.ResponseSize];
+
+        public int Received { get; set; }
+
+        public long Deadline { get; } = deadline;
+    }
+
+    private readonly Socket listener;
+    private readonly byte[] key;
+    private readonly TimeSpan timeout;
+    private readonly Action<Socket> proven;
+    private readonly Action<string> refused;
+    private readonly LinkedList<Pending> pending = new();
+    private volatile bool stopped;
+
+    /// <param name="listener">A bound, listening socket; the gate makes it non-blocking and owns it from now on.</param>
+    /// <param name="key">The key a connector must prove.</param>
+    /// <param name="timeout">How long a connection may take to prove it.</param>
+    /// <param name="proven">Gets each connection that proved the key (blocking mode, its proof sent).</param>
+    /// <param name="refused">Told why a connection was dropped (for a rate-limited log line).</param>
+    public LoopbackGate(Socket listener, byte[] key, TimeSpan timeout, Action<Socket> proven, Action<string> refused)
+    {
+        this.listener = listener;
+        this.key = key;
+        this.timeout = timeout;
+        this.proven = proven;
+        this.refused = refused;
+        listener.Blocking = false;
+    }
+
+    /// <summary>Connections accepted that have not proved the key yet (for tests and diagnostics).</summary>
+    public int PendingCount
+    {
+        get
+        {
+            lock (pending)
+            {
+                return pending.Count;
+            }
+        }
+    }
+
+    public void Start() => LoopbackTransport.StartThread(Run, "actorpool-remote-accept");
+
+    /// <summary>Closes the listener and every connection still proving itself; the thread ends at its next wake.</summary>
+    public void Stop()
+    {
+        stopped = true;
+        listener.Dispose();
+    }
+
+    private void Run()
+    {
+        var backoff = TimeSpan.Zero;
+        var readable = new List<Socket>(MaxPending + 1);
+        while (!stopped)
+        {
+            readable.Clear();
+            readable.Add(listener);
+            lock (pending)
+            {
+                foreach (var waiting in pending)
+                {
+                    readable.Add(waiting.Socket);
+                }
+            }
+
+            try
+            {
+                // A short wait bounds how late an expired handshake is dropped, and when Stop is noticed.
+                Socket.Select(readable, null, null, 200_000);
+            }
+            catch (ObjectDisposedException) when (stopped)
+            {
+                break;
+            }
+            catch (SocketException)
+            {
+                // A socket closed under Select: handled when it is read below.
+            }
+
+            foreach (var socket in readable)
+            {
+                if (ReferenceEquals(socket, listener))
+                {
+                    backoff = AcceptAll(backoff);
+                }
+                else
+                {
+                    Advance(socket);
+                }
+            }
+
+            DropExpired();
+        }
+
+        lock (pending)
+        {
+            foreach (var waiting in pending)
+            {
+                waiting.Socket.Dispose();
+            }
+
+            pending.Clear();
+        }
+    }
+
+    /// <summary>
+    /// Accepts what waits in the backlog. Running out of file descriptors (EMFILE, ENFILE) or a connection aborted
+    /// before it was accepted is a moment's trouble, not the end of the listener: wait a little longer each time, and retry.
+    /// </summary>
+    private TimeSpan AcceptAll(TimeSpan backoff)
+    {
+        while (!stopped)
+        {
+            Socket socket;
+            try
+            {
+                socket = listener.Accept();
+            }
+            catch (SocketException e) when (e.SocketErrorCode == SocketError.WouldBlock)
+            {
+                return TimeSpan.Zero;
+            }
+            catch (ObjectDisposedException) when (stopped)
+            {
+                return TimeSpan.Zero;
+            }
+            catch (SocketException e)
+            {
+                backoff = backoff == TimeSpan.Zero ? TimeSpan.FromMilliseconds(10) : TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.TicksPerSecond));
+                refused($"accepting a connection failed ({e.SocketErrorCode}: {e.Message}); retrying in {backoff.TotalMilliseconds:0} ms");
+                Thread.Sleep(backoff);
+                return backoff;
+            }
+
+            Challenge(socket);
+        }
+
+        return TimeSpan.Zero;
+    }
+
+    private void Challenge(Socket socket)
+    {
+        try
+        {
+            socket.Blocking = false;
+            socket.NoDelay = true;
+            var challenge = LoopbackHandshake.NewChallenge();
+            if (socket.Send(challenge, SocketFlags.None, out var error) != challenge.Length || error != SocketError.Success)
+            {
+                socket.Dispose(); // a fresh socket's buffer takes 36 bytes: this one is already gone
+                return;
+            }
+
+            var entry = new Pending(socket, challenge, Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency));
+            lock (pending)
+            {
+                pending.AddLast(entry);
+                if (pending.Count > MaxPending)
+                {
+                    var oldest = pending.First!.Value;
+                    pending.RemoveFirst();
+                    oldest.Socket.Dispose();
+                    refused($"more than {MaxPending} connections were proving themselves at once; dropped the oldest");
+                }
+            }
+        }
+        catch (SocketException)
+        {
+            socket.Dispose();
+        }
+    }
+
+    /// <summary>Reads what a pending connection sent, never past the response's size, and settles it once complete.</summary>
+    private void Advance(Socket socket)
+    {
+        Pending? entry;
+        lock (pending)
+        {
+            entry = pending.FirstOrDefault(p => ReferenceEquals(p.Socket, socket));
+        }
+
+        if (entry is null)
+        {
+            return; // pushed out meanwhile
+        }
+
+        var received = socket.Receive(entry.Response.AsSpan(entry.Received), SocketFlags.None, out var error);
+        if (error == SocketError.WouldBlock)
+        {
+            return;
+        }
+
+        if (error != SocketError.Success || received == 0)
+        {
+            Drop(entry, null);
+            return;
+        }
+
+        entry.Received += received;
+        if (entry.Received < entry.Response.Length)
+        {
+            return;
+        }
+
+        var proof = LoopbackHandshake.Verify(key, entry.Challenge, entry.Response);
+        if (proof is null)
+        {
+            Drop(entry, $"a connection from {SafeEndPoint(socket)} did not prove it knows the transport key");
+            return;
+        }
+
+        lock (pending)
+        {
+            pending.Remove(entry);
+        }
+
+        try
+        {
+            socket.Blocking = true; // the 32-byte proof fits any fresh socket's buffer
+            socket.Send(proof);
+            proven(socket);
+        }
+        catch (SocketException)
+        {
+            socket.Dispose();
+        }
+    }
+
+    private void DropExpired()
+    {
+        var now = Stopwatch.GetTimestamp();
+        List<Pending>? expired = null;
+        lock (pending)
+        {
+            foreach (var entry in pending)
+            {
+                if (entry.Deadline <= now)
+                {
+                    (expired ??= []).Add(entry);
+                }
+            }
+        }
+
+        foreach (var entry in expired ?? [])
+        {
+            Drop(entry, $"a connection from {SafeEndPoint(entry.Socket)} did not prove itself within {timeout.TotalSeconds:0.#} s");
+        }
+    }
+
+    private void Drop(Pending entry, string? why)
+    {
+        lock (pending)
+        {
+            pending.Remove(entry);
+        }
+
+        entry.Socket.Dispose();
+        if (why is not null)
+        {
+            refused(why);
+        }
+    }
+
+    private static string SafeEndPoint(Socket socket)
+    {
+        try
+        {
+            return socket.RemoteEndPoint?.ToString() ?? "?";
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            return "?";
+        }
+    }
+}
