@@ -28,8 +28,8 @@ internal sealed class ClusterProtocolSerializer(ExtendedActorSystem system) : Se
             switch (obj)
             {
                 case AttachWorkers attach:
-                    w.Write(attach.Nonce);
-                    w.Write(attach.Proof);
+                    ProtocolSerializer.WriteString(w, attach.Nonce);
+                    ProtocolSerializer.WriteString(w, attach.Proof);
                     w.Write(attach.Workers);
                     w.Write(attach.MaxPayload);
                     w.Write(attach.Initializer is not null);
@@ -42,7 +42,7 @@ internal sealed class ClusterProtocolSerializer(ExtendedActorSystem system) : Se
                 case NodeDraining:
                     break;
                 case WorkerReleased released:
-                    w.Write(released.Worker);
+                    ProtocolSerializer.WriteString(w, released.Worker);
                     break;
                 default:
                     throw new ArgumentException($"{obj.GetType()} is not an ActorPool cluster message.", nameof(obj));
@@ -52,14 +52,31 @@ internal sealed class ClusterProtocolSerializer(ExtendedActorSystem system) : Se
         return stream.ToArray();
     }
 
+    /// <summary>Reads a message as hostile input, as <see cref="ProtocolSerializer.FromBinary"/> does: anything malformed is a <see cref="SerializationException"/>.</summary>
     public override object FromBinary(byte[] bytes, string manifest)
     {
+        ArgumentNullException.ThrowIfNull(bytes);
         using var r = new BinaryReader(new MemoryStream(bytes, writable: false));
+        try
+        {
+            var message = Read(r, manifest);
+            return r.BaseStream.Position == r.BaseStream.Length
+                ? message
+                : throw new SerializationException($"An ActorPool cluster message ('{manifest}') has {r.BaseStream.Length - r.BaseStream.Position} bytes past its end.");
+        }
+        catch (Exception e) when (e is EndOfStreamException or System.Text.DecoderFallbackException or FormatException)
+        {
+            throw new SerializationException($"A malformed ActorPool cluster message ('{manifest}'): {e.Message}", e);
+        }
+    }
+
+    private static object Read(BinaryReader r, string manifest)
+    {
         switch (manifest)
         {
             case "A":
-                var nonce = r.ReadString();
-                var proof = r.ReadString();
+                var nonce = ProtocolSerializer.ReadString(r);
+                var proof = ProtocolSerializer.ReadString(r);
                 var workers = r.ReadInt32();
                 var maxPayload = r.ReadInt64();
                 var initializer = r.ReadBoolean() ? ProtocolSerializer.ReadDescriptor(r) : null;
@@ -67,9 +84,9 @@ internal sealed class ClusterProtocolSerializer(ExtendedActorSystem system) : Se
             case "D":
                 return NodeDraining.Instance;
             case "X":
-                return new WorkerReleased(r.ReadString());
+                return new WorkerReleased(ProtocolSerializer.ReadString(r));
             default:
-                throw new ArgumentException($"Unknown ActorPool cluster manifest '{manifest}'.", nameof(manifest));
+                throw new SerializationException($"Unknown ActorPool cluster manifest '{manifest}'.");
         }
     }
 }

@@ -1,0 +1,33 @@
+using System.Runtime.Serialization;
+using Akka.Actor;
+using Akka.Serialization;
+
+namespace ActorPool.Remoting;
+
+/// <summary>
+/// One of Akka's serializers, with the same identifier, that refuses to read some of its messages when they arrive from
+/// another process: messages that no ActorPool process ever sends to another, and that would let any peer harm the
+/// receiver. Akka then drops the message. Configured in place of the serializer it wraps, under the same name.
+/// </summary>
+/// <remarks>
+/// Untrusted mode drops what Akka marks possibly harmful (PoisonPill, remote deployment, selections), but not
+/// <see cref="Kill"/>, which crashes the actor it reaches: sent to a cluster's core daemon, it shuts the member down.
+/// </remarks>
+internal abstract class InboundGuardSerializer(ExtendedActorSystem system, SerializerWithStringManifest inner, IReadOnlySet<string> refused)
+    : SerializerWithStringManifest(system)
+{
+    public override int Identifier => inner.Identifier;
+
+    public override string Manifest(object o) => inner.Manifest(o);
+
+    public override byte[] ToBinary(object obj) => inner.ToBinary(obj);
+
+    public override object FromBinary(byte[] bytes, string manifest) =>
+        refused.Contains(manifest)
+            ? throw new SerializationException($"Refused a '{manifest}' message from another process: ActorPool's systems accept it only from themselves.")
+            : inner.FromBinary(bytes, manifest);
+}
+
+/// <summary>Akka.Remote's <see cref="Akka.Remote.Serialization.MiscMessageSerializer"/>, refusing <see cref="Kill"/> from the wire.</summary>
+internal sealed class GuardedMiscMessageSerializer(ExtendedActorSystem system)
+    : InboundGuardSerializer(system, new Akka.Remote.Serialization.MiscMessageSerializer(system), new HashSet<string> { "K" });

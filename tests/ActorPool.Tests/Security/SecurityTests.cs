@@ -1,0 +1,204 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using ActorPool.Cluster;
+using ActorPool.Configuration;
+using ActorPool.Tests.Cluster;
+using ActorPool.Tests.ProcessPool;
+using Akka.Actor;
+using Akka.Configuration;
+using Xunit.Abstractions;
+
+namespace ActorPool.Tests.Security;
+
+/// <summary>
+/// A real attacker process (tests/Attacker: same user, ActorPool's code, none of the app's secrets) against a real app
+/// (tests/AttackTarget: a process pool of two workers and its spares, in a process of its own) and a real cluster.
+/// </summary>
+public sealed class SecurityTests(ITestOutputHelper output) : IDisposable
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
+    private readonly List<TestProgram> programs = [];
+    private readonly string marker = Path.Combine(Path.GetTempPath(), $"actorpool-attack-{Guid.NewGuid():N}");
+
+    public void Dispose()
+    {
+        programs.ForEach(p => p.Dispose());
+        File.Delete(marker);
+    }
+
+    [Fact]
+    public void RemoteDeployment_IntoParentWorkersAndSpares_IsRefusedAndThePoolGoesOn()
+    {
+        var (target, parent) = StartTarget();
+        var workers = WaitForWorkersAndSpares(target);
+        var addresses = workers.Select(w => $"akka.loopback://actorpool-worker@127.0.0.1:{Port(w)}").Prepend(parent).ToArray();
+
+        var attack = Attack(["deploy", marker, .. addresses]);
+
+        Assert.Equal("did not run", attack.Expect("outcome ", Bound));
+        Assert.DoesNotContain(attack.Seen, line => line.StartsWith("deployed", StringComparison.Ordinal));
+        Assert.False(File.Exists(marker), "the attacker's call ran in the pool's processes");
+        target.Send("call 7");
+        Assert.Equal("7", target.Expect("result ", Bound));
+    }
+
+    /// <summary>The attacker is real: a system that accepts remote deployment (Akka's default) runs its call.</summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void RemoteDeployment_IntoASystemOfThisProcess_RunsOnlyWithoutUntrustedMode(bool untrusted)
+    {
+        using var system = ActorSystem.Create("open", ConfigurationFactory.ParseString($$"""
+            akka.actor.provider = remote
+            akka.remote.enabled-transports = ["akka.remote.dot-netty.tcp"]
+            akka.remote.dot-netty.tcp { hostname = "127.0.0.1", port = 0 }
+            akka.remote.untrusted-mode = {{(untrusted ? "on" : "off")}}
+            akka.loglevel = ERROR
+            """).WithFallback(ActorPoolSettings.ProcessSystemConfig));
+        var address = ((ExtendedActorSystem)system).Provider.DefaultAddress.ToString();
+
+        var attack = Attack("deploy", marker, address);
+        var outcome = attack.Expect("outcome ", Bound);
+
+        Assert.Equal(untrusted ? "did not run" : "ran", outcome);
+        Assert.Equal(!untrusted, File.Exists(marker));
+        Assert.Equal(!untrusted, attack.Seen.Any(line => line.StartsWith("deployed", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void RemoteDeploymentAndPoisonPill_IntoCoordinatorAndNode_AreRefusedAndTheClusterGoesOn()
+    {
+        using var cluster = new LocalCluster();
+        using var executor = new ClusterPoolExecutor(new ClusterPoolOptions { Secret = cluster.Secret });
+        var node = cluster.StartNode(executor.Address, workers: 1);
+        Assert.Equal(node.Pid, executor.Submit(ProcessCalls.Pid).Result(Bound));
+        var nodeAddress = $"akka.tcp://{executor.Address.System}@127.0.0.1:{Port(node.Pid)}";
+
+        var deploy = Attack("deploy", marker, executor.Address.ToString(), nodeAddress);
+        var poison = Attack("poison", nodeAddress, "/user/actorpool-node", "/system/cluster/core/daemon");
+
+        Assert.Equal("did not run", deploy.Expect("outcome ", Bound));
+        Assert.DoesNotContain(deploy.Seen, line => line.StartsWith("deployed", StringComparison.Ordinal));
+        Assert.False(File.Exists(marker), "the attacker's call ran on a cluster member");
+        poison.Expect("sent", Bound);
+        Assert.Equal(node.Pid, executor.Submit(ProcessCalls.Pid).Result(Bound));
+        Assert.False(node.HasExited);
+    }
+
+    [Fact]
+    public void BigFrameHeadersAndIdleConnections_LeaveParentAndWorkerWithinBoundsAndAnswering()
+    {
+        var (target, parent) = StartTarget();
+        var worker = WaitForWorkersAndSpares(target)[0];
+        var before = Measure(target.Pid, worker);
+
+        var onParent = Attack("flood", ParentPort(parent).ToString(CultureInfo.InvariantCulture), "10", "1000");
+        var onWorker = Attack("flood", Port(worker).ToString(CultureInfo.InvariantCulture), "10", "1000");
+        onParent.Expect("holding", Bound);
+        onWorker.Expect("holding", Bound);
+        var during = Measure(target.Pid, worker);
+        target.Send("call 5");
+        var answer = target.Expect("result ", Bound);
+        onParent.CloseInput();
+        onWorker.CloseInput();
+
+        output.WriteLine($"before: {before}; under attack: {during}");
+        Assert.Equal("5", answer);
+        Assert.InRange(during.ParentThreads - before.ParentThreads, int.MinValue, 50);
+        Assert.InRange(during.WorkerThreads - before.WorkerThreads, int.MinValue, 50);
+        Assert.InRange(during.ParentBytes - before.ParentBytes, long.MinValue, 64L << 20);
+        Assert.InRange(during.WorkerBytes - before.WorkerBytes, long.MinValue, 64L << 20);
+    }
+
+    [Fact]
+    public void Garbage_OnEveryPort_IsDroppedWithoutAStackTraceAndThePoolGoesOn()
+    {
+        var (target, parent) = StartTarget();
+        var ports = WaitForWorkersAndSpares(target).Select(Port).Prepend(ParentPort(parent));
+
+        foreach (var port in ports)
+        {
+            Attack("garbage", port.ToString(CultureInfo.InvariantCulture)).Expect("sent", Bound);
+        }
+
+        target.Send("call 3");
+        Assert.Equal("3", target.Expect("result ", Bound));
+        Assert.DoesNotContain("   at ", target.Errors + string.Join('\n', target.Seen), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void OutOfFileDescriptors_ThenAWorkerKilled_PoolComesBackToFullStrength()
+    {
+        var (target, parent) = StartTarget();
+        target.Send("pids");
+        var pids = target.Expect("pids ", Bound).Split(' ').Select(p => int.Parse(p, CultureInfo.InvariantCulture)).ToArray();
+        target.Send("exhaust");
+        target.Expect("exhausted", Bound);
+        // Connections the listener cannot accept while the process has no descriptor left: accept fails with EMFILE.
+        var knocking = Enumerable.Range(0, 3).Select(_ => new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp)).ToList();
+        knocking.ForEach(s => s.Connect(IPAddress.Loopback, ParentPort(parent)));
+        Thread.Sleep(1000);
+        target.Send("release");
+        target.Expect("released", Bound);
+        knocking.ForEach(s => s.Dispose());
+
+        OsProcesses.Kill(pids[0]);
+
+        // The replacement must connect to the parent and register: two calls at once land on two live workers again.
+        var deadline = DateTime.UtcNow + Bound;
+        int[] now;
+        do
+        {
+            Thread.Sleep(200);
+            target.Send("pids");
+            now = target.Expect("pids ", Bound).Split(' ').Select(p => int.Parse(p, CultureInfo.InvariantCulture)).ToArray();
+        }
+        while ((now[0] == now[1] || now.Contains(pids[0])) && DateTime.UtcNow < deadline);
+
+        Assert.NotEqual(now[0], now[1]);
+        Assert.DoesNotContain(pids[0], now);
+    }
+
+    private (TestProgram Target, string Parent) StartTarget()
+    {
+        var target = TestProgram.Start("AttackTarget");
+        programs.Add(target);
+        var parent = target.Expect("parent ", Bound);
+        target.Expect("ready", Bound);
+        return (target, parent);
+    }
+
+    private TestProgram Attack(params string[] args)
+    {
+        var attacker = TestProgram.Start("Attacker", args);
+        programs.Add(attacker);
+        return attacker;
+    }
+
+    /// <summary>The target's worker processes, once its two workers and two spares are all listening.</summary>
+    private static List<int> WaitForWorkersAndSpares(TestProgram target)
+    {
+        var deadline = DateTime.UtcNow + Bound;
+        while (true)
+        {
+            var children = ProcFs.Children(target.Pid).Where(c => ProcFs.ListeningPorts(c).Count > 0).ToList();
+            if (children.Count >= 4)
+            {
+                return children;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"the target has {children.Count} listening worker processes, not 4 (two workers, two spares)");
+            Thread.Sleep(100);
+        }
+    }
+
+    private static int Port(int pid) => Assert.Single(ProcFs.ListeningPorts(pid));
+
+    private static int ParentPort(string address) => Akka.Actor.Address.Parse(address).Port!.Value;
+
+    private static Usage Measure(int parent, int worker) =>
+        new(ProcFs.Threads(parent), ProcFs.ResidentBytes(parent), ProcFs.Threads(worker), ProcFs.ResidentBytes(worker));
+
+    private sealed record Usage(int ParentThreads, long ParentBytes, int WorkerThreads, long WorkerBytes);
+}

