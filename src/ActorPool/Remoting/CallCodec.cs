@@ -57,18 +57,23 @@ internal static class CallCodec
         for (var i = 0; i < parameters.Length; i++)
         {
             var what = $"Argument {i + 1} of {item.Function.Method.Name}";
-            // A chunk travels as one array per parameter: one serializer call per chunk, not per item.
-            encoded[i] = columns is not null
-                ? Payload.Serialize(columns[i], columns[i].GetType(), what)
-                : Payload.Serialize(item.Arguments[i], parameters[i].ParameterType, what);
-            size += encoded[i].LongLength;
-        }
+            try
+            {
+                // A chunk travels as one array per parameter: one serializer call per chunk, not per item. Each argument may
+                // use what the ones before it left of the limit, and serializing stops as soon as it would pass that.
+                encoded[i] = columns is not null
+                    ? Payload.Serialize(columns[i], columns[i].GetType(), what, maxPayloadSize - size)
+                    : Payload.Serialize(item.Arguments[i], parameters[i].ParameterType, what, maxPayloadSize - size);
+            }
+            catch (PayloadLimitException over)
+            {
+                throw new PayloadException(
+                    $"The arguments of this call serialize to more than {size + over.AtLeast - 1:N0} bytes, over actorpool.process-pool.max-payload-size " +
+                    $"({maxPayloadSize:N0} bytes); serializing stopped there. Raise that setting (and the remoting transport's maximum-frame-size " +
+                    "above it), or pass less data.");
+            }
 
-        if (size > maxPayloadSize)
-        {
-            throw new PayloadException(
-                $"The arguments of this call serialize to {size:N0} bytes, over actorpool.process-pool.max-payload-size ({maxPayloadSize:N0} bytes). " +
-                "Raise that setting (and the remoting transport's maximum-frame-size above it), or pass less data.");
+            size += encoded[i].LongLength;
         }
 
         return encoded;

@@ -42,10 +42,17 @@ internal sealed unsafe class ClaimBoard : IDisposable
     /// <summary>The file to hand the worker; null once deleted.</summary>
     public string? Path => path;
 
+    private static int swept;
+
     /// <summary>A new board for a worker that may hold <paramref name="slots"/> calls.</summary>
     public static ClaimBoard Create(int slots)
     {
         var folder = Directory.Exists("/dev/shm") ? "/dev/shm" : System.IO.Path.GetTempPath();
+        if (Interlocked.Exchange(ref swept, 1) == 0)
+        {
+            SweepStale(folder);
+        }
+
         var path = System.IO.Path.Combine(folder, $"actorpool-{Environment.ProcessId}-{Guid.NewGuid():N}.claims");
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.ReadWrite, Share = FileShare.ReadWrite | FileShare.Delete };
         if (!OperatingSystem.IsWindows())
@@ -59,6 +66,55 @@ internal sealed unsafe class ClaimBoard : IDisposable
         }
 
         return new ClaimBoard(path, slots);
+    }
+
+    /// <summary>
+    /// Deletes the boards of processes that are gone: a parent killed between making a board and its worker mapping it
+    /// leaves its file behind (it is unlinked as soon as the worker has it). Files are named by their parent's pid, so
+    /// the first pool of each process cleans up after the dead.
+    /// </summary>
+    internal static int SweepStale(string folder)
+    {
+        var deleted = 0;
+        try
+        {
+            foreach (var file in Directory.EnumerateFiles(folder, "actorpool-*.claims"))
+            {
+                var name = System.IO.Path.GetFileName(file).Split('-');
+                if (name.Length == 3 && int.TryParse(name[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var pid)
+                    && pid != Environment.ProcessId && !IsRunning(pid))
+                {
+                    try
+                    {
+                        File.Delete(file);
+                        deleted++;
+                    }
+                    catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                    {
+                        // another user's, or already gone
+                    }
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // the folder cannot be listed: nothing to sweep
+        }
+
+        return deleted;
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            return false;
+        }
     }
 
     /// <summary>The worker's view of the board its parent made.</summary>

@@ -45,4 +45,45 @@ public sealed class PayloadTests
         Assert.Contains(nameof(String), error.Message, StringComparison.Ordinal);
         Assert.Throws<PayloadException>(() => Payload.Deserialize(raw[..6], typeof(int[]), "The result")); // not a whole number of ints
     }
+
+    [Fact]
+    public void Serialize_ValueFarOverTheLimit_StopsSoonAfterPassingIt()
+    {
+        const long Limit = 1 << 20;
+        var enumerated = 0L;
+
+        // A hundred million numbers, some 800 MB of JSON: only the first megabyte or so may be written.
+        var error = Assert.Throws<PayloadLimitException>(() => Payload.Serialize(Numbers(100_000_000, () => enumerated++), typeof(IEnumerable<long>), "the value", Limit));
+
+        Assert.InRange(error.AtLeast, Limit + 1, 2 * Limit);
+        Assert.InRange(enumerated, 1, Limit / 4); // each number takes at least a digit and a comma
+    }
+
+    [Fact]
+    public void Serialize_RawArrayOverTheLimit_RefusedBeforeCopying()
+    {
+        var error = Assert.Throws<PayloadLimitException>(() => Payload.Serialize(new byte[1000], typeof(byte[]), "the value", 1000));
+
+        Assert.Equal(1001, error.AtLeast);
+    }
+
+    [Fact]
+    public void Serialize_ValueJustUnderTheLimit_IsWhole()
+    {
+        var value = new string('x', 1000);
+
+        var bytes = Payload.Serialize(value, typeof(string), "the value", 1002);
+
+        Assert.Equal(value, Payload.Deserialize(bytes, typeof(string), "the value"));
+        Assert.Throws<PayloadLimitException>(() => Payload.Serialize(value, typeof(string), "the value", 1001));
+    }
+
+    private static IEnumerable<long> Numbers(long count, Action seen)
+    {
+        for (var i = 0L; i < count; i++)
+        {
+            seen();
+            yield return 1_000_000_000_000 + i;
+        }
+    }
 }

@@ -1,0 +1,185 @@
+using System.Runtime.Serialization;
+using ActorPool.Cluster.Protocol;
+using ActorPool.Configuration;
+using ActorPool.Remoting;
+using Akka.Actor;
+using Akka.Serialization;
+using Xunit.Abstractions;
+
+namespace ActorPool.Tests.Remoting;
+
+/// <summary>
+/// Both protocol serializers read as hostile input: random and mutated messages of every kind either read back or
+/// are refused with a <see cref="SerializationException"/>; nothing else is thrown, nothing recurses without bound, and
+/// nothing allocates more than a small multiple of the message's own size.
+/// </summary>
+public sealed class ProtocolSerializerFuzzTests(ITestOutputHelper output) : Akka.TestKit.Xunit2.TestKit(ActorPoolSettings.ProcessSystemConfig)
+{
+    private const int Rounds = 4000;
+
+    [Fact]
+    public void FromBinary_MutatedAndRandomProcessPoolMessages_ReadOrRefusedWithinTheirSize()
+    {
+        var serializer = new ProtocolSerializer((ExtendedActorSystem)Sys);
+        object[] samples =
+        [
+            Call(),
+            new CallBatch("secret", [Call(), Call()]),
+            new ResultBatch("reply-key", [new ResultItem(1, [1, 2, 3], null), new ResultItem(2, null, Error(3), Skipped: false), new ResultItem(3, null, null, Skipped: true)]),
+            new RegisterWorker("secret", 42, TestActor),
+            new WorkerInitializerFailed("secret", 42, Error(2)),
+        ];
+
+        Fuzz(serializer, samples, ["C", "B", "S", "W", "I", "?"]);
+    }
+
+    [Fact]
+    public void FromBinary_MutatedAndRandomClusterMessages_ReadOrRefusedWithinTheirSize()
+    {
+        var serializer = new ClusterProtocolSerializer((ExtendedActorSystem)Sys);
+        object[] samples =
+        [
+            new AttachWorkers("nonce", "proof", 4, Call().Function, 1 << 20),
+            new AttachWorkers("nonce", "proof", 4, null, 1 << 20),
+            NodeDraining.Instance,
+            new WorkerReleased("worker-1"),
+        ];
+
+        Fuzz(serializer, samples, ["A", "D", "X", "?"]);
+    }
+
+    [Fact]
+    public void FromBinary_ErrorsNestedSixtyThousandDeep_RefusedWithoutRecursingThatDeep()
+    {
+        // The review's crash: 60,000 nested errors, 240 KB, took a coordinator down with a stack overflow.
+        const int Depth = 60_000;
+        using var stream = new MemoryStream();
+        using (var w = new BinaryWriter(stream))
+        {
+            ProtocolSerializer.WriteString(w, "secret");
+            w.Write(42);
+            for (var i = 0; i < Depth; i++)
+            {
+                w.Write(true);
+                ProtocolSerializer.WriteString(w, "E");
+                ProtocolSerializer.WriteString(w, "");
+                ProtocolSerializer.WriteString(w, "");
+                w.Write(1); // one inner error, which is the next level
+            }
+
+            w.Write(false);
+        }
+
+        var error = Assert.Throws<SerializationException>(() => new ProtocolSerializer((ExtendedActorSystem)Sys).FromBinary(stream.ToArray(), "I"));
+        Assert.Contains("deeper than", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void RoundTrip_EveryProcessPoolMessage_ReadsBackWhatWasWritten()
+    {
+        var serializer = new ProtocolSerializer((ExtendedActorSystem)Sys);
+        var batch = new ResultBatch("reply-key", [new ResultItem(2, [9], Error(3), Skipped: false)]);
+
+        var back = (ResultBatch)serializer.FromBinary(serializer.ToBinary(batch), serializer.Manifest(batch));
+
+        Assert.Equal("reply-key", back.Key);
+        var result = Assert.Single(back.Results);
+        Assert.Equal([9], result.Value);
+        Assert.Equal(3, result.Error!.Count);
+        Assert.Equal("level 3", result.Error.Inner[0].Inner[0].Message);
+    }
+
+    private void Fuzz(SerializerWithStringManifest serializer, object[] samples, string[] manifests)
+    {
+        var seed = Environment.TickCount;
+        output.WriteLine($"seed {seed}");
+        var random = new Random(seed);
+        var encoded = samples.Select(s => (Bytes: serializer.ToBinary(s), Manifest: serializer.Manifest(s))).ToArray();
+        foreach (var (bytes, manifest) in encoded)
+        {
+            Assert.NotNull(serializer.FromBinary(bytes, manifest)); // the samples themselves read back
+        }
+
+        var read = 0;
+        for (var round = 0; round < Rounds; round++)
+        {
+            var (original, manifest) = encoded[random.Next(encoded.Length)];
+            var bytes = Mutate(original, random);
+            if (random.Next(10) == 0)
+            {
+                manifest = manifests[random.Next(manifests.Length)];
+            }
+
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            try
+            {
+                serializer.FromBinary(bytes, manifest);
+                read++;
+            }
+            catch (SerializationException)
+            {
+                // refused: what a malformed message should get
+            }
+            catch (Exception e)
+            {
+                Assert.Fail($"seed {seed}, round {round}, manifest '{manifest}', {bytes.Length} bytes [{Convert.ToHexString(bytes)}]: {e}");
+            }
+
+            var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            Assert.True(allocated <= 64L * bytes.Length + (64 << 10),
+                $"seed {seed}, round {round}: reading {bytes.Length} bytes allocated {allocated}");
+        }
+
+        output.WriteLine($"{read} of {Rounds} mutated messages still read as some message; the rest were refused");
+    }
+
+    /// <summary>A message with bytes flipped, cut, repeated, or lengths and counts replaced by extreme ones; or plain noise.</summary>
+    private static byte[] Mutate(byte[] original, Random random)
+    {
+        var bytes = original.ToList();
+        var edits = 1 + random.Next(4);
+        for (var e = 0; e < edits; e++)
+        {
+            var at = bytes.Count == 0 ? 0 : random.Next(bytes.Count);
+            switch (random.Next(6))
+            {
+                case 0 when bytes.Count > 0:
+                    bytes[at] ^= (byte)(1 << random.Next(8));
+                    break;
+                case 1:
+                    bytes.RemoveRange(at, bytes.Count - at);
+                    break;
+                case 2 when bytes.Count >= at + 4:
+                    var extreme = new[] { int.MaxValue, int.MinValue, -1, -2, 1 << 30, 65_536, 60_000 }[random.Next(7)];
+                    for (var i = 0; i < 4; i++)
+                    {
+                        bytes[at + i] = BitConverter.GetBytes(extreme)[i];
+                    }
+
+                    break;
+                case 3:
+                    bytes.InsertRange(at, bytes.Skip(at).Take(1 + random.Next(32)).ToArray());
+                    break;
+                case 4:
+                    var noise = new byte[random.Next(64)];
+                    random.NextBytes(noise);
+                    bytes.InsertRange(at, noise);
+                    break;
+                default:
+                    var all = new byte[random.Next(256)];
+                    random.NextBytes(all);
+                    return all;
+            }
+        }
+
+        return [.. bytes];
+    }
+
+    private static CallItem Call() =>
+        new("secret", 7, CallDescriptor.For(Twice, "fn"), IsChunk: false, [[1, 2, 3], [4]], Slot: 3);
+
+    private static int Twice(int x) => 2 * x;
+
+    private static ErrorInfo Error(int levels) =>
+        new("System.InvalidOperationException", $"level {4 - levels}", "at somewhere", levels > 1 ? [Error(levels - 1)] : []);
+}
