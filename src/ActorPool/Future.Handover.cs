@@ -133,6 +133,18 @@ public abstract partial class Future
         }
     }
 
+    /// <summary>True while the call is assigned to a worker that has not started it (a thread marks it running as it starts; a process, on its board).</summary>
+    internal bool IsAssignedUnstarted
+    {
+        get
+        {
+            lock (Gate)
+            {
+                return state == FutureState.Pending && holder is not null && (claim is null || !claim.HasStarted);
+            }
+        }
+    }
+
     /// <summary>True if the call is pending and no worker holds it: it can go to any worker (one that died before starting it, say).</summary>
     internal bool IsPendingAndUnclaimed
     {

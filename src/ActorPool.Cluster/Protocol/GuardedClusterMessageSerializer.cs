@@ -11,4 +11,5 @@ namespace ActorPool.Cluster.Protocol;
 internal sealed class GuardedClusterMessageSerializer(ExtendedActorSystem system) : InboundGuardSerializer(
     system,
     new Akka.Cluster.Serialization.ClusterMessageSerializer(system),
+    5,
     new HashSet<string> { "Akka.Cluster.ClusterUserAction+Leave, Akka.Cluster", "Akka.Cluster.ClusterUserAction+Down, Akka.Cluster" });

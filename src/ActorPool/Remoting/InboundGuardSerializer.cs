@@ -13,10 +13,29 @@ namespace ActorPool.Remoting;
 /// Untrusted mode drops what Akka marks possibly harmful (PoisonPill, remote deployment, selections), but not
 /// <see cref="Kill"/>, which crashes the actor it reaches: sent to a cluster's core daemon, it shuts the member down.
 /// </remarks>
-internal abstract class InboundGuardSerializer(ExtendedActorSystem system, SerializerWithStringManifest inner, IReadOnlySet<string> refused)
+/// <param name="system">The actor system.</param>
+/// <param name="inner">Akka's serializer.</param>
+/// <param name="identifier">Its identifier in Akka's own configuration, for a system that has not loaded that configuration
+/// (a hosted system that is not a cluster member yet, say, given the cluster's defaults).</param>
+/// <param name="refused">The manifests refused from the wire.</param>
+internal abstract class InboundGuardSerializer(ExtendedActorSystem system, SerializerWithStringManifest inner, int identifier, IReadOnlySet<string> refused)
     : SerializerWithStringManifest(system)
 {
-    public override int Identifier => inner.Identifier;
+    private readonly int id = IdentifierOf(inner, identifier);
+
+    public override int Identifier => id;
+
+    private static int IdentifierOf(SerializerWithStringManifest inner, int identifier)
+    {
+        try
+        {
+            return inner.Identifier;
+        }
+        catch (Exception e) when (e is ArgumentException or Akka.Configuration.ConfigurationException)
+        {
+            return identifier;
+        }
+    }
 
     public override string Manifest(object o) => inner.Manifest(o);
 
@@ -30,4 +49,4 @@ internal abstract class InboundGuardSerializer(ExtendedActorSystem system, Seria
 
 /// <summary>Akka.Remote's <see cref="Akka.Remote.Serialization.MiscMessageSerializer"/>, refusing <see cref="Kill"/> from the wire.</summary>
 internal sealed class GuardedMiscMessageSerializer(ExtendedActorSystem system)
-    : InboundGuardSerializer(system, new Akka.Remote.Serialization.MiscMessageSerializer(system), new HashSet<string> { "K" });
+    : InboundGuardSerializer(system, new Akka.Remote.Serialization.MiscMessageSerializer(system), 16, new HashSet<string> { "K" });

@@ -56,6 +56,7 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
     private int held;
     private bool shuttingDown;
     private bool workerlessDeadlineSet;
+    private bool stalledCheckArmed;
 
     /// <summary>
     /// How long a worker may hold its oldest call (sent to it, with its batch, and not yet finished) before an idle
@@ -145,6 +146,15 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
                 break;
             case InitializerFailed failed:
                 Break(failed.Cause);
+                break;
+            case StalledCheck:
+                stalledCheckArmed = false;
+                foreach (var slot in slots.Values.Where(s => s.IsReady && s.Held.Count == 0).ToList())
+                {
+                    TakeBackFor(slot);
+                }
+
+                ArmStalledCheck();
                 break;
             case NoWorkersAtShutdown:
                 workerlessDeadlineSet = false;
@@ -324,6 +334,8 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
         {
             RemoveFromReady(slot);
         }
+
+        ArmStalledCheck();
     }
 
     /// <summary>Sends a call already assigned to <paramref name="slot"/>'s worker.</summary>
@@ -336,6 +348,30 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
         if (slot.Held.Count >= readyBelow)
         {
             RemoveFromReady(slot);
+        }
+
+        ArmStalledCheck();
+    }
+
+    /// <summary>
+    /// With calls sent to workers while another worker is idle, looks again in a moment whether they started: a frozen
+    /// or starved worker otherwise keeps a call it will not run while the idle one waits (nothing else wakes it).
+    /// </summary>
+    private void ArmStalledCheck()
+    {
+        if (stalledCheckArmed || !spec.WorkersClaimCalls || held == 0)
+        {
+            return;
+        }
+
+        foreach (var slot in ready)
+        {
+            if (slot.Held.Count == 0)
+            {
+                stalledCheckArmed = true;
+                Timers.StartSingleTimer(nameof(StalledCheck), StalledCheck.Instance, 2 * HeldTooLong);
+                return;
+            }
         }
     }
 
@@ -369,8 +405,11 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
         Slot? busiest = null;
         foreach (var slot in slots.Values)
         {
-            if (slot.Held.Count > 1 && (busiest is null || slot.Held.Count > busiest.Held.Count)
-                && (!overdueOnly || Stopwatch.GetElapsedTime(slot.Held[0].SentAt, now) > HeldTooLong))
+            var overdue = slot.Held.Count > 0 && Stopwatch.GetElapsedTime(slot.Held[0].SentAt, now) > HeldTooLong;
+            // A worker's only call is taken back only if it has not started it long after it was sent: the worker is
+            // frozen or starved, and the idle one would wait for it.
+            var eligible = slot.Held.Count > 1 ? !overdueOnly || overdue : overdue && slot.Held[0].Future.IsAssignedUnstarted;
+            if (eligible && (busiest is null || slot.Held.Count > busiest.Held.Count))
             {
                 busiest = slot;
             }
@@ -381,6 +420,7 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
             return;
         }
 
+        var stalled = busiest.Held.Count == 1;
         var taken = TakeBackUnstarted(busiest, batches ? busiest.Held.Count / 2 : 1, item => item.Future.TryAssignTo(idle.Worker));
         if (taken.Count == 0)
         {
@@ -388,7 +428,28 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
         }
 
         MakeReady(busiest);
+        if (stalled)
+        {
+            ToBottomOfReady(busiest); // it did not start its only call: the others get calls first until it shows life
+        }
+
         SendBatch(idle, taken.ToArray<WorkItem?>());
+    }
+
+    private void ToBottomOfReady(Slot slot)
+    {
+        if (!slot.IsReady || ready.Count < 2)
+        {
+            return;
+        }
+
+        var others = ready.Where(s => s != slot).Reverse().ToArray();
+        ready.Clear();
+        ready.Push(slot);
+        foreach (var other in others)
+        {
+            ready.Push(other);
+        }
     }
 
     /// <summary>

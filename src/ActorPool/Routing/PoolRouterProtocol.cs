@@ -48,6 +48,15 @@ internal sealed record WorkerDraining
     public static readonly WorkerDraining Instance = new();
 }
 
+/// <summary>
+/// The router to itself: a call went to one worker while another sat idle; if the first has still not started it a
+/// moment later (it is frozen, or starved of CPU), the idle one takes it back.
+/// </summary>
+internal sealed record StalledCheck
+{
+    public static readonly StalledCheck Instance = new();
+}
+
 /// <summary>The router to itself: a shutdown has waited <see cref="WorkerPoolSpec.WorkerlessShutdownGrace"/> for a worker to run its queued calls.</summary>
 internal sealed record NoWorkersAtShutdown
 {

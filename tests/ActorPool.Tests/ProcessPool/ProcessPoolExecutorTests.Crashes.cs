@@ -55,6 +55,41 @@ public sealed partial class ProcessPoolExecutorTests
     }
 
     [Fact]
+    public void Submit_OneIdleWorkerFrozen_EveryCallRunsOnTheOtherWithoutWaitingForTheFrozenOne()
+    {
+        var executor = Start(2);
+        var pair = new[] { executor.Submit(ProcessCalls.PidAfter, 300), executor.Submit(ProcessCalls.PidAfter, 300) };
+        var pids = pair.Select(f => Seen(f.Result(Bound))).ToHashSet();
+        Assert.Equal(2, pids.Count);
+        // With both idle, the router gives a call to the same one each time: freeze that one.
+        var frozen = executor.Submit(ProcessCalls.Pid).Result(Bound);
+        var other = pids.Single(p => p != frozen);
+        Signal("STOP", frozen);
+        try
+        {
+            // The first call goes to the frozen worker, which never starts it, so the idle one takes it back; without
+            // that, it would wait for DeathWatch to give the frozen worker up (30 s).
+            for (var i = 0; i < 6; i++)
+            {
+                var clock = Stopwatch.StartNew();
+                Assert.Equal(other, executor.Submit(ProcessCalls.Pid).Result(DeathDetectionBound));
+                output.WriteLine($"call {i} took {clock.Elapsed.TotalMilliseconds:0.0} ms beside a frozen worker");
+            }
+        }
+        finally
+        {
+            Signal("CONT", frozen);
+        }
+    }
+
+    private static void Signal(string signal, int pid)
+    {
+        using var kill = Process.Start("kill", $"-{signal} {Text(pid)}")!;
+        kill.WaitForExit();
+        Assert.Equal(0, kill.ExitCode);
+    }
+
+    [Fact]
     public void Submit_CallExitsItsProcess_FutureFailsNamingPidAndExitCodeAndThePoolGoesOn() // test_crash_during_func_exec_on_worker (_exit)
     {
         var executor = Start(1);
