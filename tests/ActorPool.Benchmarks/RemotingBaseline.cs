@@ -33,6 +33,8 @@ internal static class RemotingBaseline
           maximum-frame-size = 136MiB
         }
         akka.remote.use-dispatcher = "actorpool.calling-thread-dispatcher"
+        akka.remote.untrusted-mode = on
+        akka.remote.trusted-selection-paths = ["/system/remote-watcher"]
         actorpool.calling-thread-dispatcher {
           type = "ActorPool.Routing.CallingThreadDispatcherConfigurator, ActorPool"
           throughput = 32
@@ -47,9 +49,16 @@ internal static class RemotingBaseline
             return false;
         }
 
-        using var system = ActorSystem.Create("echo-child", parent.StartsWith("akka.loopback:", StringComparison.Ordinal) ? Loopback : Remoting);
+        var loopback = parent.StartsWith("akka.loopback:", StringComparison.Ordinal);
+        if (loopback)
+        {
+            // The loopback transport admits only processes that prove the parent's key, which comes first on stdin.
+            ActorPool.Remoting.LoopbackHandshake.Adopt(Console.In.ReadLine() ?? "");
+        }
+
+        using var system = ActorSystem.Create("echo-child", loopback ? Loopback : Remoting);
         var echo = system.ActorOf(Props.Create(() => new Echo()), "echo");
-        system.ActorSelection(parent).Tell(echo);
+        ((ExtendedActorSystem)system).Provider.ResolveActorRef(parent).Tell(echo);
         while (Console.In.ReadLine() is not null)
         {
         }
@@ -68,6 +77,12 @@ internal static class RemotingBaseline
             ?? throw new InvalidOperationException("Could not start the echo child process.");
         try
         {
+            if (loopback)
+            {
+                child.StandardInput.WriteLine(ActorPool.Remoting.LoopbackHandshake.KeyLine);
+                child.StandardInput.Flush();
+            }
+
             var echo = found.Task.WaitAsync(TimeSpan.FromSeconds(60)).GetAwaiter().GetResult();
             return ActorPool.Benchmarks.Measure.Median(reps, roundTrips, n =>
             {

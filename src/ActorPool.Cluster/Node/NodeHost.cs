@@ -32,6 +32,7 @@ internal sealed class NodeHost : UntypedActor
     private readonly Akka.Cluster.Cluster cluster = Akka.Cluster.Cluster.Get(Context.System);
     private IActorRef? drainRequester;
     private bool draining;
+    private bool refused;
 
     public NodeHost(string secret, int workers, long maxPayload, AssemblyAllowList allowList, string coordinatorRole)
     {
@@ -62,12 +63,23 @@ internal sealed class NodeHost : UntypedActor
     public static Props Props(string secret, int workers, long maxPayload, AssemblyAllowList allowList, string coordinatorRole) =>
         Akka.Actor.Props.Create(() => new NodeHost(secret, workers, maxPayload, allowList, coordinatorRole));
 
-    protected override void PreStart() => cluster.Subscribe(Self, SubscriptionInitialStateMode.InitialStateAsEvents, typeof(MemberRemoved));
+    protected override void PreStart()
+    {
+        if (!(refused = RemoteDeploymentGuard.Refuses(Context, nameof(NodeHost))))
+        {
+            cluster.Subscribe(Self, SubscriptionInitialStateMode.InitialStateAsEvents, typeof(MemberRemoved));
+        }
+    }
 
     protected override void PostStop() => cluster.Unsubscribe(Self);
 
     protected override void OnReceive(object message)
     {
+        if (refused)
+        {
+            return;
+        }
+
         switch (message)
         {
             case AttachWorkers attach when !draining && ClusterSecret.Matches(attach.Proof, ClusterSecret.AttachProof(secret, attach.Nonce, Sender.Path)):

@@ -35,6 +35,7 @@ internal sealed class ProcessWorker(
     private readonly Dictionary<CallDescriptor, Invocation> invocations = new();
     private readonly Outbox outbox = new();
     private IActorRef flusher = ActorRefs.Nobody;
+    private bool refused;
 
     public static Props Props(string parentPath, string secret, string replyKey, CallDescriptor? initializer, long maxPayload, ClaimBoard board) =>
         Akka.Actor.Props.Create(() => new ProcessWorker(parentPath, secret, replyKey, initializer, maxPayload, null, null, board));
@@ -46,6 +47,11 @@ internal sealed class ProcessWorker(
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1031", Justification = "Any initializer failure breaks the pool; it is reported, not rethrown.")]
     protected override void PreStart()
     {
+        if (refused = RemoteDeploymentGuard.Refuses(Context, nameof(ProcessWorker)))
+        {
+            return;
+        }
+
         var self = Self;
         flusher = Context.ActorOf(Akka.Actor.Props.Create(() => new Flusher(outbox, self, replyKey, maxPayload)), "outbox");
         // A reference, not a selection: the systems refuse inbound actor selections (untrusted mode), so nothing can
@@ -72,6 +78,11 @@ internal sealed class ProcessWorker(
 
     protected override void OnReceive(object message)
     {
+        if (refused)
+        {
+            return;
+        }
+
         switch (message)
         {
             case CallItem call when IsOurs(call.Secret):

@@ -99,6 +99,7 @@ internal sealed class WorkerProcessProxy : UntypedActor
     private long nextId;
     private bool announced;
     private bool flushScheduled;
+    private bool refused;
 
     public WorkerProcessProxy(ProcessPoolOptions options) => this.options = options;
 
@@ -106,6 +107,11 @@ internal sealed class WorkerProcessProxy : UntypedActor
 
     protected override void PreStart()
     {
+        if (refused = RemoteDeploymentGuard.Refuses(Context, nameof(WorkerProcessProxy)))
+        {
+            return;
+        }
+
         try
         {
             current = Launch();
@@ -121,6 +127,11 @@ internal sealed class WorkerProcessProxy : UntypedActor
 
     protected override void OnReceive(object message)
     {
+        if (refused)
+        {
+            return;
+        }
+
         switch (message)
         {
             case WorkItem item:
@@ -195,7 +206,7 @@ internal sealed class WorkerProcessProxy : UntypedActor
 
     protected override void PostStop()
     {
-        foreach (var child in new[] { current, successor })
+        foreach (var child in refused ? [] : new[] { current, successor })
         {
             if (child is not null)
             {

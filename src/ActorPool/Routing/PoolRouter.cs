@@ -24,7 +24,9 @@ namespace ActorPool.Routing;
  * and a worker left idle takes back the oldest unstarted calls another one holds (one, or half of them for
  * batches) when nothing is queued, or ahead of what is queued when that worker has held its oldest call for
  * over HeldTooLong: sending ahead never leaves a worker idle while a call waits, nor a call waiting long behind
- * a slow one while other workers run newer calls. Workers that cannot (cluster nodes) have the call marked
+ * a slow one while other workers run newer calls. A worker's only call, still unstarted HeldTooLong after it was
+ * sent, goes to an idle worker too (a StalledCheck timer looks, since nothing else would): that worker is frozen or
+ * starved, and goes last in line until it shows life. Workers that cannot (cluster nodes) have the call marked
  * running when it is sent (Future.TryMarkRunning), so their prefetch costs cancelability.
  *
  * Failure: a worker that throws from our code is restarted (the mailbox survives a restart), and the call
@@ -151,7 +153,7 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
                 stalledCheckArmed = false;
                 foreach (var slot in slots.Values.Where(s => s.IsReady && s.Held.Count == 0).ToList())
                 {
-                    TakeBackFor(slot);
+                    TakeBackStalledFor(slot);
                 }
 
                 ArmStalledCheck();
@@ -334,8 +336,6 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
         {
             RemoveFromReady(slot);
         }
-
-        ArmStalledCheck();
     }
 
     /// <summary>Sends a call already assigned to <paramref name="slot"/>'s worker.</summary>
@@ -350,12 +350,15 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
             RemoveFromReady(slot);
         }
 
-        ArmStalledCheck();
+        if (slot.Held.Count == 1)
+        {
+            ArmStalledCheck();
+        }
     }
 
     /// <summary>
-    /// With calls sent to workers while another worker is idle, looks again in a moment whether they started: a frozen
-    /// or starved worker otherwise keeps a call it will not run while the idle one waits (nothing else wakes it).
+    /// With a call sent to an idle worker while another worker is idle too, looks again in a moment whether it started:
+    /// a frozen or starved worker otherwise keeps a call it will not run while the idle one waits (nothing else wakes it).
     /// </summary>
     private void ArmStalledCheck()
     {
@@ -405,11 +408,8 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
         Slot? busiest = null;
         foreach (var slot in slots.Values)
         {
-            var overdue = slot.Held.Count > 0 && Stopwatch.GetElapsedTime(slot.Held[0].SentAt, now) > HeldTooLong;
-            // A worker's only call is taken back only if it has not started it long after it was sent: the worker is
-            // frozen or starved, and the idle one would wait for it.
-            var eligible = slot.Held.Count > 1 ? !overdueOnly || overdue : overdue && slot.Held[0].Future.IsAssignedUnstarted;
-            if (eligible && (busiest is null || slot.Held.Count > busiest.Held.Count))
+            if (slot.Held.Count > 1 && (busiest is null || slot.Held.Count > busiest.Held.Count)
+                && (!overdueOnly || Stopwatch.GetElapsedTime(slot.Held[0].SentAt, now) > HeldTooLong))
             {
                 busiest = slot;
             }
@@ -417,10 +417,10 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
 
         if (busiest is null)
         {
+            TakeBackStalledFor(idle);
             return;
         }
 
-        var stalled = busiest.Held.Count == 1;
         var taken = TakeBackUnstarted(busiest, batches ? busiest.Held.Count / 2 : 1, item => item.Future.TryAssignTo(idle.Worker));
         if (taken.Count == 0)
         {
@@ -428,12 +428,36 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
         }
 
         MakeReady(busiest);
-        if (stalled)
+        SendBatch(idle, taken.ToArray<WorkItem?>());
+    }
+
+    /// <summary>
+    /// Gives an idle worker the only call of a worker that has not started it for over <see cref="HeldTooLong"/> after
+    /// it was sent (that worker is frozen or starved), and puts that worker last in line until it shows life.
+    /// </summary>
+    private void TakeBackStalledFor(Slot idle)
+    {
+        if (!spec.WorkersClaimCalls || idle.Held.Count > 0 || !idle.IsReady || pool.IsBroken)
         {
-            ToBottomOfReady(busiest); // it did not start its only call: the others get calls first until it shows life
+            return;
         }
 
-        SendBatch(idle, taken.ToArray<WorkItem?>());
+        var now = Stopwatch.GetTimestamp();
+        foreach (var slot in slots.Values)
+        {
+            if (slot != idle && slot.Held.Count == 1 && Stopwatch.GetElapsedTime(slot.Held[0].SentAt, now) > HeldTooLong
+                && slot.Held[0].Future.IsAssignedUnstarted)
+            {
+                var taken = TakeBackUnstarted(slot, 1, item => item.Future.TryAssignTo(idle.Worker));
+                if (taken.Count > 0)
+                {
+                    MakeReady(slot);
+                    ToBottomOfReady(slot);
+                    SendBatch(idle, taken.ToArray<WorkItem?>());
+                    return;
+                }
+            }
+        }
     }
 
     private void ToBottomOfReady(Slot slot)

@@ -70,6 +70,81 @@ public sealed class LoopbackTransportTests : Akka.TestKit.Xunit2.TestKit
         Assert.Contains("'10.1.2.3'", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Connect_AnsweringTheChallengeWithoutTheKey_IsClosedWithoutAProof()
+    {
+        using var socket = Connect();
+        var challenge = Receive(socket, LoopbackHandshake.ChallengeSize);
+        var response = LoopbackHandshake.Respond(new byte[32], challenge, out _)!; // a key of zeros: not this process's
+
+        socket.Send(response);
+
+        AssertClosed(socket); // no proof, no frame, nothing from Akka
+    }
+
+    [Fact]
+    public void Connect_AnsweringTheChallengeWithTheKey_GetsTheAcceptorsProof()
+    {
+        using var socket = Connect();
+        var challenge = Receive(socket, LoopbackHandshake.ChallengeSize);
+        var response = LoopbackHandshake.Respond(LoopbackHandshake.Key, challenge, out var nonce)!;
+
+        socket.Send(response);
+
+        Assert.True(LoopbackHandshake.Accepts(LoopbackHandshake.Key, challenge, nonce, Receive(socket, LoopbackHandshake.ProofSize)));
+    }
+
+    [Fact]
+    public void Connect_SendingGarbageOrNothing_IsDroppedAndOthersStillConnect()
+    {
+        using var garbage = Connect();
+        Receive(garbage, LoopbackHandshake.ChallengeSize);
+        garbage.Send(Enumerable.Repeat((byte)0xFF, LoopbackHandshake.ResponseSize + 100).ToArray());
+        var silent = Enumerable.Range(0, LoopbackGate.MaxPending + 8).Select(_ => Connect()).ToList();
+
+        AssertClosed(garbage);
+        Receive(silent[0], LoopbackHandshake.ChallengeSize);
+        AssertClosed(silent[0]); // the oldest silent ones were pushed out by the newer
+        silent.ForEach(s => s.Dispose());
+        var echo = RemoteEcho(); // and a process with the key still gets through
+        echo.Tell("after");
+        ExpectMsg("after", Generous);
+    }
+
+    private System.Net.Sockets.Socket Connect()
+    {
+        var port = ((ExtendedActorSystem)other).Provider.DefaultAddress.Port!.Value;
+        var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { ReceiveTimeout = 30_000 };
+        socket.Connect(System.Net.IPAddress.Loopback, port);
+        return socket;
+    }
+
+    /// <summary>The other side closed the connection: an end of stream, or a reset where it closed with our bytes unread.</summary>
+    private static void AssertClosed(System.Net.Sockets.Socket socket)
+    {
+        try
+        {
+            Assert.Equal(0, socket.Receive(new byte[64]));
+        }
+        catch (System.Net.Sockets.SocketException e) when (e.SocketErrorCode == System.Net.Sockets.SocketError.ConnectionReset)
+        {
+            // closed with unread bytes: a reset
+        }
+    }
+
+    private static byte[] Receive(System.Net.Sockets.Socket socket, int count)
+    {
+        var buffer = new byte[count];
+        for (var have = 0; have < count;)
+        {
+            var received = socket.Receive(buffer, have, count - have, System.Net.Sockets.SocketFlags.None);
+            Assert.NotEqual(0, received);
+            have += received;
+        }
+
+        return buffer;
+    }
+
     protected override void AfterAll()
     {
         other.Terminate().Wait(Generous);

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using ActorPool.Cluster;
 using ActorPool.Configuration;
 using ActorPool.Tests.Cluster;
+using ActorPool.Tests.Executors;
 using ActorPool.Tests.ProcessPool;
 using Akka.Actor;
 using Akka.Configuration;
@@ -28,42 +29,57 @@ public sealed class SecurityTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
-    public void RemoteDeployment_IntoParentWorkersAndSpares_IsRefusedAndThePoolGoesOn()
+    public void RemoteDeploymentAndPoisonPill_IntoParentWorkersAndSpares_AreRefusedAndThePoolGoesOn()
     {
         var (target, parent) = StartTarget();
         var workers = WaitForWorkersAndSpares(target);
         var addresses = workers.Select(w => $"akka.loopback://actorpool-worker@127.0.0.1:{Port(w)}").Prepend(parent).ToArray();
 
         var attack = Attack(["deploy", marker, .. addresses]);
+        var poison = workers.Select(w => Attack("poison", $"akka.loopback://actorpool-worker@127.0.0.1:{Port(w)}", "/user/worker")).ToList();
 
         Assert.Equal("did not run", attack.Expect("outcome ", Bound));
+        poison.ForEach(p => p.Expect("sent", Bound));
+        Assert.All(workers, w => Assert.True(OsProcesses.IsRunning(w), $"worker process {w} is gone"));
         Assert.DoesNotContain(attack.Seen, line => line.StartsWith("deployed", StringComparison.Ordinal));
         Assert.False(File.Exists(marker), "the attacker's call ran in the pool's processes");
         target.Send("call 7");
         Assert.Equal("7", target.Expect("result ", Bound));
     }
 
-    /// <summary>The attacker is real: a system that accepts remote deployment (Akka's default) runs its call.</summary>
+    /// <summary>
+    /// In an app's own system the app's settings hold: with Akka's default (untrusted mode off) the attacker's
+    /// deployment does reach the system (which shows the attack is real), and ActorPool's worker refuses to start there;
+    /// with untrusted mode on, it is dropped before that.
+    /// </summary>
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public void RemoteDeployment_IntoASystemOfThisProcess_RunsOnlyWithoutUntrustedMode(bool untrusted)
+    public void RemoteDeployment_IntoAnAppsOwnSystem_ProcessWorkerRefusesToStartThere(bool untrusted)
     {
         using var system = ActorSystem.Create("open", ConfigurationFactory.ParseString($$"""
             akka.actor.provider = remote
             akka.remote.enabled-transports = ["akka.remote.dot-netty.tcp"]
             akka.remote.dot-netty.tcp { hostname = "127.0.0.1", port = 0 }
             akka.remote.untrusted-mode = {{(untrusted ? "on" : "off")}}
-            akka.loglevel = ERROR
+            akka.loglevel = WARNING
+            akka.stdout-loglevel = OFF
             """).WithFallback(ActorPoolSettings.ProcessSystemConfig));
+        var warnings = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        system.EventStream.Subscribe(system.ActorOf(Props.Create(() => new Collector(warnings))), typeof(Akka.Event.Warning));
         var address = ((ExtendedActorSystem)system).Provider.DefaultAddress.ToString();
 
         var attack = Attack("deploy", marker, address);
-        var outcome = attack.Expect("outcome ", Bound);
 
-        Assert.Equal(untrusted ? "did not run" : "ran", outcome);
-        Assert.Equal(!untrusted, File.Exists(marker));
-        Assert.Equal(!untrusted, attack.Seen.Any(line => line.StartsWith("deployed", StringComparison.Ordinal)));
+        Assert.Equal("did not run", attack.Expect("outcome ", Bound));
+        Assert.False(File.Exists(marker), "the attacker's call ran in the app's system");
+        Assert.DoesNotContain(attack.Seen, line => line.StartsWith("deployed", StringComparison.Ordinal));
+        Assert.Equal(!untrusted, warnings.Any(w => w.Contains("Refused to start ProcessWorker", StringComparison.Ordinal)));
+    }
+
+    private sealed class Collector(System.Collections.Concurrent.ConcurrentQueue<string> into) : UntypedActor
+    {
+        protected override void OnReceive(object message) => into.Enqueue(message.ToString() ?? "");
     }
 
     [Fact]
@@ -84,6 +100,28 @@ public sealed class SecurityTests(ITestOutputHelper output) : IDisposable
         poison.Expect("sent", Bound);
         Assert.Equal(node.Pid, executor.Submit(ProcessCalls.Pid).Result(Bound));
         Assert.False(node.HasExited);
+    }
+
+    [Fact]
+    public async Task ForgedResults_ClaimingToComeFromANodesWorker_AreIgnored()
+    {
+        using var cluster = new LocalCluster();
+        using var executor = new ClusterPoolExecutor(new ClusterPoolOptions { Secret = cluster.Secret });
+        var node = cluster.StartNode(executor.Address, workers: 1);
+        using var probe = new Probe(blocks: static _ => true);
+        var running = executor.Submit(ProcessCalls.PidThenStep, probe.Key, 0);
+        probe.WaitForStarts(1);
+        // The proxy of the node's one worker, on the coordinator, and the worker it stands for, on the node.
+        var system = (ActorSystem)typeof(ClusterPoolExecutor).GetField("system", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!.GetValue(executor)!;
+        var proxy = await system.ActorSelection("/user/*/membership/*").ResolveOne(Bound);
+        var workerName = proxy.Path.Name[..proxy.Path.Name.LastIndexOf('-')];
+        var worker = $"akka.tcp://{executor.Address.System}@127.0.0.1:{Port(node.Pid)}/user/actorpool-node/{workerName}";
+
+        Attack("forge", proxy.Path.ToStringWithAddress(executor.Address), worker, "666").Expect("sent", Bound);
+
+        Assert.False(running.IsDone, "a forged answer settled the call");
+        probe.Open();
+        Assert.Equal(node.Pid, running.Result(Bound));
     }
 
     [Fact]
