@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using ActorPool.Tests.Support;
 
 namespace ActorPool.Tests.ProcessPool;
 
@@ -68,38 +69,6 @@ public sealed partial class ProcessPoolExecutorTests
     }
 
     /// <summary>Starts OrphanParent.dll from this test's output with the dotnet host running this process.</summary>
-    private static Process StartOrphanParent()
-    {
-        var directory = AppContext.BaseDirectory;
-        var start = new ProcessStartInfo(DotnetHost())
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = directory,
-        };
-        foreach (var arg in new[]
-        {
-            "exec",
-            "--runtimeconfig", Path.Combine(directory, "OrphanParent.runtimeconfig.json"),
-            "--depsfile", Path.Combine(directory, "OrphanParent.deps.json"),
-            Path.Combine(directory, "OrphanParent.dll"),
-        })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        return Process.Start(start) ?? throw new InvalidOperationException("Could not start OrphanParent.dll.");
-    }
-
-    private static string DotnetHost()
-    {
-        var name = OperatingSystem.IsWindows() ? "dotnet.exe" : "dotnet";
-        if (Environment.ProcessPath is { } self && Path.GetFileName(self) == name)
-        {
-            return self;
-        }
-
-        return Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : name;
-    }
+    private static Process StartOrphanParent() =>
+        Process.Start(TestProgram.StartInfo("OrphanParent")) ?? throw new InvalidOperationException("Could not start OrphanParent.dll.");
 }

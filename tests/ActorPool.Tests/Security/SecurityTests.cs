@@ -6,6 +6,7 @@ using ActorPool.Configuration;
 using ActorPool.Tests.Cluster;
 using ActorPool.Tests.Executors;
 using ActorPool.Tests.ProcessPool;
+using ActorPool.Tests.Support;
 using Akka.Actor;
 using Akka.Configuration;
 using Xunit.Abstractions;

@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 
-namespace ActorPool.Tests.Security;
+namespace ActorPool.Tests.Support;
 
 /// <summary>
-/// A program built into this test's output (tests/Attacker, tests/AttackTarget) running in a process of its own, with
+/// A program built into this test's output (tests/OrphanParent, tests/Attacker, tests/AttackTarget) running in a process of its own, with
 /// its stdin to write to, its stdout read line by line, and its stderr kept. Killed, with its children, when disposed.
 /// </summary>
 internal sealed class TestProgram : IDisposable
@@ -50,11 +50,18 @@ internal sealed class TestProgram : IDisposable
 
     public static TestProgram Start(string name, params string[] args)
     {
+        var start = StartInfo(name, args);
+        start.RedirectStandardInput = true;
+        return new TestProgram(Process.Start(start) ?? throw new InvalidOperationException($"Could not start {name}.dll."));
+    }
+
+    /// <summary><c>dotnet exec</c> of <paramref name="name"/>.dll from this test's output, on its own dependency graph, stdout and stderr redirected.</summary>
+    public static ProcessStartInfo StartInfo(string name, params string[] args)
+    {
         var directory = AppContext.BaseDirectory;
         var start = new ProcessStartInfo(DotnetHost())
         {
             UseShellExecute = false,
-            RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             WorkingDirectory = directory,
@@ -70,7 +77,7 @@ internal sealed class TestProgram : IDisposable
             start.ArgumentList.Add(arg);
         }
 
-        return new TestProgram(Process.Start(start) ?? throw new InvalidOperationException($"Could not start {name}.dll."));
+        return start;
     }
 
     /// <summary>The next line of stdout that starts with <paramref name="prefix"/> (the part after it), skipping others.</summary>
