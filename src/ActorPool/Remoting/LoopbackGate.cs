@@ -110,7 +110,7 @@ internal sealed class LoopbackGate
                 }
                 else
                 {
-                    Advance(socket);
+                    AdvanceOrDrop(socket);
                 }
             }
 
@@ -192,6 +192,33 @@ internal sealed class LoopbackGate
         catch (SocketException)
         {
             socket.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Advance"/>, dropping the connection on any failure: whatever one connection (or the code it reaches)
+    /// throws, the gate thread, and with it the listener, must go on for the others.
+    /// </summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1031", Justification = "One connection's failure must not end the accept thread.")]
+    private void AdvanceOrDrop(Socket socket)
+    {
+        try
+        {
+            Advance(socket);
+        }
+        catch (Exception e)
+        {
+            lock (pending)
+            {
+                var entry = pending.FirstOrDefault(p => ReferenceEquals(p.Socket, socket));
+                if (entry is not null)
+                {
+                    pending.Remove(entry);
+                }
+            }
+
+            socket.Dispose();
+            refused($"a connection failed during its handshake ({e.GetType().Name}: {e.Message})");
         }
     }
 
