@@ -180,6 +180,9 @@ public sealed class ProcessPoolExecutor : Executor
         // Each worker process claims its prefetched calls on a board shared with its proxy, so they stay cancelable.
         public override bool WorkersClaimCalls => true;
 
+        // A worker process can be frozen (SIGSTOP) or starved by the OS while the others run.
+        public override bool WorkersCanStall => true;
+
         // A proxy that threw has lost track of its calls; stopped, the router requeues or fails what it held.
         public override bool RestartsFailedWorkers => false;
 

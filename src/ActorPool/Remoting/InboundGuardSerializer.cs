@@ -50,3 +50,42 @@ internal abstract class InboundGuardSerializer(ExtendedActorSystem system, Seria
 /// <summary>Akka.Remote's <see cref="Akka.Remote.Serialization.MiscMessageSerializer"/>, refusing <see cref="Kill"/> from the wire.</summary>
 internal sealed class GuardedMiscMessageSerializer(ExtendedActorSystem system)
     : InboundGuardSerializer(system, new Akka.Remote.Serialization.MiscMessageSerializer(system), 16, new HashSet<string> { "K" });
+
+/// <summary>
+/// Akka.Remote's <see cref="Akka.Remote.Serialization.SystemMessageSerializer"/>, reading from the wire only what remote
+/// DeathWatch needs (<c>Watch</c>, <c>Unwatch</c>, <c>DeathWatchNotification</c>). The others (<c>Create</c>,
+/// <c>Recreate</c>, <c>Suspend</c>, <c>Resume</c>, <c>Supervise</c>, <c>Failed</c>, <c>Terminate</c>) pass between
+/// systems only for remotely deployed actors, which ActorPool's systems refuse; from a peer, <c>Suspend</c> would
+/// freeze the actor it reaches, and untrusted mode lets it through.
+/// </summary>
+internal sealed class GuardedSystemMessageSerializer(ExtendedActorSystem system) : Serializer(system)
+{
+    private static readonly HashSet<Type> Allowed =
+        [typeof(Akka.Dispatch.SysMsg.Watch), typeof(Akka.Dispatch.SysMsg.Unwatch), typeof(Akka.Dispatch.SysMsg.DeathWatchNotification)];
+
+    private readonly Akka.Remote.Serialization.SystemMessageSerializer inner = new(system);
+    private readonly int id = IdentifierOf(system);
+
+    public override int Identifier => id;
+
+    public override bool IncludeManifest => inner.IncludeManifest;
+
+    public override byte[] ToBinary(object obj) => inner.ToBinary(obj);
+
+    public override object FromBinary(byte[] bytes, Type type) =>
+        type is not null && Allowed.Contains(type)
+            ? inner.FromBinary(bytes, type)
+            : throw new SerializationException($"Refused a {type?.Name ?? "system"} message from another process: ActorPool's systems accept only DeathWatch's.");
+
+    private static int IdentifierOf(ExtendedActorSystem system)
+    {
+        try
+        {
+            return new Akka.Remote.Serialization.SystemMessageSerializer(system).Identifier;
+        }
+        catch (Exception e) when (e is ArgumentException or Akka.Configuration.ConfigurationException)
+        {
+            return 22; // Akka.Remote's own identifier for it, for a system that has not loaded Akka.Remote's configuration
+        }
+    }
+}

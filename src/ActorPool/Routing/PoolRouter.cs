@@ -24,7 +24,7 @@ namespace ActorPool.Routing;
  * and a worker left idle takes back the oldest unstarted calls another one holds (one, or half of them for
  * batches) when nothing is queued, or ahead of what is queued when that worker has held its oldest call for
  * over HeldTooLong: sending ahead never leaves a worker idle while a call waits, nor a call waiting long behind
- * a slow one while other workers run newer calls. A worker's only call, still unstarted HeldTooLong after it was
+ * a slow one while other workers run newer calls. A worker process's only call, still unstarted HeldTooLong after it was
  * sent, goes to an idle worker too (a StalledCheck timer looks, since nothing else would): that worker is frozen or
  * starved, and goes last in line until it shows life. Workers that cannot (cluster nodes) have the call marked
  * running when it is sent (Future.TryMarkRunning), so their prefetch costs cancelability.
@@ -362,7 +362,7 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
     /// </summary>
     private void ArmStalledCheck()
     {
-        if (stalledCheckArmed || !spec.WorkersClaimCalls || held == 0)
+        if (stalledCheckArmed || !spec.WorkersCanStall || !spec.WorkersClaimCalls || held == 0)
         {
             return;
         }
@@ -437,7 +437,7 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
     /// </summary>
     private void TakeBackStalledFor(Slot idle)
     {
-        if (!spec.WorkersClaimCalls || idle.Held.Count > 0 || !idle.IsReady || pool.IsBroken)
+        if (!spec.WorkersCanStall || !spec.WorkersClaimCalls || idle.Held.Count > 0 || !idle.IsReady || pool.IsBroken)
         {
             return;
         }

@@ -17,6 +17,14 @@ internal abstract class WorkerPoolSpec
     public virtual bool WorkersClaimCalls => false;
 
     /// <summary>
+    /// Whether a worker can stall while the rest of the pool runs (a worker process frozen or starved), so that a call
+    /// it has not started soon after it was sent is given to an idle worker (requires <see cref="WorkersClaimCalls"/>).
+    /// Off for threads: watching costs a pending timer, which keeps the scheduler's thread ticking, and threads of one
+    /// process do not stall one by one.
+    /// </summary>
+    public virtual bool WorkersCanStall => false;
+
+    /// <summary>
     /// Whether workers take several calls in one <see cref="WorkBatch"/> (requires <see cref="WorkersClaimCalls"/>): an
     /// idle worker then gets its share of the queue, up to 1 + <see cref="Prefetch"/> calls, in one message.
     /// </summary>

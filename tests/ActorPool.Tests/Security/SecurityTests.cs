@@ -84,7 +84,7 @@ public sealed class SecurityTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
-    public void RemoteDeploymentAndPoisonPill_IntoCoordinatorAndNode_AreRefusedAndTheClusterGoesOn()
+    public async Task RemoteDeploymentPoisonPillAndSuspend_IntoCoordinatorAndNode_AreRefusedAndTheClusterGoesOn()
     {
         using var cluster = new LocalCluster();
         using var executor = new ClusterPoolExecutor(new ClusterPoolOptions { Secret = cluster.Secret });
@@ -94,11 +94,16 @@ public sealed class SecurityTests(ITestOutputHelper output) : IDisposable
 
         var deploy = Attack("deploy", marker, executor.Address.ToString(), nodeAddress);
         var poison = Attack("poison", nodeAddress, "/user/actorpool-node", "/system/cluster/core/daemon");
+        // The executor's router, its membership actor and the node worker's proxy, on the coordinator.
+        var system = (ActorSystem)typeof(ClusterPoolExecutor).GetField("system", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!.GetValue(executor)!;
+        var proxy = await system.ActorSelection("/user/*/membership/*").ResolveOne(Bound);
+        var suspend = Attack("suspend", executor.Address.ToString(), Local(proxy.Path.Parent.Parent), Local(proxy.Path.Parent), Local(proxy.Path), "/system/cluster/core/daemon");
 
         Assert.Equal("did not run", deploy.Expect("outcome ", Bound));
         Assert.DoesNotContain(deploy.Seen, line => line.StartsWith("deployed", StringComparison.Ordinal));
         Assert.False(File.Exists(marker), "the attacker's call ran on a cluster member");
         poison.Expect("sent", Bound);
+        suspend.Expect("sent", Bound);
         Assert.Equal(node.Pid, executor.Submit(ProcessCalls.Pid).Result(Bound));
         Assert.False(node.HasExited);
     }
@@ -233,6 +238,8 @@ public sealed class SecurityTests(ITestOutputHelper output) : IDisposable
     }
 
     private static int Port(int pid) => Assert.Single(ProcFs.ListeningPorts(pid));
+
+    private static string Local(ActorPath path) => "/" + string.Join('/', path.Elements);
 
     private static int ParentPort(string address) => Akka.Actor.Address.Parse(address).Port!.Value;
 
