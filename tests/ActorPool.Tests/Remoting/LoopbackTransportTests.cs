@@ -54,10 +54,13 @@ public sealed class LoopbackTransportTests : Akka.TestKit.Xunit2.TestKit
     {
         var echo = RemoteEcho();
         Watch(echo);
+        echo.Tell("up"); // the association is up (its handshake done) and the watch on its way before the system goes
+        ExpectMsg("up", Generous);
 
         await other.Terminate().WaitAsync(Generous);
 
-        ExpectTerminated(echo, Generous);
+        // Usually the watched actor's own notification; failing that, the failure detector (30 s pause) sees the system gone.
+        ExpectTerminated(echo, 2 * Generous);
     }
 
     [Fact]
