@@ -10,17 +10,17 @@ internal static class ClusterConfig
 
     private static readonly Lazy<Config> LazyCoordinatorDefaults = new(() => ConfigurationFactory.ParseString(Text() + """
 
-        akka.actor.serializers = ${actorpool.cluster.akka.actor.serializers}
+        akka.actor.serializers.actorpool = ${actorpool.cluster.akka.actor.serializers.actorpool}
+        akka.actor.serializers.actorpool-cluster = ${actorpool.cluster.akka.actor.serializers.actorpool-cluster}
         akka.actor.serialization-bindings = ${actorpool.cluster.akka.actor.serialization-bindings}
         akka.cluster = ${actorpool.cluster.akka.cluster}
         akka.cluster.roles = [${actorpool.cluster.coordinator-role}]
-        akka.remote.untrusted-mode = ${actorpool.cluster.akka.remote.untrusted-mode}
-        akka.remote.trusted-selection-paths = ${actorpool.cluster.akka.remote.trusted-selection-paths}
         """));
 
     private static readonly Lazy<Config> LazyRunningSystemDefaults = new(() => ConfigurationFactory.ParseString(Text() + """
 
-        akka.actor.serializers = ${actorpool.cluster.akka.actor.serializers}
+        akka.actor.serializers.actorpool = ${actorpool.cluster.akka.actor.serializers.actorpool}
+        akka.actor.serializers.actorpool-cluster = ${actorpool.cluster.akka.actor.serializers.actorpool-cluster}
         akka.actor.serialization-bindings = ${actorpool.cluster.akka.actor.serialization-bindings}
         """).WithFallback(ActorPoolSettings.Reference));
 
@@ -36,8 +36,9 @@ internal static class ClusterConfig
 
     /// <summary>
     /// What a coordinator that the app hosts takes from the cluster defaults, for its HOCON's fallback before it
-    /// starts: the <c>actorpool.cluster</c> keys, our serializers, the coordinator role and the split-brain and
-    /// failure-detector settings. Not the provider, address, frame size or log levels: those are the app's.
+    /// starts: the <c>actorpool.cluster</c> keys, our protocol's serializers, the coordinator role and the split-brain and
+    /// failure-detector settings. Not the provider, address, frame size, log levels, untrusted mode or the guarded
+    /// serializers: those are the app's (docs/security.md says what to set).
     /// </summary>
     public static Config CoordinatorDefaults => LazyCoordinatorDefaults.Value;
 

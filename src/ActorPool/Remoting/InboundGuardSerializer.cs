@@ -89,3 +89,30 @@ internal sealed class GuardedSystemMessageSerializer(ExtendedActorSystem system)
         }
     }
 }
+
+/// <summary>
+/// Akka's default JSON serializer (Newtonsoft, with type names in the payload), for what this system sends only: from
+/// another process it reads nothing, since a payload that names its own types is a way to make the receiver build
+/// objects of a peer's choosing. Every message ActorPool's systems exchange has a serializer of its own.
+/// </summary>
+internal sealed class SendOnlyJsonSerializer : Serializer
+{
+    private readonly NewtonSoftJsonSerializer inner;
+
+    /// <summary>Akka makes it with the JSON serializer's settings (<c>akka.actor.serialization-settings.json</c>).</summary>
+    public SendOnlyJsonSerializer(ExtendedActorSystem system, Akka.Configuration.Config config)
+        : base(system) => inner = new NewtonSoftJsonSerializer(system, config);
+
+    /// <summary>Akka makes it so when the settings are absent.</summary>
+    public SendOnlyJsonSerializer(ExtendedActorSystem system)
+        : base(system) => inner = new NewtonSoftJsonSerializer(system);
+
+    public override int Identifier => 1; // Akka's own for its JSON serializer, fixed in its code
+
+    public override bool IncludeManifest => inner.IncludeManifest;
+
+    public override byte[] ToBinary(object obj) => inner.ToBinary(obj);
+
+    public override object FromBinary(byte[] bytes, Type type) =>
+        throw new SerializationException($"Refused a JSON-serialized {type?.Name ?? "message"} from another process: ActorPool's systems read no JSON from the wire.");
+}

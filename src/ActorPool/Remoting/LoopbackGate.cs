@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net;
 using System.Net.Sockets;
 
 namespace ActorPool.Remoting;
@@ -6,14 +7,21 @@ namespace ActorPool.Remoting;
 /// <summary>
 /// The listening side of the <see cref="LoopbackTransport"/>: one thread accepts connections and runs every
 /// connection's <see cref="LoopbackHandshake"/> until it has proved the key. A connection costs that thread nothing but
-/// a poll entry and 104 bytes until then; at most <see cref="MaxPending"/> wait at once (a new one pushes out the
+/// a poll entry and about a hundred bytes until then; at most <see cref="MaxPending"/> wait at once (a new one pushes out the
 /// oldest), none for longer than the handshake timeout. Only a proven connection is handed on, to get a reading thread
 /// of its own and reach Akka.
 /// </summary>
 internal sealed class LoopbackGate
 {
-    /// <summary>Connections waiting for their proof at once; a real peer answers within microseconds of connecting.</summary>
-    public const int MaxPending = 64;
+    /// <summary>
+    /// Connections waiting for their proof at once (a new one pushes out the oldest). A real peer answers within
+    /// microseconds, and each round reads what pending connections sent before it accepts at most
+    /// <see cref="AcceptsPerRound"/> more, so a flood must outpace many rounds to push out a real peer's handshake.
+    /// </summary>
+    public const int MaxPending = 1024;
+
+    /// <summary>Connections accepted per round of the gate's loop, after the pending ones were read.</summary>
+    private const int AcceptsPerRound = 32;
 
     private sealed class Pending(Socket socket, byte[] challenge, long deadline)
     {
@@ -33,7 +41,8 @@ internal sealed class LoopbackGate
     private readonly TimeSpan timeout;
     private readonly Action<Socket> proven;
     private readonly Action<string> refused;
-    private readonly LinkedList<Pending> pending = new();
+    private readonly LinkedList<Pending> pending = new(); // oldest first
+    private readonly Dictionary<Socket, LinkedListNode<Pending>> bySocket = new(ReferenceEqualityComparer.Instance);
     private volatile bool stopped;
 
     /// <param name="listener">A bound, listening socket; the gate makes it non-blocking and owns it from now on.</param>
@@ -102,16 +111,18 @@ internal sealed class LoopbackGate
                 // A socket closed under Select: handled when it is read below.
             }
 
+            // Answers first, then new connections: a flood of connects must not push out a handshake already answered.
             foreach (var socket in readable)
             {
-                if (ReferenceEquals(socket, listener))
-                {
-                    backoff = AcceptAll(backoff);
-                }
-                else
+                if (!ReferenceEquals(socket, listener))
                 {
                     AdvanceOrDrop(socket);
                 }
+            }
+
+            if (readable.Contains(listener))
+            {
+                backoff = AcceptSome(backoff);
             }
 
             DropExpired();
@@ -125,6 +136,7 @@ internal sealed class LoopbackGate
             }
 
             pending.Clear();
+            bySocket.Clear();
         }
     }
 
@@ -132,9 +144,9 @@ internal sealed class LoopbackGate
     /// Accepts what waits in the backlog. Running out of file descriptors (EMFILE, ENFILE) or a connection aborted
     /// before it was accepted is a moment's trouble, not the end of the listener: wait a little longer each time, and retry.
     /// </summary>
-    private TimeSpan AcceptAll(TimeSpan backoff)
+    private TimeSpan AcceptSome(TimeSpan backoff)
     {
-        while (!stopped)
+        for (var accepted = 0; accepted < AcceptsPerRound && !stopped; accepted++)
         {
             Socket socket;
             try
@@ -179,11 +191,12 @@ internal sealed class LoopbackGate
             var entry = new Pending(socket, challenge, Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency));
             lock (pending)
             {
-                pending.AddLast(entry);
+                bySocket[socket] = pending.AddLast(entry);
                 if (pending.Count > MaxPending)
                 {
                     var oldest = pending.First!.Value;
                     pending.RemoveFirst();
+                    bySocket.Remove(oldest.Socket);
                     oldest.Socket.Dispose();
                     refused($"more than {MaxPending} connections were proving themselves at once; dropped the oldest");
                 }
@@ -210,10 +223,9 @@ internal sealed class LoopbackGate
         {
             lock (pending)
             {
-                var entry = pending.FirstOrDefault(p => ReferenceEquals(p.Socket, socket));
-                if (entry is not null)
+                if (bySocket.Remove(socket, out var node))
                 {
-                    pending.Remove(entry);
+                    pending.Remove(node);
                 }
             }
 
@@ -228,7 +240,7 @@ internal sealed class LoopbackGate
         Pending? entry;
         lock (pending)
         {
-            entry = pending.FirstOrDefault(p => ReferenceEquals(p.Socket, socket));
+            entry = bySocket.TryGetValue(socket, out var node) ? node.Value : null;
         }
 
         if (entry is null)
@@ -254,7 +266,8 @@ internal sealed class LoopbackGate
             return;
         }
 
-        var proof = LoopbackHandshake.Verify(key, entry.Challenge, entry.Response);
+        var ports = new LoopbackHandshake.Ports(((IPEndPoint)socket.LocalEndPoint!).Port, ((IPEndPoint)socket.RemoteEndPoint!).Port);
+        var proof = LoopbackHandshake.Verify(key, entry.Challenge, entry.Response, ports);
         if (proof is null)
         {
             Drop(entry, $"a connection from {SafeEndPoint(socket)} did not prove it knows the transport key");
@@ -263,7 +276,10 @@ internal sealed class LoopbackGate
 
         lock (pending)
         {
-            pending.Remove(entry);
+            if (bySocket.Remove(entry.Socket, out var node))
+            {
+                pending.Remove(node);
+            }
         }
 
         try
@@ -303,7 +319,10 @@ internal sealed class LoopbackGate
     {
         lock (pending)
         {
-            pending.Remove(entry);
+            if (bySocket.Remove(entry.Socket, out var node))
+            {
+                pending.Remove(node);
+            }
         }
 
         entry.Socket.Dispose();

@@ -1,4 +1,6 @@
+using System.Buffers.Binary;
 using System.Globalization;
+using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 
@@ -11,12 +13,13 @@ namespace ActorPool.Remoting;
 /// </summary>
 /// <remarks>
 /// <code>
-///   acceptor  → connector: "APL1" nonceA                                   (36 bytes)
-///   connector → acceptor : "APL1" nonceC HMAC(key, "connect" nonceA nonceC) (68 bytes)
-///   acceptor  → connector: HMAC(key, "accept" nonceC nonceA)               (32 bytes)
+///   acceptor  → connector: "APL1" nonceA                                               (36 bytes)
+///   connector → acceptor : "APL1" nonceC HMAC(key, "connect" nonceA nonceC portA portC) (68 bytes)
+///   acceptor  → connector: HMAC(key, "accept" nonceC nonceA portA portC)               (32 bytes)
 /// </code>
 /// Each side proves the key over a nonce the other chose, under its own label, so no answer can be replayed or
-/// reflected. The acceptor reads exactly the 68 bytes it expects into a buffer of that size, and the connector the
+/// reflected; and over the connection's two ports as it sees them (the acceptor's and the connector's), so a
+/// stranger that a key holder dials cannot relay the exchange to another key holder and sit in the middle. The acceptor reads exactly the 68 bytes it expects into a buffer of that size, and the connector the
 /// 36 and 32 it expects: nothing a stranger sends is allocated for or handed on. The frames after it are not
 /// signed: only root can inject into a loopback TCP stream, and root owns the processes anyway.
 /// </remarks>
@@ -77,7 +80,7 @@ internal static class LoopbackHandshake
     }
 
     /// <summary>The connector's answer to <paramref name="challenge"/>, or null if it is not a challenge of this protocol.</summary>
-    public static byte[]? Respond(byte[] key, ReadOnlySpan<byte> challenge, out byte[] connectorNonce)
+    public static byte[]? Respond(byte[] key, ReadOnlySpan<byte> challenge, Ports ports, out byte[] connectorNonce)
     {
         connectorNonce = RandomNumberGenerator.GetBytes(NonceSize);
         if (challenge.Length != ChallengeSize || !challenge[..4].SequenceEqual(Magic))
@@ -88,12 +91,12 @@ internal static class LoopbackHandshake
         var response = new byte[ResponseSize];
         Magic.CopyTo(response, 0);
         connectorNonce.CopyTo(response, 4);
-        Mac(key, ConnectLabel, challenge[4..], connectorNonce, response.AsSpan(4 + NonceSize));
+        Mac(key, ConnectLabel, challenge[4..], connectorNonce, ports, response.AsSpan(4 + NonceSize));
         return response;
     }
 
     /// <summary>The acceptor's check of <paramref name="response"/>; on success, the proof it sends back.</summary>
-    public static byte[]? Verify(byte[] key, ReadOnlySpan<byte> challenge, ReadOnlySpan<byte> response)
+    public static byte[]? Verify(byte[] key, ReadOnlySpan<byte> challenge, ReadOnlySpan<byte> response, Ports ports)
     {
         if (response.Length != ResponseSize || !response[..4].SequenceEqual(Magic))
         {
@@ -103,22 +106,22 @@ internal static class LoopbackHandshake
         var acceptorNonce = challenge[4..];
         var connectorNonce = response.Slice(4, NonceSize);
         Span<byte> expected = stackalloc byte[MacSize];
-        Mac(key, ConnectLabel, acceptorNonce, connectorNonce, expected);
+        Mac(key, ConnectLabel, acceptorNonce, connectorNonce, ports, expected);
         if (!CryptographicOperations.FixedTimeEquals(expected, response[(4 + NonceSize)..]))
         {
             return null;
         }
 
         var proof = new byte[ProofSize];
-        Mac(key, AcceptLabel, connectorNonce, acceptorNonce, proof);
+        Mac(key, AcceptLabel, connectorNonce, acceptorNonce, ports, proof);
         return proof;
     }
 
     /// <summary>The connector's check of the acceptor's proof.</summary>
-    public static bool Accepts(byte[] key, ReadOnlySpan<byte> challenge, ReadOnlySpan<byte> connectorNonce, ReadOnlySpan<byte> proof)
+    public static bool Accepts(byte[] key, ReadOnlySpan<byte> challenge, ReadOnlySpan<byte> connectorNonce, ReadOnlySpan<byte> proof, Ports ports)
     {
         Span<byte> expected = stackalloc byte[MacSize];
-        Mac(key, AcceptLabel, connectorNonce, challenge[4..], expected);
+        Mac(key, AcceptLabel, connectorNonce, challenge[4..], ports, expected);
         return proof.Length == ProofSize && CryptographicOperations.FixedTimeEquals(expected, proof);
     }
 
@@ -128,13 +131,14 @@ internal static class LoopbackHandshake
     /// </summary>
     public static void Connect(Socket socket, byte[] key, TimeSpan timeout)
     {
-        socket.ReceiveTimeout = (int)timeout.TotalMilliseconds;
+        var deadline = DateTime.UtcNow + timeout; // for the whole handshake, not each read
         socket.SendTimeout = (int)timeout.TotalMilliseconds;
-        var challenge = ReceiveExactly(socket, ChallengeSize);
-        var response = Respond(key, challenge, out var nonce)
+        var ports = new Ports(((IPEndPoint)socket.RemoteEndPoint!).Port, ((IPEndPoint)socket.LocalEndPoint!).Port);
+        var challenge = ReceiveExactly(socket, ChallengeSize, deadline);
+        var response = Respond(key, challenge, ports, out var nonce)
             ?? throw new InvalidDataException($"{socket.RemoteEndPoint} does not speak ActorPool's loopback transport.");
         socket.Send(response);
-        if (!Accepts(key, challenge, nonce, ReceiveExactly(socket, ProofSize)))
+        if (!Accepts(key, challenge, nonce, ReceiveExactly(socket, ProofSize, deadline), ports))
         {
             throw new InvalidDataException($"{socket.RemoteEndPoint} did not prove it knows this process's transport key.");
         }
@@ -143,12 +147,18 @@ internal static class LoopbackHandshake
         socket.SendTimeout = 0;
     }
 
-    private static byte[] ReceiveExactly(Socket socket, int count)
+    private static byte[] ReceiveExactly(Socket socket, int count, DateTime deadline)
     {
         var buffer = new byte[count];
         var have = 0;
         while (have < count)
         {
+            var left = deadline - DateTime.UtcNow;
+            if (left <= TimeSpan.Zero || !socket.Poll(left, SelectMode.SelectRead))
+            {
+                throw new InvalidDataException($"{socket.RemoteEndPoint} did not finish the handshake in time.");
+            }
+
             var received = socket.Receive(buffer, have, count - have, SocketFlags.None);
             if (received == 0)
             {
@@ -161,12 +171,17 @@ internal static class LoopbackHandshake
         return buffer;
     }
 
-    private static void Mac(byte[] key, ReadOnlySpan<byte> label, ReadOnlySpan<byte> first, ReadOnlySpan<byte> second, Span<byte> into)
+    private static void Mac(byte[] key, ReadOnlySpan<byte> label, ReadOnlySpan<byte> first, ReadOnlySpan<byte> second, Ports ports, Span<byte> into)
     {
-        Span<byte> text = stackalloc byte[label.Length + first.Length + second.Length];
+        Span<byte> text = stackalloc byte[label.Length + first.Length + second.Length + 4];
         label.CopyTo(text);
         first.CopyTo(text[label.Length..]);
         second.CopyTo(text[(label.Length + first.Length)..]);
+        BinaryPrimitives.WriteUInt16BigEndian(text[^4..], (ushort)ports.Acceptor);
+        BinaryPrimitives.WriteUInt16BigEndian(text[^2..], (ushort)ports.Connector);
         HMACSHA256.HashData(key, text, into);
     }
+
+    /// <summary>A connection's two TCP ports: the acceptor's (the listener's) and the connector's.</summary>
+    public readonly record struct Ports(int Acceptor, int Connector);
 }

@@ -24,8 +24,8 @@ namespace ActorPool.Routing;
  * and a worker left idle takes back the oldest unstarted calls another one holds (one, or half of them for
  * batches) when nothing is queued, or ahead of what is queued when that worker has held its oldest call for
  * over HeldTooLong: sending ahead never leaves a worker idle while a call waits, nor a call waiting long behind
- * a slow one while other workers run newer calls. A worker process's only call, still unstarted HeldTooLong after it was
- * sent, goes to an idle worker too (a StalledCheck timer looks, since nothing else would): that worker is frozen or
+ * a slow one while other workers run newer calls. A worker process's only call, still unstarted StalledAfter after it was
+ * sent, goes to an idle worker too (once per call) (a StalledCheck timer looks, since nothing else would): that worker is frozen or
  * starved, and goes last in line until it shows life. Workers that cannot (cluster nodes) have the call marked
  * running when it is sent (Future.TryMarkRunning), so their prefetch costs cancelability.
  *
@@ -69,6 +69,12 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
     /// have from a shared queue.
     /// </summary>
     private static readonly TimeSpan HeldTooLong = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>
+    /// How long a worker process may leave its only call unstarted before an idle worker takes it (once per call): far
+    /// longer than a large call takes to arrive and be read, so big arguments are not passed from worker to worker.
+    /// </summary>
+    private static readonly TimeSpan StalledAfter = TimeSpan.FromMilliseconds(500);
 
     public ITimerScheduler Timers { get; set; } = null!;
 
@@ -372,7 +378,7 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
             if (slot.Held.Count == 0)
             {
                 stalledCheckArmed = true;
-                Timers.StartSingleTimer(nameof(StalledCheck), StalledCheck.Instance, 2 * HeldTooLong);
+                Timers.StartSingleTimer(nameof(StalledCheck), StalledCheck.Instance, StalledAfter);
                 return;
             }
         }
@@ -432,7 +438,7 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
     }
 
     /// <summary>
-    /// Gives an idle worker the only call of a worker that has not started it for over <see cref="HeldTooLong"/> after
+    /// Gives an idle worker the only call of a worker that has not started it for over <see cref="StalledAfter"/> after
     /// it was sent (that worker is frozen or starved), and puts that worker last in line until it shows life.
     /// </summary>
     private void TakeBackStalledFor(Slot idle)
@@ -445,9 +451,10 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
         var now = Stopwatch.GetTimestamp();
         foreach (var slot in slots.Values)
         {
-            if (slot != idle && slot.Held.Count == 1 && Stopwatch.GetElapsedTime(slot.Held[0].SentAt, now) > HeldTooLong
+            if (slot != idle && slot.Held.Count == 1 && !slot.Held[0].MovedAsStalled && Stopwatch.GetElapsedTime(slot.Held[0].SentAt, now) > StalledAfter
                 && slot.Held[0].Future.IsAssignedUnstarted)
             {
+                slot.Held[0].MovedAsStalled = true;
                 var taken = TakeBackUnstarted(slot, 1, item => item.Future.TryAssignTo(idle.Worker));
                 if (taken.Count > 0)
                 {

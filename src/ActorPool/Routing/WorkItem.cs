@@ -32,6 +32,9 @@ internal abstract class WorkItem : INoSerializationVerificationNeeded
     /// <summary>When the router last sent it to a worker (a <see cref="System.Diagnostics.Stopwatch"/> timestamp).</summary>
     public long SentAt { get; set; }
 
+    /// <summary>Taken from a worker that left it unstarted too long (a frozen one): never moved that way again.</summary>
+    public bool MovedAsStalled { get; set; }
+
     /// <summary>The type of the future's result, which a process worker's reply is read as.</summary>
     public abstract Type ResultType { get; }
 

@@ -78,7 +78,7 @@ public sealed class LoopbackTransportTests : Akka.TestKit.Xunit2.TestKit
     {
         using var socket = Connect();
         var challenge = Receive(socket, LoopbackHandshake.ChallengeSize);
-        var response = LoopbackHandshake.Respond(new byte[32], challenge, out _)!; // a key of zeros: not this process's
+        var response = LoopbackHandshake.Respond(new byte[32], challenge, PortsOf(socket), out _)!; // a key of zeros: not this process's
 
         socket.Send(response);
 
@@ -90,11 +90,24 @@ public sealed class LoopbackTransportTests : Akka.TestKit.Xunit2.TestKit
     {
         using var socket = Connect();
         var challenge = Receive(socket, LoopbackHandshake.ChallengeSize);
-        var response = LoopbackHandshake.Respond(LoopbackHandshake.Key, challenge, out var nonce)!;
+        var response = LoopbackHandshake.Respond(LoopbackHandshake.Key, challenge, PortsOf(socket), out var nonce)!;
 
         socket.Send(response);
 
-        Assert.True(LoopbackHandshake.Accepts(LoopbackHandshake.Key, challenge, nonce, Receive(socket, LoopbackHandshake.ProofSize)));
+        Assert.True(LoopbackHandshake.Accepts(LoopbackHandshake.Key, challenge, nonce, Receive(socket, LoopbackHandshake.ProofSize), PortsOf(socket)));
+    }
+
+    [Fact]
+    public void Connect_RelayingAnotherConnectionsAnswer_IsClosedWithoutAProof()
+    {
+        // A stranger in the middle: it answers with the key for other ports than this connection's, as a relay would.
+        using var socket = Connect();
+        var challenge = Receive(socket, LoopbackHandshake.ChallengeSize);
+        var elsewhere = new LoopbackHandshake.Ports(PortsOf(socket).Acceptor, PortsOf(socket).Connector + 1);
+
+        socket.Send(LoopbackHandshake.Respond(LoopbackHandshake.Key, challenge, elsewhere, out _)!);
+
+        AssertClosed(socket);
     }
 
     [Fact]
@@ -113,6 +126,9 @@ public sealed class LoopbackTransportTests : Akka.TestKit.Xunit2.TestKit
         echo.Tell("after");
         ExpectMsg("after", Generous);
     }
+
+    private static LoopbackHandshake.Ports PortsOf(System.Net.Sockets.Socket socket) =>
+        new(((System.Net.IPEndPoint)socket.RemoteEndPoint!).Port, ((System.Net.IPEndPoint)socket.LocalEndPoint!).Port);
 
     private System.Net.Sockets.Socket Connect()
     {
