@@ -44,13 +44,17 @@ internal sealed unsafe class ClaimBoard : IDisposable
 
     private static int swept;
 
+    /// <summary>Files looked at per sweep at most, so files planted by others cannot make it run long.</summary>
+    private const int MaxSwept = 10_000;
+
     /// <summary>A new board for a worker that may hold <paramref name="slots"/> calls.</summary>
     public static ClaimBoard Create(int slots)
     {
         var folder = Directory.Exists("/dev/shm") ? "/dev/shm" : System.IO.Path.GetTempPath();
         if (Interlocked.Exchange(ref swept, 1) == 0)
         {
-            SweepStale(folder);
+            // Off the launch path: the folder may hold many files (any local user can write to /dev/shm).
+            _ = Task.Run(() => SweepStale(folder));
         }
 
         var path = System.IO.Path.Combine(folder, $"actorpool-{Environment.ProcessId}-{Guid.NewGuid():N}.claims");
@@ -78,7 +82,7 @@ internal sealed unsafe class ClaimBoard : IDisposable
         var deleted = 0;
         try
         {
-            foreach (var file in Directory.EnumerateFiles(folder, "actorpool-*.claims"))
+            foreach (var file in Directory.EnumerateFiles(folder, "actorpool-*.claims").Take(MaxSwept))
             {
                 var name = System.IO.Path.GetFileName(file).Split('-');
                 if (name.Length == 3 && int.TryParse(name[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var pid)
