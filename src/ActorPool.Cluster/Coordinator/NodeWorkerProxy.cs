@@ -34,11 +34,11 @@ internal sealed class NodeWorkerProxy : UntypedActor
 
     public NodeWorkerProxy(IActorRef router, IActorRef remote, int pid, string callKey, string replyKey)
     {
-        this.replyKey = replyKey;
         this.router = router;
         this.remote = remote;
         this.pid = pid;
         this.callKey = callKey;
+        this.replyKey = replyKey;
     }
 
     /// <summary>From the membership actor: the node said it is leaving.</summary>

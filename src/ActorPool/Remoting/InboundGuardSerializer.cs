@@ -25,7 +25,8 @@ internal abstract class InboundGuardSerializer(ExtendedActorSystem system, Seria
 
     public override int Identifier => id;
 
-    private static int IdentifierOf(SerializerWithStringManifest inner, int identifier)
+    /// <summary><paramref name="inner"/>'s identifier from Akka's configuration, or <paramref name="fallback"/> where that is not loaded.</summary>
+    internal static int IdentifierOf(Serializer inner, int fallback)
     {
         try
         {
@@ -33,7 +34,7 @@ internal abstract class InboundGuardSerializer(ExtendedActorSystem system, Seria
         }
         catch (Exception e) when (e is ArgumentException or Akka.Configuration.ConfigurationException)
         {
-            return identifier;
+            return fallback;
         }
     }
 
@@ -58,13 +59,20 @@ internal sealed class GuardedMiscMessageSerializer(ExtendedActorSystem system)
 /// systems only for remotely deployed actors, which ActorPool's systems refuse; from a peer, <c>Suspend</c> would
 /// freeze the actor it reaches, and untrusted mode lets it through.
 /// </summary>
-internal sealed class GuardedSystemMessageSerializer(ExtendedActorSystem system) : Serializer(system)
+internal sealed class GuardedSystemMessageSerializer : Serializer
 {
     private static readonly HashSet<Type> Allowed =
         [typeof(Akka.Dispatch.SysMsg.Watch), typeof(Akka.Dispatch.SysMsg.Unwatch), typeof(Akka.Dispatch.SysMsg.DeathWatchNotification)];
 
-    private readonly Akka.Remote.Serialization.SystemMessageSerializer inner = new(system);
-    private readonly int id = IdentifierOf(system);
+    private readonly Akka.Remote.Serialization.SystemMessageSerializer inner;
+    private readonly int id;
+
+    public GuardedSystemMessageSerializer(ExtendedActorSystem system)
+        : base(system)
+    {
+        inner = new Akka.Remote.Serialization.SystemMessageSerializer(system);
+        id = InboundGuardSerializer.IdentifierOf(inner, 22); // Akka.Remote's own identifier for it
+    }
 
     public override int Identifier => id;
 
@@ -76,18 +84,6 @@ internal sealed class GuardedSystemMessageSerializer(ExtendedActorSystem system)
         type is not null && Allowed.Contains(type)
             ? inner.FromBinary(bytes, type)
             : throw new SerializationException($"Refused a {type?.Name ?? "system"} message from another process: ActorPool's systems accept only DeathWatch's.");
-
-    private static int IdentifierOf(ExtendedActorSystem system)
-    {
-        try
-        {
-            return new Akka.Remote.Serialization.SystemMessageSerializer(system).Identifier;
-        }
-        catch (Exception e) when (e is ArgumentException or Akka.Configuration.ConfigurationException)
-        {
-            return 22; // Akka.Remote's own identifier for it, for a system that has not loaded Akka.Remote's configuration
-        }
-    }
 }
 
 /// <summary>

@@ -41,7 +41,8 @@ internal sealed class LoopbackGate
     private readonly TimeSpan timeout;
     private readonly Action<Socket> proven;
     private readonly Action<string> refused;
-    private readonly LinkedList<Pending> pending = new(); // oldest first
+    // Touched by the gate's thread only. Oldest first: every connection has the same timeout, so they expire in this order.
+    private readonly LinkedList<Pending> pending = new();
     private readonly Dictionary<Socket, LinkedListNode<Pending>> bySocket = new(ReferenceEqualityComparer.Instance);
     private volatile bool stopped;
 
@@ -58,18 +59,6 @@ internal sealed class LoopbackGate
         this.proven = proven;
         this.refused = refused;
         listener.Blocking = false;
-    }
-
-    /// <summary>Connections accepted that have not proved the key yet (for tests and diagnostics).</summary>
-    public int PendingCount
-    {
-        get
-        {
-            lock (pending)
-            {
-                return pending.Count;
-            }
-        }
     }
 
     public void Start() => LoopbackTransport.StartThread(Run, "actorpool-remote-accept");
@@ -89,12 +78,9 @@ internal sealed class LoopbackGate
         {
             readable.Clear();
             readable.Add(listener);
-            lock (pending)
+            foreach (var waiting in pending)
             {
-                foreach (var waiting in pending)
-                {
-                    readable.Add(waiting.Socket);
-                }
+                readable.Add(waiting.Socket);
             }
 
             try
@@ -128,16 +114,13 @@ internal sealed class LoopbackGate
             DropExpired();
         }
 
-        lock (pending)
+        foreach (var waiting in pending)
         {
-            foreach (var waiting in pending)
-            {
-                waiting.Socket.Dispose();
-            }
-
-            pending.Clear();
-            bySocket.Clear();
+            waiting.Socket.Dispose();
         }
+
+        pending.Clear();
+        bySocket.Clear();
     }
 
     /// <summary>
@@ -189,17 +172,10 @@ internal sealed class LoopbackGate
             }
 
             var entry = new Pending(socket, challenge, Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency));
-            lock (pending)
+            bySocket[socket] = pending.AddLast(entry);
+            if (pending.Count > MaxPending)
             {
-                bySocket[socket] = pending.AddLast(entry);
-                if (pending.Count > MaxPending)
-                {
-                    var oldest = pending.First!.Value;
-                    pending.RemoveFirst();
-                    bySocket.Remove(oldest.Socket);
-                    oldest.Socket.Dispose();
-                    refused($"more than {MaxPending} connections were proving themselves at once; dropped the oldest");
-                }
+                Drop(pending.First!.Value, $"more than {MaxPending} connections were proving themselves at once; dropped the oldest");
             }
         }
         catch (SocketException)
@@ -221,14 +197,7 @@ internal sealed class LoopbackGate
         }
         catch (Exception e)
         {
-            lock (pending)
-            {
-                if (bySocket.Remove(socket, out var node))
-                {
-                    pending.Remove(node);
-                }
-            }
-
+            Forget(socket);
             socket.Dispose();
             refused($"a connection failed during its handshake ({e.GetType().Name}: {e.Message})");
         }
@@ -237,17 +206,12 @@ internal sealed class LoopbackGate
     /// <summary>Reads what a pending connection sent, never past the response's size, and settles it once complete.</summary>
     private void Advance(Socket socket)
     {
-        Pending? entry;
-        lock (pending)
-        {
-            entry = bySocket.TryGetValue(socket, out var node) ? node.Value : null;
-        }
-
-        if (entry is null)
+        if (!bySocket.TryGetValue(socket, out var node))
         {
             return; // pushed out meanwhile
         }
 
+        var entry = node.Value;
         var received = socket.Receive(entry.Response.AsSpan(entry.Received), SocketFlags.None, out var error);
         if (error == SocketError.WouldBlock)
         {
@@ -274,14 +238,7 @@ internal sealed class LoopbackGate
             return;
         }
 
-        lock (pending)
-        {
-            if (bySocket.Remove(entry.Socket, out var node))
-            {
-                pending.Remove(node);
-            }
-        }
-
+        Forget(socket);
         try
         {
             socket.Blocking = true; // the 32-byte proof fits any fresh socket's buffer
@@ -294,41 +251,32 @@ internal sealed class LoopbackGate
         }
     }
 
+    /// <summary>Drops the connections whose time is up: the oldest, at the front.</summary>
     private void DropExpired()
     {
         var now = Stopwatch.GetTimestamp();
-        List<Pending>? expired = null;
-        lock (pending)
+        while (pending.First?.Value is { } oldest && oldest.Deadline <= now)
         {
-            foreach (var entry in pending)
-            {
-                if (entry.Deadline <= now)
-                {
-                    (expired ??= []).Add(entry);
-                }
-            }
-        }
-
-        foreach (var entry in expired ?? [])
-        {
-            Drop(entry, $"a connection from {SafeEndPoint(entry.Socket)} did not prove itself within {timeout.TotalSeconds:0.#} s");
+            Drop(oldest, $"a connection from {SafeEndPoint(oldest.Socket)} did not prove itself within {timeout.TotalSeconds:0.#} s");
         }
     }
 
     private void Drop(Pending entry, string? why)
     {
-        lock (pending)
-        {
-            if (bySocket.Remove(entry.Socket, out var node))
-            {
-                pending.Remove(node);
-            }
-        }
-
+        Forget(entry.Socket);
         entry.Socket.Dispose();
         if (why is not null)
         {
             refused(why);
+        }
+    }
+
+    /// <summary>No longer waits for its proof (proven, dropped or failed).</summary>
+    private void Forget(Socket socket)
+    {
+        if (bySocket.Remove(socket, out var node))
+        {
+            pending.Remove(node);
         }
     }
 

@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
 using System.Reflection;
-using System.Security.Cryptography;
-using System.Text;
 using Akka.Actor;
 
 namespace ActorPool.Remoting;
@@ -107,7 +105,7 @@ internal sealed class ProcessWorker(
         }
     }
 
-    private bool IsOurs(string presented) => CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented), Encoding.UTF8.GetBytes(secret));
+    private bool IsOurs(string presented) => SecretText.Matches(presented, secret);
 
     /// <summary>
     /// Queues an answer, and sees that it leaves: through the <see cref="Flusher"/> while more calls of the batch follow,

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
-using System.Text;
 using ActorPool.Routing;
 using Akka.Actor;
 using Akka.Event;
@@ -314,7 +313,7 @@ internal sealed class WorkerProcessProxy : UntypedActor
             return; // from a worker already let go
         }
 
-        if (!Matches(batch.Key, child.ReplyKey))
+        if (!SecretText.Matches(batch.Key, child.ReplyKey))
         {
             log.Warning("Ignored answers that claimed to come from worker process {0} without its reply key.", child.Pid);
             return;
@@ -479,10 +478,7 @@ internal sealed class WorkerProcessProxy : UntypedActor
 
     private Child? FindRemote(IActorRef remote) => current.Remote?.Equals(remote) == true ? current : successor?.Remote?.Equals(remote) == true ? successor : null;
 
-    private bool IsOurs(string secret) => Matches(secret, options.Secret);
-
-    private static bool Matches(string presented, string expected) =>
-        CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented), Encoding.UTF8.GetBytes(expected));
+    private bool IsOurs(string secret) => SecretText.Matches(secret, options.Secret);
 
     private static void CloseInput(Child child)
     {

@@ -24,9 +24,9 @@ namespace ActorPool.Routing;
  * and a worker left idle takes back the oldest unstarted calls another one holds (one, or half of them for
  * batches) when nothing is queued, or ahead of what is queued when that worker has held its oldest call for
  * over HeldTooLong: sending ahead never leaves a worker idle while a call waits, nor a call waiting long behind
- * a slow one while other workers run newer calls. A worker process's only call, still unstarted StalledAfter after it was
- * sent, goes to an idle worker too (once per call) (a StalledCheck timer looks, since nothing else would): that worker is frozen or
- * starved, and goes last in line until it shows life. Workers that cannot (cluster nodes) have the call marked
+ * a slow one while other workers run newer calls. A worker process's only call, still unstarted StalledAfter after
+ * it was sent, goes to an idle worker too, once per call (a StalledCheck timer looks, since nothing else would): that
+ * worker is frozen or starved, and goes last in line until it shows life. Workers that cannot (cluster nodes) have the call marked
  * running when it is sent (Future.TryMarkRunning), so their prefetch costs cancelability.
  *
  * Failure: a worker that throws from our code is restarted (the mailbox survives a restart), and the call
@@ -469,17 +469,9 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
 
     private void ToBottomOfReady(Slot slot)
     {
-        if (!slot.IsReady || ready.Count < 2)
+        if (slot.IsReady && ready.Count > 1)
         {
-            return;
-        }
-
-        var others = ready.Where(s => s != slot).Reverse().ToArray();
-        ready.Clear();
-        ready.Push(slot);
-        foreach (var other in others)
-        {
-            ready.Push(other);
+            Restack(without: slot, atBottom: slot);
         }
     }
 
@@ -637,8 +629,19 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
             return;
         }
 
-        var others = ready.Where(s => s != slot).Reverse().ToArray();
+        Restack(without: slot, atBottom: null);
+    }
+
+    /// <summary>The ready stack in the same order without <paramref name="without"/>, with <paramref name="atBottom"/> (if any) below the rest.</summary>
+    private void Restack(Slot without, Slot? atBottom)
+    {
+        var others = ready.Where(s => s != without).Reverse().ToArray();
         ready.Clear();
+        if (atBottom is not null)
+        {
+            ready.Push(atBottom);
+        }
+
         foreach (var other in others)
         {
             ready.Push(other);

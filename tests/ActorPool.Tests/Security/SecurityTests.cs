@@ -95,8 +95,7 @@ public sealed class SecurityTests(ITestOutputHelper output) : IDisposable
         var deploy = Attack("deploy", marker, executor.Address.ToString(), nodeAddress);
         var poison = Attack("poison", nodeAddress, "/user/actorpool-node", "/system/cluster/core/daemon");
         // The executor's router, its membership actor and the node worker's proxy, on the coordinator.
-        var system = (ActorSystem)typeof(ClusterPoolExecutor).GetField("system", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!.GetValue(executor)!;
-        var proxy = await system.ActorSelection("/user/*/membership/*").ResolveOne(Bound);
+        var proxy = await ProxyOfTheOnlyWorker(executor);
         var suspend = Attack("suspend", executor.Address.ToString(), Local(proxy.Path.Parent.Parent), Local(proxy.Path.Parent), Local(proxy.Path), "/system/cluster/core/daemon");
 
         Assert.Equal("did not run", deploy.Expect("outcome ", Bound));
@@ -118,8 +117,7 @@ public sealed class SecurityTests(ITestOutputHelper output) : IDisposable
         var running = executor.Submit(ProcessCalls.PidThenStep, probe.Key, 0);
         probe.WaitForStarts(1);
         // The proxy of the node's one worker, on the coordinator, and the worker it stands for, on the node.
-        var system = (ActorSystem)typeof(ClusterPoolExecutor).GetField("system", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!.GetValue(executor)!;
-        var proxy = await system.ActorSelection("/user/*/membership/*").ResolveOne(Bound);
+        var proxy = await ProxyOfTheOnlyWorker(executor);
         var workerName = proxy.Path.Name[..proxy.Path.Name.LastIndexOf('-')];
         var worker = $"akka.tcp://{executor.Address.System}@127.0.0.1:{Port(node.Pid)}/user/actorpool-node/{workerName}";
 
@@ -238,6 +236,13 @@ public sealed class SecurityTests(ITestOutputHelper output) : IDisposable
     }
 
     private static int Port(int pid) => Assert.Single(ProcFs.ListeningPorts(pid));
+
+    /// <summary>The coordinator's proxy for its one node worker (the executor's system is private: reached by reflection).</summary>
+    private static Task<IActorRef> ProxyOfTheOnlyWorker(ClusterPoolExecutor executor)
+    {
+        var system = (ActorSystem)typeof(ClusterPoolExecutor).GetField("system", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!.GetValue(executor)!;
+        return system.ActorSelection("/user/*/membership/*").ResolveOne(Bound);
+    }
 
     private static string Local(ActorPath path) => "/" + string.Join('/', path.Elements);
 
