@@ -1,3 +1,4 @@
+using ActorPool.Calls;
 using ActorPool.Cluster.Coordinator;
 using ActorPool.Configuration;
 using ActorPool.Remoting;

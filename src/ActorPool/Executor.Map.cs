@@ -1,3 +1,4 @@
+using ActorPool.Calls;
 using ActorPool.Routing;
 using ActorPool.Waiting;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.ExceptionServices;
+using ActorPool.Calls;
 using ActorPool.Waiting;
 
 namespace ActorPool;
@@ -27,8 +28,7 @@ public abstract partial class Future
     private List<Action<Future>>? callbacks;
     private List<Waiter>? waiters;
     private ManualResetEventSlim? doneEvent; // made only when somebody blocks on Result/Exception
-    private Routing.Claim? claim; // while a worker holds the call, sent ahead, and may not have started it
-    private object? holder; // the worker a router sent the call to, until it claims it or the router takes it back
+    private IStartGate? startGate; // set once, by an executor whose workers start calls themselves
 
     // Past SpinWait's first ten iterations each one yields the core, so waiters do not starve the workers.
     private static readonly TimeSpan WaitSpinTime = TimeSpan.FromMicroseconds(50);
@@ -58,7 +58,7 @@ public abstract partial class Future
         {
             lock (Gate)
             {
-                return state == FutureState.Running || (state == FutureState.Pending && claim?.HasStarted == true);
+                return state == FutureState.Running || (state == FutureState.Pending && startGate?.HasStarted == true);
             }
         }
     }
@@ -105,13 +105,12 @@ public abstract partial class Future
                 return true;
             }
 
-            if (claim is not null && !claim.TryCancel())
+            if (startGate is not null && !startGate.TryPreventStart())
             {
                 return false; // its worker has started it
             }
 
-            claim = null;
-            state = FutureState.Canceled; // the holder stays: its worker must tell this from a call taken back from it
+            state = FutureState.Canceled;
             completion = TakeCompletion();
         }
 
@@ -182,8 +181,7 @@ public abstract partial class Future
             {
                 case FutureState.Pending:
                     state = FutureState.Running;
-                    claim = null;
-                    holder = null;
+                    startGate?.Running();
                     return true;
                 case FutureState.Canceled:
                     state = FutureState.CanceledAndNotified;
@@ -223,8 +221,7 @@ public abstract partial class Future
                 return false;
             }
 
-            claim?.TryCancel(); // a call failed while a worker holds it unstarted must not start there after all
-            claim = null;
+            startGate?.Failed();
             this.error = error;
             state = FutureState.Finished;
             NotifyWaiters();
@@ -233,6 +230,64 @@ public abstract partial class Future
 
         Complete(completion, deferCallbacks);
         return true;
+    }
+
+    /// <summary>
+    /// Where an executor hands a pending call to a worker that decides itself when it starts it (see
+    /// <see cref="CallTicket"/>): the future asks the gate before it cancels and whether the call runs. Every member is
+    /// called with the future's lock held.
+    /// </summary>
+    internal interface IStartGate
+    {
+        /// <summary>True if a worker holding the call has started it, though the future still says pending.</summary>
+        bool HasStarted { get; }
+
+        /// <summary>For <see cref="Cancel()"/>: true if no worker will start the call now; false if one has.</summary>
+        bool TryPreventStart();
+
+        /// <summary>The future has been marked running.</summary>
+        void Running();
+
+        /// <summary>The future has failed while pending or running: a worker holding it unstarted must not start it.</summary>
+        void Failed();
+    }
+
+    /// <summary>Sets the gate, once, before the future is shared.</summary>
+    internal IStartGate StartGate
+    {
+        get => startGate!;
+        init => startGate = value;
+    }
+
+    /// <summary>The lock every state change takes; a <see cref="IStartGate"/> takes it to step with the future.</summary>
+    internal object SyncRoot => Gate;
+
+    /// <summary>True if pending. The caller holds <see cref="SyncRoot"/>.</summary>
+    internal bool IsPendingLocked
+    {
+        get
+        {
+            Debug.Assert(Monitor.IsEntered(Gate), "caller holds the future's lock");
+            return state == FutureState.Pending;
+        }
+    }
+
+    /// <summary>Marks a pending future running, for its gate. The caller holds <see cref="SyncRoot"/>.</summary>
+    internal void MarkRunningLocked()
+    {
+        Debug.Assert(Monitor.IsEntered(Gate) && state == FutureState.Pending, "caller holds the lock of a pending future");
+        state = FutureState.Running;
+    }
+
+    /// <summary>Notifies the waiters of a future canceled and not yet notified. The caller holds <see cref="SyncRoot"/>.</summary>
+    internal void NotifyIfCanceledLocked()
+    {
+        Debug.Assert(Monitor.IsEntered(Gate), "caller holds the future's lock");
+        if (state == FutureState.Canceled)
+        {
+            state = FutureState.CanceledAndNotified;
+            NotifyWaiters();
+        }
     }
 
     /// <inheritdoc />
@@ -313,14 +368,13 @@ public abstract partial class Future
 
     /// <summary>
     /// Runs outside the lock, so a woken reader does not at once block on the lock its waker still holds. Callbacks go
-    /// to the .NET thread pool when asked, and on a process pool's socket-reading thread (where its proxy settles
-    /// futures): a callback that blocks there would stop that worker's answers, and the turns queued behind it.
+    /// to the .NET thread pool when asked, and on a thread that must not run user code (<see cref="CallbackThreads"/>).
     /// </summary>
     private protected void Complete(Completion completion, bool deferCallbacks = false)
     {
         completion.Blocked?.Set();
         CompleteTask();
-        if ((deferCallbacks || Remoting.LoopbackAssociation.OnReadingThread) && completion.Callbacks is { } callbacks)
+        if ((deferCallbacks || CallbackThreads.MustNotRunCallbacks) && completion.Callbacks is { } callbacks)
         {
             ThreadPool.UnsafeQueueUserWorkItem(static state => state.future.RunCallbacks(state.callbacks), (future: this, callbacks), preferLocal: false);
         }

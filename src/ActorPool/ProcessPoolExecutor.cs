@@ -1,3 +1,4 @@
+using ActorPool.Calls;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Security.Cryptography;
@@ -177,11 +178,9 @@ public sealed class ProcessPoolExecutor : Executor
         // A proxy is ready once its process has registered: until then calls wait in the router for any ready worker.
         public override bool WorkersStartReady => false;
 
-        // Each worker process claims its prefetched calls on a board shared with its proxy, so they stay cancelable.
-        public override bool WorkersClaimCalls => true;
-
-        // A worker process can be frozen (SIGSTOP) or starved by the OS while the others run.
-        public override bool WorkersCanStall => true;
+        // Each worker process claims its prefetched calls on a board shared with its proxy, so they stay cancelable; and
+        // one can be frozen (SIGSTOP) or starved by the OS while the others run.
+        public override HandOverMode HandOverMode => HandOverMode.ClaimedWatchedForStalls;
 
         // A proxy that threw has lost track of its calls; stopped, the router requeues or fails what it held.
         public override bool RestartsFailedWorkers => false;

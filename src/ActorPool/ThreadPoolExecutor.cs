@@ -81,9 +81,7 @@ public sealed class ThreadPoolExecutor : Executor
         public override Props WorkerProps(int index) => Props.Create(() => new ThreadWorker(this)).WithDispatcher(dispatcherId);
 
         // A thread worker marks each call running itself, as it starts it, so calls sent ahead stay cancelable.
-        public override bool WorkersClaimCalls => true;
-
-        public override bool TakesBatches => true;
+        public override HandOverMode HandOverMode => HandOverMode.ClaimedInBatches;
 
         protected override string InitializerFailedMessage => BrokenThreadPoolException.InitializerFailedMessage;
 

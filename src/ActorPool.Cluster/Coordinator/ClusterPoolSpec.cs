@@ -27,6 +27,9 @@ internal sealed class ClusterPoolSpec(
 
     public override int Prefetch => prefetch;
 
+    // A node cannot be asked, across the network, whether it started a call it holds.
+    public override HandOverMode HandOverMode => HandOverMode.RunningWhenSent;
+
     public override bool ReplacesLostWorkers => false;
 
     public override TimeSpan? WorkerlessShutdownGrace => workerlessShutdownGrace;

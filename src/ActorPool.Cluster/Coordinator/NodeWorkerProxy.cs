@@ -1,3 +1,4 @@
+using ActorPool.Calls;
 using ActorPool.Cluster.Protocol;
 using ActorPool.Remoting;
 using ActorPool.Routing;

@@ -1,3 +1,4 @@
+using ActorPool.Calls;
 using ActorPool.Routing;
 
 namespace ActorPool.Remoting;
@@ -20,12 +21,12 @@ internal static class CallCodec
         var function = CallDescriptor.For(item.Function, "fn");
         try
         {
-            item.Remote = new PreparedCall(function, EncodeArguments(item, maxPayloadSize), null);
+            item.Encoded = new PreparedCall(function, EncodeArguments(item, maxPayloadSize), null);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             // Serializing runs user code (getters, converters); whatever it throws fails only this call.
-            item.Remote = new PreparedCall(function, [], e as PayloadException
+            item.Encoded = new PreparedCall(function, [], e as PayloadException
                 ?? new PayloadException($"The arguments of this call could not be serialized for a worker: {e.Message}", e));
         }
     }
@@ -46,7 +47,7 @@ internal static class CallCodec
     }
 
     private static PreparedCall Prepared(WorkItem item) =>
-        item.Remote ?? throw new InvalidOperationException("A call reached a remote worker without being prepared at Submit.");
+        item.Encoded as PreparedCall ?? throw new InvalidOperationException("A call reached a remote worker without being prepared at Submit.");
 
     private static byte[][] EncodeArguments(WorkItem item, long maxPayloadSize)
     {
@@ -102,4 +103,11 @@ internal static class CallCodec
 }
 
 /// <summary>A call as a remote worker will run it, made at <c>Submit</c>: its description and serialized arguments, or why they could not be serialized.</summary>
-internal sealed record PreparedCall(CallDescriptor Function, byte[][] Arguments, PayloadException? Error);
+internal sealed class PreparedCall(CallDescriptor function, byte[][] arguments, PayloadException? error) : EncodedCall
+{
+    public CallDescriptor Function { get; } = function;
+
+    public byte[][] Arguments { get; } = arguments;
+
+    public PayloadException? Error { get; } = error;
+}

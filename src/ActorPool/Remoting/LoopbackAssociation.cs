@@ -26,11 +26,6 @@ internal sealed class LoopbackAssociation : AssociationHandle
     private bool sending; // a thread is sending the backlog; read and written under the lock only
     private int isClosed;
 
-    [ThreadStatic] private static bool reading;
-
-    /// <summary>Whether this thread is an association's reader, which must not run code that may block (users' callbacks).</summary>
-    public static bool OnReadingThread => reading;
-
     public LoopbackAssociation(Socket socket, Address localAddress, Address remoteAddress, long maxFrame, Action<LoopbackAssociation> closed)
         : base(localAddress, remoteAddress)
     {
@@ -180,7 +175,7 @@ internal sealed class LoopbackAssociation : AssociationHandle
 
     private void Read(IHandleEventListener listener)
     {
-        reading = true;
+        Calls.CallbackThreads.RunNoCallbacksHere(); // a process pool's proxy settles futures on this thread
         var buffer = new byte[BufferSize];
         int start = 0, end = 0;
         // The other side closed it, or its process ended (a worker exits when its pool lets it go): as DotNetty does for a

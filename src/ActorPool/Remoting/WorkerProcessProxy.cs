@@ -1,3 +1,4 @@
+using ActorPool.Calls;
 using System.Diagnostics;
 using System.Security.Cryptography;
 using ActorPool.Routing;
@@ -260,9 +261,9 @@ internal sealed class WorkerProcessProxy : UntypedActor
             {
                 // Its arguments could not be serialized at Submit: if it is still this worker's, it fails alone here
                 // (one canceled meanwhile is only notified).
-                if (item.Future.TryHandOver(Self, hold: null) != HandOver.TakenBack)
+                if (item.TryStart(Self) != HandOver.TakenBack)
                 {
-                    item.Future.IsPendingOrNotifyCancel();
+                    item.IsPendingOrNotifyCancel();
                     item.Fail(error);
                     Context.Parent.Tell(new WorkerIdle(item));
                 }
@@ -276,13 +277,13 @@ internal sealed class WorkerProcessProxy : UntypedActor
             var call = CallCodec.Encode(item, options.Secret, id, slot);
             var size = CallCodec.WireBytes(call);
             var held = new Held(item, current.Board, slot, id, size);
-            var handOver = item.Future.TryHandOver(Self, held);
+            var handOver = item.TryHold(Self, held);
             if (handOver != HandOver.Accepted)
             {
                 current.FreeSlots.Push(slot);
                 if (handOver == HandOver.NotPending)
                 {
-                    item.Future.IsPendingOrNotifyCancel(); // canceled on its way here: notify it, and this worker has room
+                    item.IsPendingOrNotifyCancel(); // canceled on its way here: notify it, and this worker has room
                     Context.Parent.Tell(new WorkerIdle(item));
                 }
 
@@ -335,7 +336,7 @@ internal sealed class WorkerProcessProxy : UntypedActor
                     continue; // the router gave it to another worker and already counted this one's room free
                 }
 
-                held.Item.Future.IsPendingOrNotifyCancel(); // canceled by its user: now its waiters count it done
+                held.Item.IsPendingOrNotifyCancel(); // canceled by its user: now its waiters count it done
             }
             else
             {
@@ -461,12 +462,12 @@ internal sealed class WorkerProcessProxy : UntypedActor
                 continue; // the router gave it to another worker
             }
 
-            if (held.Item.Future.TryGiveBack(Self) != false)
+            if (held.Item.TryGiveBack(Self) != false)
             {
                 continue; // given back unstarted (the router requeues it), or no longer this worker's
             }
 
-            held.Item.Future.IsPendingOrNotifyCancel(); // one canceled meanwhile is notified, not failed
+            held.Item.IsPendingOrNotifyCancel(); // one canceled meanwhile is notified, not failed
             held.Item.Fail(error);
         }
 

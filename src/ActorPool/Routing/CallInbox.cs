@@ -1,3 +1,4 @@
+using ActorPool.Calls;
 using System.Collections.Concurrent;
 
 namespace ActorPool.Routing;

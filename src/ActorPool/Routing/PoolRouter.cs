@@ -1,3 +1,4 @@
+using ActorPool.Calls;
 using System.Diagnostics;
 using Akka.Actor;
 using Akka.Actor.Internal;
@@ -5,7 +6,9 @@ using Akka.Actor.Internal;
 namespace ActorPool.Routing;
 
 /*
- * The router: one actor per executor, the only owner of the queue, the idle workers and the work in flight.
+ * The router: one actor per executor, the only owner of the queue, the idle workers and the work in flight. It keeps
+ * the messages and the lifecycle; WorkerSlots keeps who holds what, DispatchPolicy decides who gets what, and each
+ * call's CallTicket (Calls/) records where the call stands in its hand-over.
  *
  *   Executor.Submit ──WorkItem──► CallInbox ──► PoolRouter ──WorkItem──► worker (at most 1 + prefetch held)
  *          └──CallsPosted (only when the   │  queue (FIFO)     or WorkBatch│ runs the call, settles the future
@@ -17,17 +20,9 @@ namespace ActorPool.Routing;
  * Work is pulled: a call leaves the inbox and the queue only when a worker has room for it, an idle worker first.
  * A call canceled while queued is dropped there, its waiters notified, so Cancel() works for everything queued.
  * Submit posts calls to the inbox without a message while every worker is busy; a worker that finishes asks the
- * router for more. Thread workers take an idle worker's share of the queue in one WorkBatch, so with many calls
- * queued the three messages per call (submit, hand-over, completion) shrink to two per batch.
- * Workers that claim calls (threads, which mark a call running as they start it, and process workers, through
- * a ClaimBoard) get it still pending, assigned to them (Future.TryAssignTo): a call sent ahead stays cancelable,
- * and a worker left idle takes back the oldest unstarted calls another one holds (one, or half of them for
- * batches) when nothing is queued, or ahead of what is queued when that worker has held its oldest call for
- * over HeldTooLong: sending ahead never leaves a worker idle while a call waits, nor a call waiting long behind
- * a slow one while other workers run newer calls. A worker process's only call, still unstarted StalledAfter after
- * it was sent, goes to an idle worker too, once per call (a StalledCheck timer looks, since nothing else would): that
- * worker is frozen or starved, and goes last in line until it shows life. Workers that cannot (cluster nodes) have the call marked
- * running when it is sent (Future.TryMarkRunning), so their prefetch costs cancelability.
+ * router for more. How a worker takes its calls is the pool's HandOverMode: threads and worker processes get them
+ * still pending, assigned to them, so a call sent ahead stays cancelable and an idle worker can take it back from a
+ * busy one; cluster nodes get them marked running, so their prefetch costs cancelability.
  *
  * Failure: a worker that throws from our code is restarted (the mailbox survives a restart), and the call
  * it was running fails; a worker that stops fails everything it held and is replaced. If the router itself
@@ -35,46 +30,14 @@ namespace ActorPool.Routing;
  */
 internal sealed class PoolRouter : UntypedActor, IWithTimers
 {
-    private sealed class Slot(IActorRef worker)
-    {
-        public IActorRef Worker { get; } = worker;
-
-        public List<WorkItem> Held { get; } = new(1);
-
-        public bool IsReady { get; set; }
-
-        /// <summary>Finishing what it holds before it goes (its node is leaving): it gets nothing new.</summary>
-        public bool IsDraining { get; set; }
-    }
-
     private readonly WorkerPoolSpec spec;
     private readonly PoolState pool;
-    private readonly int capacity;
-    private readonly bool batches;
-    private readonly int readyBelow; // a worker takes more calls while it holds fewer than this
+    private readonly DispatchPolicy policy;
+    private readonly WorkerSlots slots;
     private Queue<WorkItem> queue = new();
-    private readonly Stack<Slot> ready = new();
-    private readonly Dictionary<IActorRef, Slot> slots = new();
-    private int held;
     private bool shuttingDown;
     private bool workerlessDeadlineSet;
     private bool stalledCheckArmed;
-
-    /// <summary>
-    /// How long a worker may hold its oldest call (sent to it, with its batch, and not yet finished) before an idle
-    /// worker takes back the calls it holds unstarted ahead of the queue: longer than a thread's time slice or a
-    /// young-generation GC, so batches of short calls are not torn apart whenever their thread is preempted (at 2 ms,
-    /// a few runs of six threads on two cores measured 1.8-1.9 million trivial calls/s against 2.2-3.6 at 10-20 ms, if
-    /// within this machine's noise), and short enough that calls held behind a slow one start soon after they would
-    /// have from a shared queue.
-    /// </summary>
-    private static readonly TimeSpan HeldTooLong = TimeSpan.FromMilliseconds(10);
-
-    /// <summary>
-    /// How long a worker process may leave its only call unstarted before an idle worker takes it (once per call): far
-    /// longer than a large call takes to arrive and be read, so big arguments are not passed from worker to worker.
-    /// </summary>
-    private static readonly TimeSpan StalledAfter = TimeSpan.FromMilliseconds(500);
 
     public ITimerScheduler Timers { get; set; } = null!;
 
@@ -82,11 +45,8 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
     {
         this.spec = spec;
         this.pool = pool;
-        capacity = 1 + spec.Prefetch;
-        batches = spec.TakesBatches && spec.WorkersClaimCalls && capacity > 1;
-        // A batch goes only to an idle worker; that worker then goes back on top of the ready stack, so the thread
-        // that just finished (still spinning for work) gets the next call, rather than one that has to be woken.
-        readyBelow = batches ? 1 : capacity;
+        policy = new DispatchPolicy(spec.HandOverMode, spec.Prefetch);
+        slots = new WorkerSlots(policy.ReadyBelow);
     }
 
     public static Props Props(WorkerPoolSpec spec, PoolState pool) =>
@@ -114,39 +74,24 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
             case CallsPosted:
                 Dispatch(); // or, for a broken pool, fail them
                 break;
-            case WorkerIdle idle when slots.TryGetValue(Sender, out var slot):
-                Release(slot, idle.Done);
+            case WorkerIdle idle when slots.TryGet(Sender, out var slot):
+                slots.Release(slot, idle.Done);
                 Refill(slot);
                 break;
-            case BatchDone done when slots.TryGetValue(Sender, out var slot):
-                Release(slot, done.Batch);
+            case BatchDone done when slots.TryGet(Sender, out var slot):
+                slots.Release(slot, done.Batch.Items);
                 Refill(slot);
                 break;
-            case AddWorker add when !slots.ContainsKey(add.Worker):
+            case AddWorker add when !slots.Contains(add.Worker):
                 Adopt(add.Worker);
                 Dispatch();
                 break;
-            case WorkerDraining when slots.TryGetValue(Sender, out var slot):
-                slot.IsDraining = true;
-                if (slot.IsReady)
-                {
-                    RemoveFromReady(slot);
-                }
-
+            case WorkerDraining when slots.TryGet(Sender, out var slot):
+                slots.MarkDraining(slot);
                 Sender.Tell(DrainAcknowledged.Instance); // after every call sent to it, so it knows nothing more is coming
                 break;
-            case WorkerCrashed crashed when slots.TryGetValue(crashed.Worker, out var slot) && slot.Held.Count > 0:
-                if (batches)
-                {
-                    LoseBatch(slot, spec.WorkerLost(crashed.Worker, crashed.Cause));
-                }
-                else
-                {
-                    var lost = slot.Held[0]; // a restarting worker loses the call it was running: its oldest
-                    lost.FailFromRouter(spec.WorkerLost(crashed.Worker, crashed.Cause));
-                    Release(slot, lost);
-                }
-
+            case WorkerCrashed crashed when slots.TryGet(crashed.Worker, out var slot) && slot.Held.Count > 0:
+                Crashed(slot, spec.WorkerLost(crashed.Worker, crashed.Cause));
                 Dispatch();
                 break;
             case Terminated terminated when slots.Remove(terminated.ActorRef, out var slot):
@@ -157,7 +102,7 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
                 break;
             case StalledCheck:
                 stalledCheckArmed = false;
-                foreach (var slot in slots.Values.Where(s => s.IsReady && s.Held.Count == 0).ToList())
+                foreach (var slot in slots.Ready.Where(s => s.Held.Count == 0).ToList())
                 {
                     TakeBackStalledFor(slot);
                 }
@@ -166,7 +111,7 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
                 break;
             case NoWorkersAtShutdown:
                 workerlessDeadlineSet = false;
-                if (HasNoWorkers)
+                if (slots.AllDraining)
                 {
                     FailQueuedWithoutWorkers();
                 }
@@ -185,17 +130,22 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
                 return;
         }
 
-        if (shuttingDown && HasQueued && spec.WorkerlessShutdownGrace is { } grace && !workerlessDeadlineSet && HasNoWorkers)
+        if (shuttingDown && HasQueued && spec.WorkerlessShutdownGrace is { } grace && !workerlessDeadlineSet && slots.AllDraining)
         {
             workerlessDeadlineSet = true;
             Timers.StartSingleTimer(nameof(NoWorkersAtShutdown), NoWorkersAtShutdown.Instance, grace);
         }
 
-        if (shuttingDown && !HasQueued && held == 0)
+        if (shuttingDown && !HasQueued && slots.HeldCount == 0)
         {
             Context.Stop(Self); // stops the workers first; PostStop then signals the executor
         }
+
+        CheckInvariants();
     }
+
+    [Conditional("DEBUG")]
+    private void CheckInvariants() => slots.AssertInvariants();
 
     protected override void PreRestart(Exception reason, object message)
     {
@@ -210,7 +160,7 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
     protected override void PostStop()
     {
         pool.MarkRouterStopped();
-        if (!shuttingDown || HasQueued || held > 0)
+        if (!shuttingDown || HasQueued || slots.HeldCount > 0)
         {
             // Not a shutdown we were asked for, or one cut short: the actor system is going down under the executor.
             var stopped = new BrokenExecutorException("The executor's router stopped (its actor system shut down?), so the pool is not usable anymore.");
@@ -227,11 +177,10 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
     private void Adopt(IActorRef worker)
     {
         Context.Watch(worker);
-        var slot = new Slot(worker);
-        slots.Add(worker, slot);
+        var slot = slots.Add(worker);
         if (spec.WorkersStartReady)
         {
-            MakeReady(slot);
+            slots.MakeReady(slot);
         }
     }
 
@@ -250,6 +199,8 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
     /// <summary>Calls queued: in the router's own queue (sent to it as messages, or taken back from a worker that died, ahead), or still in the inbox.</summary>
     private bool HasQueued => queue.Count > 0 || !pool.Calls.IsEmpty;
 
+    private int QueuedCount => queue.Count + pool.Calls.Count;
+
     private bool TryDequeue(out WorkItem item) => queue.TryDequeue(out item!) || pool.Calls.TryTake(out item);
 
     /// <summary>Hands queued calls to workers with room until one side runs out; with room left, waits for the next Submit.</summary>
@@ -261,10 +212,9 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
             return;
         }
 
-        while (ready.Count > 0)
+        while (policy.NextSlot(slots) is { } slot)
         {
-            var slot = NextSlot();
-            var share = batches ? Share() : 1;
+            var share = policy.Batches ? policy.Share(QueuedCount, slots.Count) : 1;
             if (!(share > 1 ? SendBatch(slot, share) : SendNext(slot)) && pool.Calls.AwaitCalls())
             {
                 return; // nothing queued: the next Submit tells the router (CallsPosted)
@@ -277,7 +227,7 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
     {
         while (TryDequeue(out item))
         {
-            if (spec.WorkersClaimCalls ? item.Future.TryAssignTo(slot.Worker) : item.Future.TryMarkRunning() == true)
+            if (policy.WorkersClaimCalls ? item.TryAssignTo(slot.Worker) : item.Future.TryMarkRunning() == true)
             {
                 return true;
             }
@@ -296,9 +246,6 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
         Send(slot, item);
         return true;
     }
-
-    /// <summary>An idle worker's even share of the queued calls, so one worker does not take what others could start now.</summary>
-    private int Share() => Math.Clamp((queue.Count + pool.Calls.Count + slots.Count - 1) / slots.Count, 1, capacity);
 
     /// <summary>Sends <paramref name="slot"/>'s worker up to <paramref name="count"/> queued calls in one message.</summary>
     private bool SendBatch(Slot slot, int count)
@@ -332,30 +279,17 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
         var now = Stopwatch.GetTimestamp();
         foreach (var item in items)
         {
-            item!.SentAt = now;
-            slot.Held.Add(item);
+            slots.Hold(slot, item!, now);
         }
 
-        held += items.Length;
         slot.Worker.Tell(new WorkBatch(items), Self);
-        if (slot.Held.Count >= readyBelow)
-        {
-            RemoveFromReady(slot);
-        }
     }
 
     /// <summary>Sends a call already assigned to <paramref name="slot"/>'s worker.</summary>
     private void Send(Slot slot, WorkItem item)
     {
-        item.SentAt = Stopwatch.GetTimestamp();
-        slot.Held.Add(item);
-        held++;
+        slots.Hold(slot, item, Stopwatch.GetTimestamp());
         slot.Worker.Tell(item, Self);
-        if (slot.Held.Count >= readyBelow)
-        {
-            RemoveFromReady(slot);
-        }
-
         if (slot.Held.Count == 1)
         {
             ArmStalledCheck();
@@ -368,26 +302,17 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
     /// </summary>
     private void ArmStalledCheck()
     {
-        if (stalledCheckArmed || !spec.WorkersCanStall || !spec.WorkersClaimCalls || held == 0)
+        if (!stalledCheckArmed && policy.ShouldWatchForStalls(slots))
         {
-            return;
-        }
-
-        foreach (var slot in ready)
-        {
-            if (slot.Held.Count == 0)
-            {
-                stalledCheckArmed = true;
-                Timers.StartSingleTimer(nameof(StalledCheck), StalledCheck.Instance, StalledAfter);
-                return;
-            }
+            stalledCheckArmed = true;
+            Timers.StartSingleTimer(nameof(StalledCheck), StalledCheck.Instance, DispatchPolicy.StalledAfter);
         }
     }
 
     /// <summary>
     /// For a worker that has just finished what it held: calls held unstarted behind another worker's call for over
-    /// <see cref="HeldTooLong"/> first (they are older than anything queued), then queued calls, then, with nothing
-    /// queued, calls another worker holds unstarted however long it has held them.
+    /// <see cref="DispatchPolicy.HeldTooLong"/> first (they are older than anything queued), then queued calls, then,
+    /// with nothing queued, calls another worker holds unstarted however long it has held them.
     /// </summary>
     private void Refill(Slot freed)
     {
@@ -396,256 +321,78 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
         TakeBackFor(freed); // a no-op unless it is still idle: nothing (live) was queued after all
     }
 
-    /// <summary>
-    /// Gives a worker left with nothing to do the oldest call that the busiest other worker holds unstarted (for
-    /// batches, the oldest half): with calls sent ahead, a worker would otherwise idle while another's backlog waits.
-    /// With calls queued, only from a worker that has held its oldest call for over <see cref="HeldTooLong"/>.
-    /// </summary>
+    /// <summary>Gives a worker left with nothing to do calls another holds unstarted, as <see cref="DispatchPolicy.TakeBackFor"/> picks.</summary>
     private void TakeBackFor(Slot idle)
     {
-        if (!spec.WorkersClaimCalls || idle.Held.Count > 0 || !idle.IsReady || pool.IsBroken)
+        if (pool.IsBroken)
         {
             return;
         }
 
-        // With calls queued, only calls held behind one that has run too long go ahead of them (they are older).
-        var overdueOnly = HasQueued;
-        var now = Stopwatch.GetTimestamp();
-        Slot? busiest = null;
-        foreach (var slot in slots.Values)
-        {
-            if (slot.Held.Count > 1 && (busiest is null || slot.Held.Count > busiest.Held.Count)
-                && (!overdueOnly || Stopwatch.GetElapsedTime(slot.Held[0].SentAt, now) > HeldTooLong))
-            {
-                busiest = slot;
-            }
-        }
-
-        if (busiest is null)
+        if (policy.TakeBackFor(idle, slots, HasQueued, Stopwatch.GetTimestamp()) is not var (from, count))
         {
             TakeBackStalledFor(idle);
             return;
         }
 
-        var taken = TakeBackUnstarted(busiest, batches ? busiest.Held.Count / 2 : 1, item => item.Future.TryAssignTo(idle.Worker));
+        var taken = slots.TakeBackUnstarted(from, count, item => item.TryAssignTo(idle.Worker));
         if (taken.Count == 0)
         {
             return;
         }
 
-        MakeReady(busiest);
+        slots.MakeReady(from);
         SendBatch(idle, taken.ToArray<WorkItem?>());
     }
 
     /// <summary>
-    /// Gives an idle worker the only call of a worker that has not started it for over <see cref="StalledAfter"/> after
-    /// it was sent (that worker is frozen or starved), and puts that worker last in line until it shows life.
+    /// Gives an idle worker the only call of a worker that has left it unstarted too long (it is frozen or starved),
+    /// once per call, and puts that worker last in line until it shows life.
     /// </summary>
     private void TakeBackStalledFor(Slot idle)
     {
-        if (!spec.WorkersCanStall || !spec.WorkersClaimCalls || idle.Held.Count > 0 || !idle.IsReady || pool.IsBroken)
-        {
-            return;
-        }
-
         var now = Stopwatch.GetTimestamp();
-        foreach (var slot in slots.Values)
+        while (!pool.IsBroken && policy.StalledFor(idle, slots, now) is { } stalled)
         {
-            if (slot != idle && slot.Held.Count == 1 && !slot.Held[0].MovedAsStalled && Stopwatch.GetElapsedTime(slot.Held[0].SentAt, now) > StalledAfter
-                && slot.Held[0].Future.IsAssignedUnstarted)
+            stalled.Held[0].MovedAsStalled = true;
+            var taken = slots.TakeBackUnstarted(stalled, 1, item => item.TryAssignTo(idle.Worker));
+            if (taken.Count > 0)
             {
-                slot.Held[0].MovedAsStalled = true;
-                var taken = TakeBackUnstarted(slot, 1, item => item.Future.TryAssignTo(idle.Worker));
-                if (taken.Count > 0)
-                {
-                    MakeReady(slot);
-                    ToBottomOfReady(slot);
-                    SendBatch(idle, taken.ToArray<WorkItem?>());
-                    return;
-                }
+                slots.MakeReady(stalled);
+                slots.ToBottomOfReady(stalled);
+                SendBatch(idle, taken.ToArray<WorkItem?>());
+                return;
             }
         }
-    }
-
-    private void ToBottomOfReady(Slot slot)
-    {
-        if (slot.IsReady && ready.Count > 1)
-        {
-            Restack(without: slot, atBottom: slot);
-        }
-    }
-
-    /// <summary>
-    /// Takes back, oldest first, up to <paramref name="atMost"/> of the calls <paramref name="slot"/>'s worker holds
-    /// unstarted that <paramref name="accept"/> (when given) keeps; one it does not keep is taken back all the same.
-    /// </summary>
-    private List<WorkItem> TakeBackUnstarted(Slot slot, int atMost, Func<WorkItem, bool>? accept = null)
-    {
-        var taken = new List<WorkItem>();
-        for (var i = 0; i < slot.Held.Count && taken.Count < atMost;)
-        {
-            if (TakeBack(slot, i) is not { } item)
-            {
-                i++;
-            }
-            else if (accept?.Invoke(item) != false)
-            {
-                taken.Add(item);
-            }
-        }
-
-        return taken;
     }
 
     /// <summary>Puts <paramref name="calls"/> at the head of the queue, ahead of the calls submitted after them.</summary>
     private void RequeueAhead(IEnumerable<WorkItem> calls) => queue = new Queue<WorkItem>(calls.Concat(queue));
 
     /// <summary>
-    /// For a worker that restarted while running a batch (the message is gone): the calls it had not started go back
-    /// to the head of the queue, and the rest of what it held fails (a call it had finished keeps its result).
+    /// For a worker that restarted (the message it ran is gone): with batches, the calls it had not started go back to
+    /// the head of the queue and the rest of what it held fails (a call it had finished keeps its result); else the
+    /// call it was running, its oldest, fails.
     /// </summary>
-    private void LoseBatch(Slot slot, Exception error)
+    private void Crashed(Slot slot, Exception error)
     {
-        RequeueAhead(TakeBackUnstarted(slot, int.MaxValue));
-        foreach (var item in slot.Held)
+        if (!policy.Batches)
         {
-            item.Future.IsPendingOrNotifyCancel(); // one canceled meanwhile is notified, not failed
-            item.FailFromRouter(error);
-        }
-
-        held -= slot.Held.Count;
-        slot.Held.Clear();
-        MakeReady(slot);
-    }
-
-    /// <summary>Takes back the call <paramref name="slot"/> holds at <paramref name="index"/> if its worker has not started it.</summary>
-    private WorkItem? TakeBack(Slot slot, int index)
-    {
-        var item = slot.Held[index];
-        if (!item.Future.TryTakeBack())
-        {
-            return null;
-        }
-
-        slot.Held.RemoveAt(index); // its worker skips it (or drops it unsent) and sends no WorkerIdle for it
-        held--;
-        return item;
-    }
-
-    /// <summary>
-    /// An idle worker if there is one; else, to send ahead, the ready worker holding the fewest calls, so calls sent
-    /// ahead spread over the workers instead of piling onto one.
-    /// </summary>
-    private Slot NextSlot()
-    {
-        if (readyBelow == 1)
-        {
-            return ready.Peek();
-        }
-
-        Slot? least = null;
-        foreach (var slot in ready)
-        {
-            if (least is null || slot.Held.Count < least.Held.Count)
-            {
-                least = slot;
-                if (slot.Held.Count == 0)
-                {
-                    break;
-                }
-            }
-        }
-
-        return least!;
-    }
-
-    private void Release(Slot slot, WorkItem? done)
-    {
-        if (done is not null && slot.Held.Remove(done))
-        {
-            held--;
-        }
-
-        MakeReady(slot);
-    }
-
-    /// <summary>Drops what a worker ran of <paramref name="batch"/> (it nulled the calls taken back from it).</summary>
-    private void Release(Slot slot, WorkBatch batch)
-    {
-        // Usually it holds exactly what it ran, in the order sent: drop it all at once.
-        var ran = batch.Items;
-        var h = 0;
-        var inOrder = true;
-        foreach (var item in ran)
-        {
-            if (item is null)
-            {
-                continue;
-            }
-
-            inOrder = h < slot.Held.Count && slot.Held[h] == item;
-            if (!inOrder)
-            {
-                break;
-            }
-
-            h++;
-        }
-
-        if (inOrder && h == slot.Held.Count)
-        {
-            held -= h;
-            slot.Held.Clear();
-        }
-        else
-        {
-            foreach (var item in ran)
-            {
-                if (item is not null && slot.Held.Remove(item))
-                {
-                    held--;
-                }
-            }
-        }
-
-        MakeReady(slot);
-    }
-
-    private void MakeReady(Slot slot)
-    {
-        if (!slot.IsReady && !slot.IsDraining && slot.Held.Count < readyBelow)
-        {
-            slot.IsReady = true;
-            ready.Push(slot);
-        }
-    }
-
-    private void RemoveFromReady(Slot slot)
-    {
-        slot.IsReady = false;
-        if (ready.Peek() == slot)
-        {
-            ready.Pop();
+            var lost = slot.Held[0];
+            lost.FailFromRouter(error);
+            slots.Release(slot, lost);
             return;
         }
 
-        Restack(without: slot, atBottom: null);
-    }
-
-    /// <summary>The ready stack in the same order without <paramref name="without"/>, with <paramref name="atBottom"/> (if any) below the rest.</summary>
-    private void Restack(Slot without, Slot? atBottom)
-    {
-        var others = ready.Where(s => s != without).Reverse().ToArray();
-        ready.Clear();
-        if (atBottom is not null)
+        RequeueAhead(slots.TakeBackUnstarted(slot, int.MaxValue));
+        foreach (var item in slot.Held)
         {
-            ready.Push(atBottom);
+            item.IsPendingOrNotifyCancel(); // one canceled meanwhile is notified, not failed
+            item.FailFromRouter(error);
         }
 
-        foreach (var other in others)
-        {
-            ready.Push(other);
-        }
+        slots.DropHeld(slot);
+        slots.MakeReady(slot);
     }
 
     private void Lost(Slot slot)
@@ -655,7 +402,7 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
         {
             // A call canceled while the worker held it is notified, not failed. One still pending with no worker's claim
             // on it (a claiming worker that died took back what it had not started, or never got it) runs elsewhere.
-            if (item.Future.IsPendingOrNotifyCancel() && spec.WorkersClaimCalls && !pool.IsBroken && item.Future.IsPendingAndUnclaimed)
+            if (item.IsPendingOrNotifyCancel() && policy.WorkersClaimCalls && !pool.IsBroken && item.IsPendingAndUnclaimed)
             {
                 neverStarted.Add(item);
             }
@@ -670,13 +417,7 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
             RequeueAhead(neverStarted);
         }
 
-        held -= slot.Held.Count;
-        slot.Held.Clear();
-        if (slot.IsReady)
-        {
-            RemoveFromReady(slot);
-        }
-
+        slots.DropHeld(slot);
         if (spec.ReplacesLostWorkers && !pool.IsBroken && (!shuttingDown || HasQueued))
         {
             StartWorker(spec.WorkerProps(slots.Count));
@@ -696,9 +437,9 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
 
         // Calls sent ahead and not yet started would otherwise still run on the workers left: as in CPython, a broken
         // pool runs nothing more. Taken back, each worker drops its copy.
-        foreach (var slot in slots.Values)
+        foreach (var slot in slots.All)
         {
-            foreach (var item in TakeBackUnstarted(slot, int.MaxValue))
+            foreach (var item in slots.TakeBackUnstarted(slot, int.MaxValue))
             {
                 item.FailQueued(spec.Broken(cause));
             }
@@ -713,9 +454,6 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
             item.FailQueued(spec.Broken(cause));
         }
     }
-
-    /// <summary>No worker could take a call now or later unless one arrives (every one there is draining, or there is none).</summary>
-    private bool HasNoWorkers => slots.Values.All(slot => slot.IsDraining);
 
     private void FailQueuedWithoutWorkers()
     {
@@ -736,12 +474,12 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
 
         // Calls sent ahead to workers that claim calls are still pending until started: cancel and notify those too
         // (their worker then skips them). Elsewhere a held call is running, and this changes nothing.
-        foreach (var slot in slots.Values)
+        foreach (var slot in slots.All)
         {
             foreach (var item in slot.Held)
             {
                 item.Future.Cancel(deferCallbacks: true);
-                item.Future.IsPendingOrNotifyCancel();
+                item.IsPendingOrNotifyCancel();
             }
         }
     }
@@ -753,18 +491,16 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
             item.FailQueued(error);
         }
 
-        foreach (var slot in slots.Values)
+        foreach (var slot in slots.All)
         {
             foreach (var item in slot.Held)
             {
-                item.Future.IsPendingOrNotifyCancel();
+                item.IsPendingOrNotifyCancel();
                 item.FailFromRouter(error);
             }
 
-            slot.Held.Clear();
+            slots.DropHeld(slot);
         }
-
-        held = 0;
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using ActorPool.Calls;
 using Akka.Actor;
 
 namespace ActorPool.Routing;

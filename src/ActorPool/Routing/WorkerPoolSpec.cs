@@ -7,28 +7,11 @@ internal abstract class WorkerPoolSpec
 {
     public abstract int WorkerCount { get; }
 
-    /// <summary>Calls a worker may hold beyond the one it runs (marked running, so no longer cancelable, unless <see cref="WorkersClaimCalls"/>).</summary>
+    /// <summary>Calls a worker may hold beyond the one it runs (sent ahead).</summary>
     public abstract int Prefetch { get; }
 
-    /// <summary>
-    /// Whether workers decide themselves, against <see cref="Future.Cancel()"/>, whether they start a call they hold
-    /// (<see cref="Future.TryHandOver"/>): then the router leaves a call it sends pending, and can take back one not yet started.
-    /// </summary>
-    public virtual bool WorkersClaimCalls => false;
-
-    /// <summary>
-    /// Whether a worker can stall while the rest of the pool runs (a worker process frozen or starved), so that a call
-    /// it has not started soon after it was sent is given to an idle worker (requires <see cref="WorkersClaimCalls"/>).
-    /// Off for threads: watching costs a pending timer, which keeps the scheduler's thread ticking, and threads of one
-    /// process do not stall one by one.
-    /// </summary>
-    public virtual bool WorkersCanStall => false;
-
-    /// <summary>
-    /// Whether workers take several calls in one <see cref="WorkBatch"/> (requires <see cref="WorkersClaimCalls"/>): an
-    /// idle worker then gets its share of the queue, up to 1 + <see cref="Prefetch"/> calls, in one message.
-    /// </summary>
-    public virtual bool TakesBatches => false;
+    /// <summary>How the workers take calls: whether those sent ahead stay cancelable, come in batches, are watched for stalls.</summary>
+    public abstract HandOverMode HandOverMode { get; }
 
     public abstract Props WorkerProps(int index);
 

@@ -1,3 +1,4 @@
+using ActorPool.Calls;
 using ActorPool.Routing;
 using Akka.Actor;
 
@@ -44,12 +45,12 @@ internal sealed class ThreadWorker(WorkerPoolSpec spec) : UntypedActor
     private bool Handle(WorkItem item)
     {
         // The router sends calls ahead but leaves them pending: this worker starts one only if it is still its own.
-        switch (item.Future.TryHandOver(Self, hold: null))
+        switch (item.TryStart(Self))
         {
             case HandOver.TakenBack:
                 return false; // another worker runs it; the router already counted this one's room free
             case HandOver.NotPending:
-                item.Future.IsPendingOrNotifyCancel(); // canceled while it waited here: its waiters count it done now
+                item.IsPendingOrNotifyCancel(); // canceled while it waited here: its waiters count it done now
                 break;
             case HandOver.Accepted when NamedThreadPool.CurrentInitializerError is { } initializerError:
                 item.Fail(spec.Broken(initializerError));

@@ -41,7 +41,7 @@ public sealed partial class ThreadPoolExecutorTests
         first.Open();
         Assert.Equal(0, blocking.Result(Bound));
         batch.WaitForStarts(1);
-        Assert.True(ahead.IsSentAhead && after.IsSentAhead, "the calls behind the running one were not sent ahead with it");
+        Assert.True(ahead.Ticket().IsSentAhead && after.Ticket().IsSentAhead, "the calls behind the running one were not sent ahead with it");
 
         Assert.False(ahead.IsRunning);
         Assert.True(ahead.Cancel());

@@ -1,3 +1,4 @@
+using ActorPool.Tests.Support;
 using ActorPool.Tests.Executors;
 
 namespace ActorPool.Tests.ProcessPool;
@@ -88,7 +89,7 @@ public sealed partial class ProcessPoolExecutorTests
         probe.WaitForStarts(1);
         var large = Enumerable.Range(0, 10).Select(_ => executor.Submit(ProcessCalls.Length, new byte[1 << 20])).ToArray();
         WaitUntilSentAhead(large);
-        Assert.True(SharedState.PollUntil(() => large.Any(f => f.IsHeldUnstarted), Bound), "no call was sent ahead to the worker");
+        Assert.True(SharedState.PollUntil(() => large.Any(f => f.Ticket().IsHeldUnstarted), Bound), "no call was sent ahead to the worker");
 
         // 1 MiB each against a 4 MiB budget: the rest wait in the parent, where the router could still take them back.
         // Watched for a second (hand-overs take milliseconds), the worker never holds more than four.
@@ -96,7 +97,7 @@ public sealed partial class ProcessPoolExecutorTests
         var watch = System.Diagnostics.Stopwatch.StartNew();
         while (watch.Elapsed < TimeSpan.FromSeconds(1))
         {
-            most = Math.Max(most, large.Count(f => f.IsHeldUnstarted));
+            most = Math.Max(most, large.Count(f => f.Ticket().IsHeldUnstarted));
             Thread.Sleep(10);
         }
 
@@ -108,6 +109,6 @@ public sealed partial class ProcessPoolExecutorTests
 
     private static void WaitUntilSentAhead(params Future[] futures) =>
         Assert.True(
-            SharedState.PollUntil(() => futures.All(f => f.IsSentAhead), Bound),
+            SharedState.PollUntil(() => futures.All(f => f.Ticket().IsSentAhead), Bound),
             "the calls were never sent ahead to the busy worker");
 }

@@ -1,3 +1,4 @@
+using ActorPool.Calls;
 using ActorPool.Routing;
 using ActorPool.Tests.Support;
 using System.Runtime.CompilerServices;
@@ -235,13 +236,13 @@ public sealed class PoolRouterTests : Akka.TestKit.Xunit2.TestKit
         router.Tell(new WorkerIdle(calls[0]), worker);
         var batch = probe.ExpectMsg<WorkBatch>(Generous);
         Assert.Equal(calls[1..5], batch.Items); // 1 + prefetch at most, in submission order
-        Assert.All(batch.Items, item => Assert.True(item!.Future.IsSentAhead && !item.Future.IsRunning));
+        Assert.All(batch.Items, item => Assert.True(item!.IsSentAhead && !item.Future.IsRunning));
         probe.ExpectNoMsg(TimeSpan.FromMilliseconds(100)); // one batch at a time
 
         Assert.True(calls[2].Future.Cancel()); // still cancelable: its worker has not started it
         foreach (var item in batch.Items)
         {
-            if (item!.Future.TryHandOver(worker, hold: null) == HandOver.Accepted)
+            if (item!.TryStart(worker) == HandOver.Accepted)
             {
                 item.Run();
             }
@@ -297,9 +298,7 @@ public sealed class PoolRouterTests : Akka.TestKit.Xunit2.TestKit
 
         public override int Prefetch => prefetch;
 
-        public override bool WorkersClaimCalls => batches;
-
-        public override bool TakesBatches => batches;
+        public override HandOverMode HandOverMode => batches ? HandOverMode.ClaimedInBatches : HandOverMode.RunningWhenSent;
 
         public override Props WorkerProps(int index)
         {
@@ -354,7 +353,7 @@ public sealed class PoolRouterTests : Akka.TestKit.Xunit2.TestKit
         {
             if (message is WorkItem lone)
             {
-                Assert.Equal(HandOver.Accepted, lone.Future.TryHandOver(Self, hold: null));
+                Assert.Equal(HandOver.Accepted, lone.TryStart(Self));
                 lone.Run();
                 Context.Parent.Tell(new WorkerIdle(lone));
                 return;
@@ -364,7 +363,7 @@ public sealed class PoolRouterTests : Akka.TestKit.Xunit2.TestKit
             for (var i = 0; i < batch.Items.Length; i++)
             {
                 var item = batch.Items[i]!;
-                Assert.Equal(HandOver.Accepted, item.Future.TryHandOver(Self, hold: null));
+                Assert.Equal(HandOver.Accepted, item.TryStart(Self));
                 if (!restarted && i == 1)
                 {
                     throw new InvalidOperationException(Message);

@@ -1,4 +1,4 @@
-namespace ActorPool.Routing;
+namespace ActorPool.Calls;
 
 /// <summary>
 /// A worker's hold on a call it was sent ahead of time and may not have started yet. While the future holds one,

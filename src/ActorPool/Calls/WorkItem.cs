@@ -1,16 +1,15 @@
 using Akka.Actor;
 
-namespace ActorPool.Routing;
+namespace ActorPool.Calls;
 
 /// <summary>
-/// One submitted call, as the parent keeps it: the future to settle and how to run the call. It is the
-/// message the executor sends its router and the router hands to a worker in this process; it never
-/// crosses a process boundary (a delegate and a future cannot), hence no serialization check.
+/// One submitted call, as the parent keeps it: the future to settle, how to run the call, and (as a
+/// <see cref="CallTicket"/>) where it stands in its hand-over to a worker. It is the message the executor posts to
+/// its router and the router hands to a worker in this process; it never crosses a process boundary (a delegate and
+/// a future cannot), hence no serialization check.
 /// </summary>
-internal abstract class WorkItem : INoSerializationVerificationNeeded
+internal abstract class WorkItem : CallTicket, INoSerializationVerificationNeeded
 {
-    public abstract Future Future { get; }
-
     /// <summary>Runs the call on the current thread and settles the future with its outcome.</summary>
     public abstract void Run();
 
@@ -26,8 +25,8 @@ internal abstract class WorkItem : INoSerializationVerificationNeeded
     /// <summary>For a chunk: one typed array per parameter of <see cref="Function"/>, item i's arguments at index i.</summary>
     public virtual Array[] Columns => [];
 
-    /// <summary>For a remote worker: the call described and its arguments serialized at <c>Submit</c>; null for thread workers.</summary>
-    public Remoting.PreparedCall? Remote { get; set; }
+    /// <summary>For a remote worker: the call in the form it takes, made at <c>Submit</c>; null for thread workers.</summary>
+    public EncodedCall? Encoded { get; set; }
 
     /// <summary>When the router last sent it to a worker (a <see cref="System.Diagnostics.Stopwatch"/> timestamp).</summary>
     public long SentAt { get; set; }
@@ -60,7 +59,9 @@ internal abstract class WorkItem : INoSerializationVerificationNeeded
 /// <summary>A <see cref="WorkItem"/> whose call returns a <typeparamref name="TResult"/>.</summary>
 internal abstract class WorkItem<TResult> : WorkItem
 {
-    private readonly Future<TResult> future = new();
+    private readonly Future<TResult> future;
+
+    protected WorkItem() => future = new Future<TResult> { StartGate = this };
 
     public override Future Future => future;
 
@@ -89,3 +90,9 @@ internal abstract class WorkItem<TResult> : WorkItem
         future.TrySetResult(value);
     }
 }
+
+/// <summary>
+/// A call as a worker in another process takes it (its function described, its arguments serialized), made on the
+/// submitting thread so that a call that cannot be sent fails at <c>Submit</c>. Opaque to everything but the wire format.
+/// </summary>
+internal abstract class EncodedCall;

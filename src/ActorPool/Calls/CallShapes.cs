@@ -1,4 +1,4 @@
-namespace ActorPool.Routing;
+namespace ActorPool.Calls;
 
 // The shapes of call that Executor.Submit and Executor.Map accept, one small class each, so that a
 // submitted call costs one allocation besides its future (no closure over the arguments).

@@ -1,0 +1,261 @@
+using System.Diagnostics;
+
+namespace ActorPool.Calls;
+
+/*
+ * The hand-over of one call from the router to a worker, the only place that knows it. A call is
+ *
+ *              router: TryAssignTo(w)                 worker w: TryStart(w)
+ *   Queued ───────────────────────────────► Assigned ─────────────────────────► Started   (a thread worker)
+ *     ▲  ▲                                   │   │     worker w: TryHold(w, claim)
+ *     │  │ router: TryTakeBack()             │   └──────────────────────────► Held ──(worker claims it)──► Started
+ *     │  └───────────────────────────────────┘                                 │       (a worker process)
+ *     └────────────────── router: TryTakeBack(), or w died: TryGiveBack(w) ────┘
+ *
+ * and, from any of them while the future is pending, Canceled or Finished (the future's own states). Queued means
+ * pending and no worker's; Assigned, sent to a worker that has not taken it yet; Held, taken by a worker that keeps it
+ * unstarted under a Claim (a word on a process's claim board), so that Cancel and the router's take-back race the
+ * worker's start on that word and exactly one wins. Every step runs under the future's lock, so it decides once.
+ *
+ * Workers that cannot claim (cluster nodes) never see a ticket: the router marks their calls running as it sends them.
+ * The ticket is the base of WorkItem, so a call costs no allocation for it; the future reaches it only as a
+ * Future.IStartGate, and knows nothing of workers or routers.
+ */
+internal abstract class CallTicket : Future.IStartGate
+{
+    private object? holder; // the worker the call was sent to, until it starts there or the router takes it back
+    private Claim? claim;   // while that worker holds it unstarted
+
+    /// <summary>The future the call settles.</summary>
+    public abstract Future Future { get; }
+
+    /// <summary>Where the call stands in its hand-over (for tests and invariant checks; a snapshot).</summary>
+    public CallState State
+    {
+        get
+        {
+            lock (Future.SyncRoot)
+            {
+                return StateLocked;
+            }
+        }
+    }
+
+    private CallState StateLocked => !Future.IsPendingLocked ? CallState.Settled
+        : holder is null ? (claim is null ? CallState.Queued : CallState.Invalid)
+        : claim is null ? CallState.Assigned
+        : claim.HasStarted ? CallState.Started
+        : CallState.Held;
+
+    /// <summary>
+    /// For the router, as it sends the call to <paramref name="worker"/>: true if it is pending, and from now on only that
+    /// worker may take it; false if canceled (its waiters are notified now) or settled by someone else, so it is not sent.
+    /// </summary>
+    public bool TryAssignTo(object worker)
+    {
+        lock (Future.SyncRoot)
+        {
+            if (Future.IsPendingLocked)
+            {
+                holder = worker;
+                return true;
+            }
+
+            Future.NotifyIfCanceledLocked();
+            return false;
+        }
+    }
+
+    /// <summary>For <paramref name="worker"/> about to run the call on this thread: marks it running if it is still its own.</summary>
+    public HandOver TryStart(object worker) => Take(worker, hold: null);
+
+    /// <summary>
+    /// For <paramref name="worker"/> keeping the call unstarted under <paramref name="hold"/> (a worker process sending it on):
+    /// from now on <see cref="Future.Cancel()"/>, <see cref="Future.IsRunning"/> and the router's take-back ask the claim.
+    /// </summary>
+    public HandOver TryHold(object worker, Claim hold) => Take(worker, hold);
+
+    private HandOver Take(object worker, Claim? hold)
+    {
+        lock (Future.SyncRoot)
+        {
+            if (holder != worker || claim is not null)
+            {
+                // Only the router's take-back moves a call off its worker; a claim already there means this is a
+                // second copy of a call taken back and given to this worker again, which must not run twice.
+                return HandOver.TakenBack;
+            }
+
+            if (!Future.IsPendingLocked)
+            {
+                return HandOver.NotPending;
+            }
+
+            if (hold is null)
+            {
+                holder = null;
+                Future.MarkRunningLocked();
+            }
+            else
+            {
+                claim = hold;
+            }
+
+            return HandOver.Accepted;
+        }
+    }
+
+    /// <summary>
+    /// For the router, to give the call to another worker: true if the worker it was sent to will not run it (it had not
+    /// started it, or not even received it), and the call is Queued again.
+    /// </summary>
+    public bool TryTakeBack()
+    {
+        lock (Future.SyncRoot)
+        {
+            if (!Future.IsPendingLocked || holder is null || (claim is not null && !claim.TryTakeBack()))
+            {
+                return false;
+            }
+
+            claim = null;
+            holder = null;
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// For <paramref name="worker"/> as it dies: gives the call back if it is still its own and unstarted (true: Queued again,
+    /// for the router to requeue); null if it is not its own any more (leave it alone); false if it started or is settled
+    /// (fail it, or notify it if canceled).
+    /// </summary>
+    public bool? TryGiveBack(object worker)
+    {
+        lock (Future.SyncRoot)
+        {
+            if (Future.IsPendingLocked && holder != worker)
+            {
+                return null;
+            }
+
+            if (!Future.IsPendingLocked || (claim is not null && !claim.TryTakeBack()))
+            {
+                return false;
+            }
+
+            claim = null;
+            holder = null;
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// True if the call is pending; false if canceled (its waiters are notified now, so Wait and AsCompleted count it
+    /// done) or settled by someone else.
+    /// </summary>
+    public bool IsPendingOrNotifyCancel()
+    {
+        lock (Future.SyncRoot)
+        {
+            Future.NotifyIfCanceledLocked();
+            return Future.IsPendingLocked;
+        }
+    }
+
+    /// <summary>True while the call is pending and some worker has it (sent to it, held, or started under its claim).</summary>
+    public bool IsSentAhead => State is CallState.Assigned or CallState.Held or CallState.Started;
+
+    /// <summary>True while the call is pending with a worker that has not started it (sent to it, or held).</summary>
+    public bool IsAssignedUnstarted => State is CallState.Assigned or CallState.Held;
+
+    /// <summary>True while a worker holds the call unstarted under a claim.</summary>
+    public bool IsHeldUnstarted => State == CallState.Held;
+
+    /// <summary>True while the call is pending and no worker holds it under a claim: it can go to any worker.</summary>
+    public bool IsPendingAndUnclaimed
+    {
+        get
+        {
+            lock (Future.SyncRoot)
+            {
+                return Future.IsPendingLocked && claim is null;
+            }
+        }
+    }
+
+    /// <summary>Throws if the hand-over fields contradict each other or the future (a claim without a worker holding it).</summary>
+    public void AssertInvariants()
+    {
+        lock (Future.SyncRoot)
+        {
+            if (StateLocked == CallState.Invalid)
+            {
+                throw new InvalidOperationException($"{Future} is held under a claim by no worker.");
+            }
+        }
+    }
+
+    // The future's side, called under its lock: see Future.IStartGate.
+    bool Future.IStartGate.HasStarted => claim?.HasStarted == true;
+
+    bool Future.IStartGate.TryPreventStart()
+    {
+        Debug.Assert(Monitor.IsEntered(Future.SyncRoot), "caller holds the future's lock");
+        if (claim is not null && !claim.TryCancel())
+        {
+            return false; // its worker has started it
+        }
+
+        claim = null; // the holder stays: its worker must tell this from a call taken back from it
+        return true;
+    }
+
+    void Future.IStartGate.Running()
+    {
+        Debug.Assert(Monitor.IsEntered(Future.SyncRoot), "caller holds the future's lock");
+        claim = null; // marked running by the executor (its worker has answered, or never claims): the hand-over is over
+        holder = null;
+    }
+
+    void Future.IStartGate.Failed()
+    {
+        Debug.Assert(Monitor.IsEntered(Future.SyncRoot), "caller holds the future's lock");
+        claim?.TryCancel(); // failed while a worker holds it unstarted: it must not start there after all
+        claim = null;       // the holder stays, as for a cancel
+    }
+}
+
+/// <summary>Where a call stands in its hand-over; see <see cref="CallTicket"/>.</summary>
+internal enum CallState
+{
+    /// <summary>Pending and no worker's: in the router's queue, or taken back.</summary>
+    Queued,
+
+    /// <summary>Pending and sent to a worker that has not taken it yet.</summary>
+    Assigned,
+
+    /// <summary>Pending and held unstarted by a worker under a claim.</summary>
+    Held,
+
+    /// <summary>Started by the worker holding it under a claim (the future still says pending until it is settled).</summary>
+    Started,
+
+    /// <summary>Running, finished or canceled: the future's own states.</summary>
+    Settled,
+
+    /// <summary>A claim without a worker: never, unless there is a bug.</summary>
+    Invalid,
+}
+
+/// <summary>What a worker found when it took its call from the ticket.</summary>
+internal enum HandOver
+{
+    /// <summary>The worker has the call (started, or held under its claim).</summary>
+    Accepted,
+
+    /// <summary>The router gave the call to another worker meanwhile: drop it, and report nothing.</summary>
+    TakenBack,
+
+    /// <summary>Canceled or settled meanwhile: notify it if canceled, and report the room free.</summary>
+    NotPending,
+}
