@@ -1,8 +1,7 @@
 using ActorPool.Calls;
 using ActorPool.Cluster.Coordinator;
 using ActorPool.Configuration;
-using ActorPool.Remoting;
-using ActorPool.Routing;
+using ActorPool.Wire;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Event;

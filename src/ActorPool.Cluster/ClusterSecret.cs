@@ -39,5 +39,5 @@ internal static class ClusterSecret
     private static string Mac(string secret, string text) =>
         Convert.ToHexString(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes(text)));
 
-    public static bool Matches(string presented, string expected) => ActorPool.Remoting.SecretText.Matches(presented, expected);
+    public static bool Matches(string presented, string expected) => ActorPool.Security.SecretText.Matches(presented, expected);
 }

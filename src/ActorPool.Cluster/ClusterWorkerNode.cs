@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Reflection;
 using System.Runtime.InteropServices;
 using ActorPool.Cluster.Node;
-using ActorPool.Remoting;
+using ActorPool.Security;
 using Akka;
 using Akka.Actor;
 using Akka.Configuration;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using ActorPool.Remoting;
+using ActorPool.ProcessPool;
 using Akka.Actor;
 
 namespace ActorPool.Cluster;

@@ -1,5 +1,4 @@
 using ActorPool.Calls;
-using ActorPool.Routing;
 using ActorPool.Waiting;
 
 namespace ActorPool;

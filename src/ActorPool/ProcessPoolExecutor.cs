@@ -1,10 +1,11 @@
-using ActorPool.Calls;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Security.Cryptography;
+using ActorPool.Calls;
 using ActorPool.Configuration;
-using ActorPool.Remoting;
+using ActorPool.ProcessPool;
 using ActorPool.Routing;
+using ActorPool.Wire;
 using Akka.Actor;
 using Akka.Remote;
 
@@ -87,7 +88,7 @@ public sealed class ProcessPoolExecutor : Executor
             throw;
         }
 
-        var options = new ProcessPoolOptions(
+        var options = new ProcessPoolContext(
             launcher,
             prestarted,
             Convert.ToHexString(RandomNumberGenerator.GetBytes(32)),
@@ -166,7 +167,7 @@ public sealed class ProcessPoolExecutor : Executor
 
     /// <summary>The pool's shape for the router. The proxies share the router's dispatcher: a proxy that runs on the thread
     /// that brings it a call (the router's) or its answers (a socket's reading thread) costs no hand-over between threads.</summary>
-    private sealed class Spec(int workers, int prefetch, ProcessPoolOptions options, string dispatcher) : WorkerPoolSpec
+    private sealed class Spec(int workers, int prefetch, ProcessPoolContext options, string dispatcher) : WorkerPoolSpec
     {
         public override int WorkerCount => workers;
 

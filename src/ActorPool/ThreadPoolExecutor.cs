@@ -1,6 +1,6 @@
 using ActorPool.Configuration;
 using ActorPool.Routing;
-using ActorPool.Workers;
+using ActorPool.Threads;
 using Akka.Actor;
 using Akka.Configuration;
 

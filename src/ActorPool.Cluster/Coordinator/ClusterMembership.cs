@@ -1,7 +1,7 @@
 using ActorPool.Cluster.Node;
 using ActorPool.Cluster.Protocol;
-using ActorPool.Remoting;
 using ActorPool.Routing;
+using ActorPool.Wire;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Event;

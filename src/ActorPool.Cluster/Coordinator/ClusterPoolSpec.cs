@@ -1,5 +1,5 @@
-using ActorPool.Remoting;
 using ActorPool.Routing;
+using ActorPool.Wire;
 using Akka.Actor;
 
 namespace ActorPool.Cluster.Coordinator;

@@ -1,9 +1,8 @@
 using ActorPool.Calls;
 using ActorPool.Cluster.Protocol;
-using ActorPool.Remoting;
 using ActorPool.Routing;
+using ActorPool.Wire;
 using Akka.Actor;
-using Akka.Cluster;
 using static Akka.Cluster.ClusterEvent;
 
 namespace ActorPool.Cluster.Coordinator;
@@ -11,7 +10,7 @@ namespace ActorPool.Cluster.Coordinator;
 /*
  * One worker actor on a worker node, as the router sees it (the cluster's WorkerProcessProxy):
  *
- *   PoolRouter ──WorkItem──► NodeWorkerProxy ──CallItem (Akka.Remote)──► ProcessWorker (on the node)
+ *   PoolRouter ──WorkItem──► NodeWorkerProxy ──CallItem (Akka.Remote)──► CallRunner (on the node)
  *        ▲                     │ encodes, settles ◄──ResultBatch (reply key)─┘
  *        └────WorkerIdle───────┘
  *

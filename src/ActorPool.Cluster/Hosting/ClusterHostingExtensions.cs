@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 using ActorPool.Hosting;
-using ActorPool.Remoting;
+using ActorPool.Wire;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Event;

@@ -1,6 +1,7 @@
 using ActorPool.Cluster.Protocol;
 using ActorPool.Configuration;
-using ActorPool.Remoting;
+using ActorPool.Security;
+using ActorPool.WorkerProcess;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Event;
@@ -10,7 +11,7 @@ namespace ActorPool.Cluster.Node;
 
 /*
  * The actor a worker node runs at /user/actorpool-node. Each executor that attaches, proving it knows the secret,
- * gets its own group of workers (ProcessWorker, one pinned thread each), which run its initializer and register
+ * gets its own group of workers (CallRunner, one pinned thread each), which run its initializer and register
  * with it, each presenting its own proof (see ClusterSecret). A group lives as long as its executor's membership
  * actor (watched).
  *
@@ -156,7 +157,7 @@ internal sealed class NodeHost : UntypedActor
             // The proof names the worker as the executor will see it: this node's address, then its path here.
             var name = $"worker-{Guid.NewGuid():N}";
             var proof = ClusterSecret.WorkerProof(secret, attach.Nonce, new RootActorPath(cluster.SelfAddress) / Self.Path.Elements / name);
-            var props = ProcessWorker.Props(parentPath, callKey, replyKey, attach.Initializer, Math.Min(attach.MaxPayload, maxPayload), proof, allowList)
+            var props = CallRunner.Props(parentPath, callKey, replyKey, attach.Initializer, Math.Min(attach.MaxPayload, maxPayload), proof, allowList)
                 .WithDispatcher(ActorPoolSettings.ProcessWorkerDispatcher);
             group.Add(Context.ActorOf(props, name));
         }

@@ -1,4 +1,5 @@
-using ActorPool.Remoting;
+
+using ActorPool.Wire;
 
 namespace ActorPool.Cluster.Protocol;
 

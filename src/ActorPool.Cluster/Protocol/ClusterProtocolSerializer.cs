@@ -1,5 +1,5 @@
 using System.Runtime.Serialization;
-using ActorPool.Remoting;
+using ActorPool.Wire;
 using Akka.Actor;
 using Akka.Serialization;
 

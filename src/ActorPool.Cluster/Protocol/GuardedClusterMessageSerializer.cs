@@ -1,4 +1,4 @@
-using ActorPool.Remoting;
+using ActorPool.Security;
 using Akka.Actor;
 
 namespace ActorPool.Cluster.Protocol;

@@ -1,4 +1,4 @@
-using ActorPool.Remoting;
+using ActorPool.Wire;
 using Akka.Actor;
 using Akka.Hosting;
 using Akka.Remote;

@@ -1,5 +1,5 @@
-using ActorPool.Calls;
 using System.Collections.Concurrent;
+using ActorPool.Calls;
 
 namespace ActorPool.Routing;
 

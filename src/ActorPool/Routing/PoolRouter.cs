@@ -1,5 +1,5 @@
-using ActorPool.Calls;
 using System.Diagnostics;
+using ActorPool.Calls;
 using Akka.Actor;
 using Akka.Actor.Internal;
 

@@ -1,5 +1,5 @@
-using ActorPool.Tests.Support;
 using ActorPool.Tests.Executors;
+using ActorPool.Tests.Support;
 
 namespace ActorPool.Tests.ProcessPool;
 

@@ -1,4 +1,11 @@
-using ActorPool.Remoting;
+
+using ActorPool.ProcessPool;
+using ActorPool.Security;
+using ActorPool.Threads;
+using ActorPool.Transport;
+using ActorPool.Transport.Loopback;
+using ActorPool.Wire;
+using ActorPool.WorkerProcess;
 
 namespace ActorPool.Tests.Remoting;
 

@@ -1,5 +1,11 @@
 using System.Text.Json;
-using ActorPool.Remoting;
+using ActorPool.ProcessPool;
+using ActorPool.Security;
+using ActorPool.Threads;
+using ActorPool.Transport;
+using ActorPool.Transport.Loopback;
+using ActorPool.Wire;
+using ActorPool.WorkerProcess;
 using Akka.Actor;
 
 namespace ActorPool.Tests.Remoting;
@@ -114,7 +120,7 @@ public sealed class ProcessWorkerTests : Akka.TestKit.Xunit2.TestKit
     {
         var view = ClaimBoard.Open(board.Path!, board.Slots);
         workerViews.Add(view);
-        return Sys.ActorOf(ProcessWorker.Props(TestActor.Path.ToString(), Secret, ReplyKey, null, 1 << 20, view));
+        return Sys.ActorOf(CallRunner.Props(TestActor.Path.ToString(), Secret, ReplyKey, null, 1 << 20, view));
     }
 
     private static CallItem Call(string secret, int argument, long id = 1, int slot = -1) =>

@@ -1,7 +1,13 @@
 using System.Runtime.Serialization;
 using ActorPool.Cluster.Protocol;
 using ActorPool.Configuration;
-using ActorPool.Remoting;
+using ActorPool.ProcessPool;
+using ActorPool.Security;
+using ActorPool.Threads;
+using ActorPool.Transport;
+using ActorPool.Transport.Loopback;
+using ActorPool.Wire;
+using ActorPool.WorkerProcess;
 using Akka.Actor;
 using Akka.Serialization;
 using Xunit.Abstractions;

@@ -1,7 +1,7 @@
+using System.Runtime.CompilerServices;
 using ActorPool.Calls;
 using ActorPool.Routing;
 using ActorPool.Tests.Support;
-using System.Runtime.CompilerServices;
 using Akka.Actor;
 
 namespace ActorPool.Tests.Routing;

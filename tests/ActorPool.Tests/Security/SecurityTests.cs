@@ -75,7 +75,7 @@ public sealed class SecurityTests(ITestOutputHelper output) : IDisposable
         Assert.Equal("did not run", attack.Expect("outcome ", Bound));
         Assert.False(File.Exists(marker), "the attacker's call ran in the app's system");
         Assert.DoesNotContain(attack.Seen, line => line.StartsWith("deployed", StringComparison.Ordinal));
-        Assert.Equal(!untrusted, warnings.Any(w => w.Contains("Refused to start ProcessWorker", StringComparison.Ordinal)));
+        Assert.Equal(!untrusted, warnings.Any(w => w.Contains("Refused to start CallRunner", StringComparison.Ordinal)));
     }
 
     private sealed class Collector(System.Collections.Concurrent.ConcurrentQueue<string> into) : UntypedActor

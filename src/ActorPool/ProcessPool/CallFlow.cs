@@ -1,0 +1,96 @@
+using ActorPool.Calls;
+using ActorPool.Wire;
+using Akka.Actor;
+
+namespace ActorPool.ProcessPool;
+
+/// <summary>
+/// Flow control between a proxy and its worker process: the calls the router sent that wait here, and how many of
+/// them go to the worker and when. A worker gets calls while it has free board slots and holds less than
+/// <see cref="PrefetchBytes"/>, in messages of at most <see cref="MaxCallsPerBatch"/> calls and the payload limit.
+/// </summary>
+internal sealed class CallFlow(ProcessPoolContext pool)
+{
+    /// <summary>Calls per message at most, so a batch stays far below the frame size however large the prefetch.</summary>
+    private const int MaxCallsPerBatch = 256;
+
+    /// <summary>
+    /// Bytes of calls (mostly their arguments) a worker may hold at once: past this, calls wait here rather than be sent ahead (one call always
+    /// goes, however large), so prefetching hundreds of calls never means hundreds of large payloads in a worker's memory.
+    /// The router can still take back a call waiting here.
+    /// </summary>
+    private const long PrefetchBytes = 4 << 20;
+
+    private readonly Queue<WorkItem> waiting = new();
+    private long nextId;
+
+    public void Enqueue(WorkItem item) => waiting.Enqueue(item);
+
+    /// <summary>
+    /// Forgets the waiting calls: never sent, so still pending and no worker's; the router requeues them (or fails them
+    /// if the pool broke). Some may be stale copies of calls another worker now has.
+    /// </summary>
+    public void Clear() => waiting.Clear();
+
+    /// <summary>
+    /// Sends <paramref name="child"/> every waiting call it has room for, in as few messages as the limits allow, each
+    /// held by <paramref name="proxy"/> under a claim on its board. <paramref name="roomFreed"/> is told of a call that
+    /// did not go after all (canceled on its way here, or its arguments could not be serialized). True if the child has
+    /// just been sent its last allowed call and now retires.
+    /// </summary>
+    public bool Flush(WorkerChild child, IActorRef proxy, Action<WorkItem> roomFreed)
+    {
+        var batch = new Batcher<CallItem>(MaxCallsPerBatch, pool.MaxPayloadSize, calls => child.Remote!.Tell(new CallBatch(pool.Secret, calls), proxy));
+        var retiring = false;
+        while (waiting.Count > 0 && child.Remote is not null && !child.Retiring && child.FreeSlots.Count > 0
+               && (child.InFlight.Count == 0 || child.InFlightBytes < PrefetchBytes))
+        {
+            var item = waiting.Dequeue();
+            if (CallCodec.PreparationError(item) is { } error)
+            {
+                // Its arguments could not be serialized at Submit: if it is still this worker's, it fails alone here
+                // (one canceled meanwhile is only notified).
+                if (item.TryStart(proxy) != HandOver.TakenBack)
+                {
+                    item.IsPendingOrNotifyCancel();
+                    item.Fail(error);
+                    roomFreed(item);
+                }
+
+                continue;
+            }
+
+            var id = ++nextId;
+            var slot = child.FreeSlots.Pop();
+            child.Board.Offer(slot, id);
+            var call = CallCodec.Encode(item, pool.Secret, id, slot);
+            var size = CallCodec.WireBytes(call);
+            var held = new HeldCall(item, child.Board, slot, id, size);
+            var handOver = item.TryHold(proxy, held);
+            if (handOver != HandOver.Accepted)
+            {
+                child.FreeSlots.Push(slot);
+                if (handOver == HandOver.NotPending)
+                {
+                    item.IsPendingOrNotifyCancel(); // canceled on its way here: notify it, and this worker has room
+                    roomFreed(item);
+                }
+
+                continue; // or the router took it back on its way here (or this is a stale copy of it), and counted it
+            }
+
+            batch.Add(call, size);
+            child.InFlight[id] = held;
+            child.InFlightBytes += size;
+            child.Sent++;
+            if (child.Sent >= pool.MaxTasksPerChild)
+            {
+                child.Retiring = true;
+                retiring = true;
+            }
+        }
+
+        batch.Send();
+        return retiring;
+    }
+}

@@ -1,0 +1,274 @@
+using ActorPool.Calls;
+using ActorPool.Routing;
+using ActorPool.Security;
+using ActorPool.Wire;
+using Akka.Actor;
+using Akka.Event;
+
+namespace ActorPool.ProcessPool;
+
+/*
+ * One worker of a ProcessPoolExecutor, as the router sees it: a local actor that owns a worker process.
+ *
+ *   PoolRouter ──WorkItem──► WorkerProcessProxy ──CallBatch (Akka.Remote, 127.0.0.1)──► CallRunner (child process)
+ *        ▲                     │ sends what is ready in one message,                  │ claims each call on the board,
+ *        └────WorkerIdle───────┤ settles the futures ◄───────────ResultBatch─────────┘ runs it, answers through an outbox
+ *                              └──────── ClaimBoard (shared memory): who gets each call the worker holds unstarted ────┘
+ *
+ * The router sends calls ahead of time (prefetch); each travels with a slot on the board, and the future asks that
+ * slot when it is canceled, so a call the worker holds unstarted is as cancelable as a queued one. An answer that
+ * says "skipped" is for a call the worker lost to the parent: canceled by its user (this proxy notifies its waiters
+ * and frees the worker's room), or taken back by the router for another worker (the router already counted it).
+ *
+ * The proxy keeps the messages and the order of events; WorkerChild is the OS process, CallFlow decides what is sent
+ * when, Settlement ends the calls, and the router's CallTicket records each hand-over.
+ *
+ * The process registers with this actor presenting the pool's secret; anything else is ignored. Its death is
+ * seen twice (the OS process's exit event, near-instant, and Akka's DeathWatch); either fails exactly the
+ * calls this proxy held, with the pid and exit code, and then this actor stops so the router starts a fresh one.
+ * With maxTasksPerChild, the successor process starts as soon as the last allowed call is sent, so the
+ * switch-over costs no start-up time and nothing waits on a retiring worker.
+ */
+internal sealed class WorkerProcessProxy : UntypedActor
+{
+    private sealed class FlushNow
+    {
+        public static readonly FlushNow Instance = new();
+    }
+
+    private readonly ProcessPoolContext pool;
+    private readonly CallFlow flow;
+    private readonly ILoggingAdapter log = Context.GetLogger();
+    private readonly Action<WorkItem> roomFreed;
+    private WorkerChild current = null!;
+    private WorkerChild? successor;
+    private bool announced;
+    private bool flushScheduled;
+    private bool refused;
+
+    public WorkerProcessProxy(ProcessPoolContext pool)
+    {
+        this.pool = pool;
+        flow = new CallFlow(pool);
+        var (router, self) = (Context.Parent, Self);
+        roomFreed = item => router.Tell(new WorkerIdle(item), self);
+    }
+
+    public static Props Props(ProcessPoolContext pool) => Akka.Actor.Props.Create(() => new WorkerProcessProxy(pool));
+
+    protected override void PreStart()
+    {
+        if (refused = RemoteDeploymentGuard.Refuses(Context, nameof(WorkerProcessProxy)))
+        {
+            return;
+        }
+
+        try
+        {
+            current = Launch();
+        }
+        catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException or IOException)
+        {
+            // A worker that cannot even be started would fail the same way on every replacement: break the pool.
+            var cause = new BrokenProcessPoolException($"Could not start a worker process: {e.Message}", e);
+            Context.Parent.Tell(new InitializerFailed(cause));
+            throw;
+        }
+    }
+
+    protected override void OnReceive(object message)
+    {
+        if (refused)
+        {
+            return;
+        }
+
+        switch (message)
+        {
+            case WorkItem item:
+                flow.Enqueue(item);
+                if (current.InFlight.Count == 0)
+                {
+                    Flush(); // the worker is idle: every microsecond counts
+                }
+                else if (!flushScheduled)
+                {
+                    // It is busy: let the calls the router is sending now gather into one message.
+                    flushScheduled = true;
+                    Self.Tell(FlushNow.Instance);
+                }
+
+                break;
+            case FlushNow:
+                flushScheduled = false;
+                Flush();
+                break;
+            case RegisterWorker register when IsOurs(register.Secret) && Find(register.ProcessId) is { } child:
+                Registered(child, register.Worker);
+                break;
+            case RegisterWorker register:
+                log.Warning("Ignored a worker registration from {0} (pid {1}) without this pool's secret.", Sender, register.ProcessId);
+                break;
+            case WorkerInitializerFailed failed when IsOurs(failed.Secret) && Find(failed.ProcessId) is { } child:
+                var cause = failed.Error.ToException();
+                Context.Parent.Tell(new InitializerFailed(cause));
+                Lose(child, new BrokenProcessPoolException(BrokenProcessPoolException.InitializerFailedMessage, cause));
+                break;
+            case ResultBatch batch:
+                Answered(batch);
+                break;
+            case ProcessExited exited when Find(exited.Pid) is { } child:
+                Exited(child, exited.ExitCode);
+                break;
+            case Terminated terminated when FindRemote(terminated.ActorRef) is { } child:
+                // DeathWatch may beat the exit event, which brings the exit code and settles the worker; one DeathWatch gave
+                // up on that has not exited is frozen, and is killed after a moment.
+                _ = child.KillUnlessExitedAsync();
+                break;
+            case StartupDeadline deadline when Find(deadline.Pid) is { Remote: null } child:
+                child.Kill();
+                var error = new BrokenProcessPoolException(
+                    $"Worker process {child.Pid} did not start within actorpool.process-pool.startup-timeout ({pool.StartupTimeout}); the process pool is not usable anymore.");
+                Context.Parent.Tell(new InitializerFailed(error));
+                Lose(child, error);
+                break;
+            case ProcessExited or Terminated or StartupDeadline:
+                break; // about a process already dealt with
+            default:
+                Unhandled(message);
+                break;
+        }
+    }
+
+    protected override void PostStop()
+    {
+        foreach (var child in refused ? [] : new[] { current, successor })
+        {
+            if (child is not null)
+            {
+                Settlement.FailHeld(child, Self, new BrokenProcessPoolException($"The process pool stopped before worker process {child.Pid} finished this call."));
+                child.Stop(pool.StopTimeout, log);
+            }
+        }
+
+        // The calls still waiting here (and those given back above) are pending and no worker's: the router requeues
+        // them, or fails them if it is stopping itself.
+        flow.Clear();
+    }
+
+    private WorkerChild Launch()
+    {
+        var address = Self.Path.ToStringWithAddress(((ExtendedActorSystem)Context.System).Provider.DefaultAddress);
+        return WorkerChild.Launch(pool, Self, address, Context.System.Scheduler);
+    }
+
+    private void Registered(WorkerChild child, IActorRef runner)
+    {
+        child.Remote = runner;
+        child.Board.Unlink(); // mapped by both processes now, so nothing is left behind if either dies
+        Context.Watch(runner);
+        if (!announced)
+        {
+            // The router gives this proxy calls only from now on (a successor registering later changes nothing).
+            announced = true;
+            Context.Parent.Tell(WorkerIdle.Ready);
+            if (Interlocked.Decrement(ref pool.Startup.Pending) == 0 && pool.SpareWorkers > 0)
+            {
+                pool.Launcher.EnsureSpares(pool.SpareWorkers); // the pool's own workers are up: boot the next pool's
+            }
+        }
+
+        Flush();
+    }
+
+    /// <summary>Sends the current worker what it has room for; one that has been sent its last allowed call gets a successor now, so the switch-over costs no start-up.</summary>
+    private void Flush()
+    {
+        if (flow.Flush(current, Self, roomFreed))
+        {
+            successor ??= Launch();
+        }
+    }
+
+    private void Answered(ResultBatch batch)
+    {
+        // Only the registered worker that was sent the call may answer it, with the key only it was given.
+        var child = FindRemote(Sender);
+        if (child is null)
+        {
+            return; // from a worker already let go
+        }
+
+        if (!SecretText.Matches(batch.Key, child.ReplyKey))
+        {
+            log.Warning("Ignored answers that claimed to come from worker process {0} without its reply key.", child.Pid);
+            return;
+        }
+
+        Settlement.Settle(child, batch, roomFreed);
+        if (child.Retiring && child.InFlight.Count == 0)
+        {
+            Retire(child);
+        }
+        else if (child == current)
+        {
+            Flush(); // slots freed by calls taken back may let waiting calls go
+        }
+    }
+
+    private void Retire(WorkerChild child)
+    {
+        child.Retire();
+        if (child == current && successor is not null)
+        {
+            current = successor;
+            successor = null;
+            Flush();
+        }
+    }
+
+    private void Exited(WorkerChild child, int exitCode)
+    {
+        if (child.Retiring && child.InFlight.Count == 0)
+        {
+            return; // retired as planned
+        }
+
+        if (child == successor)
+        {
+            // The successor held no call yet: start another, and let the current worker finish undisturbed.
+            child.Release();
+            successor = Launch();
+            return;
+        }
+
+        if (child.Remote is null)
+        {
+            // It died before it was ready: as in CPython, that is a failing initializer, and the pool is broken.
+            // The router's queued calls fail with this error's message too, so it leads with Python's.
+            var cause = new BrokenProcessPoolException($"Worker process {child.Pid} exited with code {exitCode} before it was ready.");
+            var error = new BrokenProcessPoolException(BrokenProcessPoolException.InitializerFailedMessage, cause);
+            Context.Parent.Tell(new InitializerFailed(error));
+            Lose(child, error);
+            return;
+        }
+
+        Lose(child, new BrokenProcessPoolException(
+            $"Worker process {child.Pid} terminated abruptly with exit code {exitCode} while running this call. " +
+            "The pool has started a replacement; other calls are not affected (those it held unstarted run on another worker)."));
+    }
+
+    /// <summary>Fails the calls the process had started and stops this proxy; the router then starts a fresh one.</summary>
+    private void Lose(WorkerChild child, Exception error)
+    {
+        Settlement.FailHeld(child, Self, error);
+        flow.Clear(); // never sent, so still pending: the router gives them to another worker (or fails them if the pool broke)
+        Context.Stop(Self);
+    }
+
+    private WorkerChild? Find(int pid) => current.Pid == pid ? current : successor?.Pid == pid ? successor : null;
+
+    private WorkerChild? FindRemote(IActorRef remote) => current.Remote?.Equals(remote) == true ? current : successor?.Remote?.Equals(remote) == true ? successor : null;
+
+    private bool IsOurs(string secret) => SecretText.Matches(secret, pool.Secret);
+}

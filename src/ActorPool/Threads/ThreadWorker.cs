@@ -1,0 +1,65 @@
+using ActorPool.Calls;
+using ActorPool.Routing;
+using Akka.Actor;
+
+namespace ActorPool.Threads;
+
+/// <summary>
+/// A worker actor of a <see cref="ThreadPoolExecutor"/>: runs each call it is handed on its dispatcher's
+/// dedicated thread, settles the future there (so callbacks run on a worker thread, as in CPython), and
+/// tells the router it has room for the next one. It takes calls one by one or in batches, and marks each call running
+/// itself, as it starts it, so a call sent ahead (actorpool.thread-pool.prefetch) stays cancelable until then.
+/// </summary>
+internal sealed class ThreadWorker(WorkerPoolSpec spec) : UntypedActor
+{
+    protected override void OnReceive(object message)
+    {
+        switch (message)
+        {
+            case WorkBatch batch:
+                var items = batch.Items;
+                for (var i = 0; i < items.Length; i++)
+                {
+                    if (!Handle(items[i]!))
+                    {
+                        items[i] = null; // not this worker's any more: the router must not count it as done here
+                    }
+                }
+
+                Context.Parent.Tell(new BatchDone(batch), Self);
+                break;
+            case WorkItem item:
+                if (Handle(item))
+                {
+                    Context.Parent.Tell(new WorkerIdle(item), Self);
+                }
+
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
+    }
+
+    /// <summary>Runs <paramref name="item"/> if it is still this worker's and pending; false if the router took it back.</summary>
+    private bool Handle(WorkItem item)
+    {
+        // The router sends calls ahead but leaves them pending: this worker starts one only if it is still its own.
+        switch (item.TryStart(Self))
+        {
+            case HandOver.TakenBack:
+                return false; // another worker runs it; the router already counted this one's room free
+            case HandOver.NotPending:
+                item.IsPendingOrNotifyCancel(); // canceled while it waited here: its waiters count it done now
+                break;
+            case HandOver.Accepted when NamedThreadPool.CurrentInitializerError is { } initializerError:
+                item.Fail(spec.Broken(initializerError));
+                break;
+            case HandOver.Accepted:
+                item.Run();
+                break;
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,80 @@
+using ActorPool.ProcessPool;
+using Akka.Actor;
+
+namespace ActorPool.Wire;
+
+// What crosses the wire between a worker process and its proxy in the parent. All of it is data,
+// written by ProtocolSerializer; nothing else is bound to that serializer. A worker is let go by closing
+// its stdin, which also covers the parent dying, so no message is needed for that.
+
+/// <summary>Marks the messages <see cref="ProtocolSerializer"/> writes.</summary>
+internal interface IProcessPoolMessage
+{
+}
+
+/// <summary>Worker → parent, once its initializer has run: here is my worker actor, and the pool's secret.</summary>
+internal sealed record RegisterWorker(string Secret, int ProcessId, IActorRef Worker) : IProcessPoolMessage
+{
+    // Records print every member; a secret must not reach a log line (Akka logs unhandled messages with ToString).
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append(System.Globalization.CultureInfo.InvariantCulture, $"ProcessId = {ProcessId}, Worker = {Worker}");
+        return true;
+    }
+}
+
+/// <summary>Worker → parent: the initializer threw, so the pool is broken.</summary>
+internal sealed record WorkerInitializerFailed(string Secret, int ProcessId, ErrorInfo Error) : IProcessPoolMessage
+{
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append(System.Globalization.CultureInfo.InvariantCulture, $"ProcessId = {ProcessId}, Error = {Error}");
+        return true;
+    }
+}
+
+/// <summary>
+/// Parent → worker: run a call. It carries the pool's secret: a worker's port is reachable by any local process,
+/// and it runs only calls from its own pool. <paramref name="Arguments"/> holds one payload per parameter; for a Map chunk each
+/// payload is a JSON array of that parameter's values (a column), and the call runs once per index. <paramref name="Slot"/> is
+/// the call's word on the worker's <see cref="ClaimBoard"/>, which decides whether it may still start it; -1 for none (a cluster node).
+/// </summary>
+internal sealed record CallItem(string Secret, long Id, CallDescriptor Function, bool IsChunk, byte[][] Arguments, int Slot = -1) : IProcessPoolMessage
+{
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append(System.Globalization.CultureInfo.InvariantCulture, $"Id = {Id}, Function = {Function}, IsChunk = {IsChunk}, Arguments = {Arguments.Length}, Slot = {Slot}");
+        return true;
+    }
+}
+
+/// <summary>Parent → worker process: calls to run in order, sent together when several are ready (one message, one secret).</summary>
+internal sealed record CallBatch(string Secret, CallItem[] Calls) : IProcessPoolMessage
+{
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append(System.Globalization.CultureInfo.InvariantCulture, $"Calls = {Calls.Length}");
+        return true;
+    }
+}
+
+/// <summary>
+/// The serialized result of <see cref="CallItem"/> <paramref name="Id"/>, or its exception; or, when
+/// <paramref name="Skipped"/>, word that the worker did not run it because the parent had canceled it or taken it back first.
+/// Travels only inside a <see cref="ResultBatch"/>.
+/// </summary>
+internal sealed record ResultItem(long Id, byte[]? Value, ErrorInfo? Error, bool Skipped = false);
+
+/// <summary>
+/// Worker → parent (or node worker → executor): the answers that were ready together. <paramref name="Key"/> is the
+/// worker's own reply key, which its proxy gave it privately: a proxy settles nothing from a batch without it, whoever
+/// the message says sent it.
+/// </summary>
+internal sealed record ResultBatch(string Key, ResultItem[] Results) : IProcessPoolMessage
+{
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append(System.Globalization.CultureInfo.InvariantCulture, $"Results = {Results.Length}");
+        return true;
+    }
+}

@@ -1,0 +1,318 @@
+using System.Runtime.Serialization;
+using System.Text;
+using Akka.Actor;
+using Akka.Configuration;
+using Akka.Serialization;
+
+namespace ActorPool.Wire;
+
+/// <summary>
+/// A compact binary format for <see cref="IProcessPoolMessage"/>s. Akka's default (Newtonsoft JSON with type
+/// names) is slower and would let a peer name any type to load; this one knows exactly five messages.
+/// </summary>
+internal sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
+{
+    public const int Id = 4771;
+
+    public override int Identifier => Id;
+
+    /// <summary>
+    /// Binds the protocol to this serializer in a caller's actor system, through configuration rather than code:
+    /// Akka rebuilds its serializers whenever a fallback is injected (ours or a plugin's), and only configured
+    /// bindings survive that.
+    /// </summary>
+    public static void Register(ActorSystem system)
+    {
+        system.Settings.InjectTopLevelFallback(ConfigurationFactory.ParseString($$"""
+            akka.actor.serializers.actorpool = "{{typeof(ProtocolSerializer).AssemblyQualifiedName}}"
+            akka.actor.serialization-bindings { "{{typeof(IProcessPoolMessage).AssemblyQualifiedName}}" = actorpool }
+            """));
+    }
+
+    public override string Manifest(object o) => o switch
+    {
+        CallItem => "C",
+        CallBatch => "B",
+        ResultBatch => "S",
+        RegisterWorker => "W",
+        WorkerInitializerFailed => "I",
+        _ => throw new ArgumentException($"{o.GetType()} is not an ActorPool protocol message.", nameof(o)),
+    };
+
+    public override byte[] ToBinary(object obj)
+    {
+        using var stream = new MemoryStream();
+        using (var w = new BinaryWriter(stream))
+        {
+            switch (obj)
+            {
+                case CallItem call:
+                    WriteString(w, call.Secret);
+                    WriteCall(w, call);
+                    break;
+                case CallBatch batch:
+                    WriteString(w, batch.Secret);
+                    w.Write(batch.Calls.Length);
+                    foreach (var call in batch.Calls)
+                    {
+                        WriteCall(w, call);
+                    }
+
+                    break;
+                case ResultBatch batch:
+                    WriteString(w, batch.Key);
+                    w.Write(batch.Results.Length);
+                    foreach (var result in batch.Results)
+                    {
+                        WriteResult(w, result);
+                    }
+
+                    break;
+                case RegisterWorker register:
+                    WriteString(w, register.Secret);
+                    w.Write(register.ProcessId);
+                    WriteString(w, Serialization.SerializedActorPath(register.Worker));
+                    break;
+                case WorkerInitializerFailed failed:
+                    WriteString(w, failed.Secret);
+                    w.Write(failed.ProcessId);
+                    Write(w, failed.Error);
+                    break;
+                default:
+                    throw new ArgumentException($"{obj.GetType()} is not an ActorPool protocol message.", nameof(obj));
+            }
+        }
+
+        return stream.ToArray();
+    }
+
+    /// <summary>
+    /// Reads a message as hostile input: every count and length is checked against what remains of
+    /// <paramref name="bytes"/> before anything is allocated for it, nothing recurses deeper than
+    /// <see cref="ErrorInfo.MaxDepth"/>, and anything malformed is a <see cref="SerializationException"/>
+    /// (Akka drops the message), never a crash.
+    /// </summary>
+    public override object FromBinary(byte[] bytes, string manifest)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        using var r = new BinaryReader(new MemoryStream(bytes, writable: false));
+        try
+        {
+            var message = Read(r, manifest);
+            return r.BaseStream.Position == r.BaseStream.Length
+                ? message
+                : throw new SerializationException($"An ActorPool message ('{manifest}') has {r.BaseStream.Length - r.BaseStream.Position} bytes past its end.");
+        }
+        catch (Exception e) when (e is EndOfStreamException or DecoderFallbackException or FormatException)
+        {
+            throw new SerializationException($"A malformed ActorPool message ('{manifest}'): {e.Message}", e);
+        }
+    }
+
+    private object Read(BinaryReader r, string manifest)
+    {
+        switch (manifest)
+        {
+            case "C":
+                return ReadCall(r, ReadString(r));
+            case "B":
+                var secret = ReadString(r);
+                var calls = new CallItem[Count(r, MaxBatch, MinCallBytes)];
+                for (var i = 0; i < calls.Length; i++)
+                {
+                    calls[i] = ReadCall(r, secret);
+                }
+
+                return new CallBatch(secret, calls);
+            case "S":
+                var key = ReadString(r);
+                var results = new ResultItem[Count(r, MaxBatch, MinResultBytes)];
+                for (var i = 0; i < results.Length; i++)
+                {
+                    results[i] = ReadResult(r);
+                }
+
+                return new ResultBatch(key, results);
+            case "W":
+                return new RegisterWorker(ReadString(r), r.ReadInt32(), system.Provider.ResolveActorRef(ReadString(r)));
+            case "I":
+                return new WorkerInitializerFailed(ReadString(r), r.ReadInt32(), ReadError(r, 0) ?? throw new SerializationException("An initializer failure without its error."));
+            default:
+                throw new SerializationException($"Unknown ActorPool protocol manifest '{manifest}'.");
+        }
+    }
+
+    /// <summary>More calls than any worker holds at once is a malformed message.</summary>
+    private const int MaxBatch = 1 << 16;
+
+    /// <summary>The fewest bytes a call, a result, a string or a byte array takes on the wire: a count is checked against them.</summary>
+    private const int MinCallBytes = 8 + MinStringBytes + 4 + 1 + 4 + 4 + 4;
+
+    private const int MinResultBytes = 8 + 1 + 4 + 1;
+
+    private const int MinStringBytes = 4;
+
+    private static void WriteCall(BinaryWriter w, CallItem call)
+    {
+        w.Write(call.Id);
+        Write(w, call.Function);
+        w.Write(call.IsChunk);
+        w.Write(call.Slot);
+        w.Write(call.Arguments.Length);
+        foreach (var argument in call.Arguments)
+        {
+            WriteBytes(w, argument);
+        }
+    }
+
+    private static CallItem ReadCall(BinaryReader r, string secret)
+    {
+        var id = r.ReadInt64();
+        var function = ReadDescriptor(r);
+        var isChunk = r.ReadBoolean();
+        var slot = r.ReadInt32();
+        var arguments = new byte[Count(r, 64, 4)][];
+        for (var i = 0; i < arguments.Length; i++)
+        {
+            arguments[i] = ReadBytes(r) ?? throw new SerializationException("A call with a missing argument.");
+        }
+
+        return new CallItem(secret, id, function, isChunk, arguments, slot);
+    }
+
+    private static void WriteResult(BinaryWriter w, ResultItem result)
+    {
+        w.Write(result.Id);
+        w.Write(result.Skipped);
+        WriteBytes(w, result.Value);
+        Write(w, result.Error);
+    }
+
+    private static ResultItem ReadResult(BinaryReader r)
+    {
+        var id = r.ReadInt64();
+        var skipped = r.ReadBoolean();
+        var value = ReadBytes(r);
+        return new ResultItem(id, value, ReadError(r, 0), skipped);
+    }
+
+    internal static void Write(BinaryWriter w, CallDescriptor d)
+    {
+        WriteString(w, d.DeclaringType);
+        w.Write(d.MethodToken);
+        w.Write(d.OnLambdaSingleton);
+        w.Write(d.GenericArguments.Length);
+        foreach (var name in d.GenericArguments)
+        {
+            WriteString(w, name);
+        }
+    }
+
+    internal static CallDescriptor ReadDescriptor(BinaryReader r)
+    {
+        var type = ReadString(r);
+        var token = r.ReadInt32();
+        var onSingleton = r.ReadBoolean();
+        var generics = new string[Count(r, 64, MinStringBytes)];
+        for (var i = 0; i < generics.Length; i++)
+        {
+            generics[i] = ReadString(r);
+        }
+
+        return new CallDescriptor(type, token, generics, onSingleton);
+    }
+
+    private static void Write(BinaryWriter w, ErrorInfo? e)
+    {
+        w.Write(e is not null);
+        if (e is null)
+        {
+            return;
+        }
+
+        WriteString(w, e.TypeName);
+        WriteString(w, e.Message);
+        WriteString(w, e.StackTrace ?? "");
+        w.Write(e.Inner.Length);
+        foreach (var inner in e.Inner)
+        {
+            Write(w, inner);
+        }
+    }
+
+    /// <summary>An error and its inner errors, at most <see cref="ErrorInfo.MaxDepth"/> deep: the recursion is bounded by the reader, not by the input.</summary>
+    private static ErrorInfo? ReadError(BinaryReader r, int depth)
+    {
+        if (!r.ReadBoolean())
+        {
+            return null;
+        }
+
+        if (depth >= ErrorInfo.MaxDepth)
+        {
+            throw new SerializationException($"An ActorPool message nests errors deeper than {ErrorInfo.MaxDepth}.");
+        }
+
+        var type = ReadString(r);
+        var message = ReadString(r);
+        var stack = ReadString(r);
+        var inner = new ErrorInfo[Count(r, ErrorInfo.MaxNodes, 1 + 3 * MinStringBytes + 4)];
+        for (var i = 0; i < inner.Length; i++)
+        {
+            inner[i] = ReadError(r, depth + 1) ?? throw new SerializationException("An inner error that is missing.");
+        }
+
+        return new ErrorInfo(type, message, stack.Length == 0 ? null : stack, inner);
+    }
+
+    internal static void WriteString(BinaryWriter w, string text)
+    {
+        var bytes = Encoding.UTF8.GetBytes(text);
+        w.Write(bytes.Length);
+        w.Write(bytes);
+    }
+
+    /// <summary>A UTF-8 string whose length is checked against what remains before it is read.</summary>
+    internal static string ReadString(BinaryReader r)
+    {
+        var length = Length(r);
+        return length < 0 ? throw new SerializationException("A string of negative length.") : Strict.GetString(r.ReadBytes(length));
+    }
+
+    private static void WriteBytes(BinaryWriter w, byte[]? bytes)
+    {
+        w.Write(bytes?.Length ?? -1);
+        if (bytes is not null)
+        {
+            w.Write(bytes);
+        }
+    }
+
+    private static byte[]? ReadBytes(BinaryReader r)
+    {
+        var length = Length(r);
+        return length < 0 ? null : r.ReadBytes(length);
+    }
+
+    /// <summary>A length (-1 for none) that fits in what is left: a length past it is a malformed (or hostile) message, refused before allocating.</summary>
+    private static int Length(BinaryReader r)
+    {
+        var length = r.ReadInt32();
+        var left = r.BaseStream.Length - r.BaseStream.Position;
+        return length >= -1 && length <= left
+            ? length
+            : throw new SerializationException($"An ActorPool message claims {length} bytes where {left} remain.");
+    }
+
+    /// <summary>A count of entries, each at least <paramref name="minBytes"/> long, that fits in both <paramref name="max"/> and what is left.</summary>
+    internal static int Count(BinaryReader r, int max, int minBytes)
+    {
+        var count = r.ReadInt32();
+        var left = r.BaseStream.Length - r.BaseStream.Position;
+        return count >= 0 && count <= max && (long)count * minBytes <= left
+            ? count
+            : throw new SerializationException($"An ActorPool message claims {count} entries in {left} bytes.");
+    }
+
+    private static readonly UTF8Encoding Strict = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+}

@@ -1,0 +1,107 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using ActorPool.Configuration;
+using ActorPool.ProcessPool;
+using ActorPool.Transport.Loopback;
+using ActorPool.Wire;
+using Akka.Actor;
+
+namespace ActorPool.WorkerProcess;
+
+/// <summary>
+/// The entry point of a worker process (ActorPool.dll run by <see cref="WorkerLauncher"/>): an actor system on
+/// 127.0.0.1, one <see cref="CallRunner"/>, and two watches on the parent (its pid, and the end of stdin)
+/// so no worker outlives it.
+/// </summary>
+internal static class WorkerHost
+{
+    public static int Main()
+    {
+        var parentPid = int.Parse(Required(WorkerLauncher.ParentPidVariable), CultureInfo.InvariantCulture);
+        ExitWhenParentProcessDies(parentPid);
+
+        // The transport key comes first (the launcher writes it at once): no connection is made or accepted without it.
+        var input = Console.In;
+        if (input.ReadLine() is not { Length: > 0 } keyLine)
+        {
+            return 0; // the parent is gone already
+        }
+
+        LoopbackHandshake.Adopt(keyLine);
+
+        // Boot first (the slow part), then learn where the parent is and what to run: the parent may still be
+        // booting too, or this process may wait as a spare until a pool takes it.
+        using var system = ActorSystem.Create("actorpool-worker", WorkerConfig());
+        var parent = input.ReadLine();
+        var secret = input.ReadLine();
+        var replyKey = input.ReadLine();
+        var maxPayloadLine = input.ReadLine();
+        var initializerLine = input.ReadLine();
+        var boardSlots = input.ReadLine();
+        var boardPath = input.ReadLine();
+        if (string.IsNullOrEmpty(parent) || string.IsNullOrEmpty(secret) || string.IsNullOrEmpty(replyKey) || string.IsNullOrEmpty(maxPayloadLine) || initializerLine is null
+            || string.IsNullOrEmpty(boardSlots) || string.IsNullOrEmpty(boardPath))
+        {
+            return 0; // stdin ended before the introduction: the parent is gone, or let this spare go
+        }
+
+        var maxPayload = long.Parse(maxPayloadLine, CultureInfo.InvariantCulture);
+        var initializer = initializerLine.Length > 0 ? JsonSerializer.Deserialize<CallDescriptor>(initializerLine) : null;
+        // Mapped before registering: the parent deletes the file once this worker has registered.
+        using var board = ClaimBoard.Open(boardPath, int.Parse(boardSlots, CultureInfo.InvariantCulture)); // the worker actor may restart; the board lives on
+        ExitWhenInputEnds(input);
+        system.ActorOf(CallRunner.Props(parent, secret, replyKey, initializer, maxPayload, board).WithDispatcher(ActorPoolSettings.ProcessWorkerDispatcher), "worker");
+        system.WhenTerminated.Wait();
+        return 0;
+    }
+
+    /// <summary>The workers' remoting configuration, speaking DotNetty TCP instead when the parent's system does (a user's system).</summary>
+    private static Akka.Configuration.Config WorkerConfig() =>
+        Environment.GetEnvironmentVariable(WorkerLauncher.TransportVariable) is { Length: > 0 } transport
+            ? Akka.Configuration.ConfigurationFactory.ParseString($"akka.remote.enabled-transports = [\"{transport}\"]").WithFallback(ActorPoolSettings.ProcessSystemConfig)
+            : ActorPoolSettings.ProcessSystemConfig;
+
+    private static string Required(string name) =>
+        Environment.GetEnvironmentVariable(name) is { Length: > 0 } value
+            ? value
+            : throw new InvalidOperationException($"{name} is not set: ActorPool.dll runs as a worker process only when a ProcessPoolExecutor starts it.");
+
+    /// <summary>Stdin ends when the parent dies, however it dies (SIGKILL included), or when it lets this worker go.</summary>
+    private static void ExitWhenInputEnds(TextReader input) =>
+        new Thread(() =>
+        {
+            while (input.ReadLine() is not null)
+            {
+            }
+
+            Environment.Exit(0);
+        })
+        { IsBackground = true, Name = "actorpool-parent-stdin" }.Start();
+
+    /// <summary>Covers the parent dying while this worker is still booting, before stdin is watched.</summary>
+    private static void ExitWhenParentProcessDies(int parentPid) =>
+        new Thread(() =>
+        {
+            while (IsAlive(parentPid))
+            {
+                Thread.Sleep(1000);
+            }
+
+            Environment.Exit(0);
+        })
+        { IsBackground = true, Name = "actorpool-parent-pid" }.Start();
+
+    private static bool IsAlive(int pid)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+}
