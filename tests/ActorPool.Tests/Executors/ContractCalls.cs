@@ -14,10 +14,7 @@ internal static class ContractCalls
 
     private static string initializerStatus = Uninitialized;
 
-    /// <summary>How many times <see cref="CountAction"/> has run, in this process and its worker processes.</summary>
-    public static int NoArgumentActions => SharedState.Count(CountActionDirectory);
-
-    private static string CountActionDirectory => Path.Combine(SharedState.Root, "count-action");
+    private static string StampDirectory(Type tag) => Path.Combine(SharedState.Root, "stamps", tag.FullName!);
 
     // While this directory holds a file, some test keeps the initializer gate closed.
     private static string InitializerGateDirectory => Path.Combine(SharedState.Root, "initializer-gate");
@@ -59,8 +56,51 @@ internal static class ContractCalls
     /// <summary>An action with one argument: records item 0 on the probe.</summary>
     public static void Touch(string key) => Probe.Of(key).Run(0);
 
-    /// <summary>An action without arguments: counts its runs.</summary>
-    public static void CountAction() => SharedState.Increment(CountActionDirectory);
+    /// <summary>An action without arguments that does nothing.</summary>
+    public static void Nothing()
+    {
+    }
+
+    /// <summary>
+    /// An action without arguments that leaves a mark the test that submitted it can tell from any other: it copies the
+    /// ticket <see cref="NewStampTicket"/> last left for <typeparamref name="TTag"/> into a stamp of its own. A test picks
+    /// a tag no test running at the same time uses (its contract leaf's type).
+    /// </summary>
+    public static void Stamp<TTag>()
+    {
+        var directory = StampDirectory(typeof(TTag));
+        var ticket = File.ReadAllText(Path.Combine(directory, "ticket"));
+        File.WriteAllText(Path.Combine(directory, $"stamp-{Guid.NewGuid():N}"), ticket);
+    }
+
+    /// <summary>Clears <paramref name="tag"/>'s stamps and leaves a fresh ticket for <see cref="Stamp{TTag}"/>; returns it.</summary>
+    public static string NewStampTicket(Type tag)
+    {
+        var directory = StampDirectory(tag);
+        if (Directory.Exists(directory))
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+
+        Directory.CreateDirectory(directory);
+        var ticket = Guid.NewGuid().ToString("N");
+        File.WriteAllText(Path.Combine(directory, "ticket"), ticket);
+        return ticket;
+    }
+
+    /// <summary>The tickets that runs of <see cref="Stamp{TTag}"/> copied since the last <see cref="NewStampTicket"/>, in any process.</summary>
+    public static string[] Stamps(Type tag) =>
+        [.. Directory.GetFiles(StampDirectory(tag), "stamp-*").Select(File.ReadAllText)];
+
+    /// <summary>
+    /// Runs item <paramref name="item"/> of the probe <paramref name="key"/> as <see cref="Step"/> does, and says where it ran:
+    /// the process and the thread.
+    /// </summary>
+    public static string StepWhere(string key, int item)
+    {
+        Probe.Of(key).Run(item);
+        return $"pid {Environment.ProcessId}, thread {Environment.CurrentManagedThreadId}";
+    }
 
     /// <summary>The state the initializer leaves for the calls (Python's test_init <c>INITIALIZER_STATUS</c>).</summary>
     public static string InitializerStatus() => Volatile.Read(ref initializerStatus);

@@ -42,6 +42,51 @@ public abstract partial class ExecutorContractTests
     }
 
     [Fact]
+    public void Map_ChunkSize_AnItemThatThrowsFailsItsWholeChunk()
+    {
+        // One call per chunk (as Python's _process_chunk): item 4 throwing fails chunk [3, 4, 5], so item 3's result is lost
+        // with it. Were each item a call of its own, item 3 would be yielded before the exception.
+        var executor = StartExecutor(SeveralWorkers);
+        int[] divisors = [1, 2, 3, 4, 0, 6];
+
+        AssertYieldsThenDivideByZero([60, 30, 20], executor.Map(static (int divisor) => 60 / divisor, divisors, chunkSize: 3));
+        AssertYieldsThenDivideByZero([(5, 0), (2, 1), (1, 2)], executor.Map(ContractCalls.DivMod, Enumerable.Repeat(5, 6), divisors, chunkSize: 3));
+
+        static void AssertYieldsThenDivideByZero<T>(T[] expected, IEnumerable<T> results)
+        {
+            var yielded = new List<T>();
+            using var enumerator = results.GetEnumerator();
+            Assert.Throws<DivideByZeroException>(() =>
+            {
+                while (enumerator.MoveNext())
+                {
+                    yielded.Add(enumerator.Current);
+                }
+            });
+            Assert.Equal(expected, yielded);
+        }
+    }
+
+    [Theory]
+    [InlineData(3)]
+    [InlineData(4)]
+    public void Map_ChunkSize_RunsEachChunkInOrderOnOneThread(int chunkSize)
+    {
+        var executor = StartExecutor(SeveralWorkers);
+        using var probe = new Probe();
+        var items = Enumerable.Range(0, 10).ToArray();
+
+        var where = executor.Map(ContractCalls.StepWhere, KeysOf(probe), items, chunkSize: chunkSize).ToArray();
+
+        var started = probe.Started;
+        foreach (var chunk in items.Chunk(chunkSize))
+        {
+            Assert.Single(chunk.Select(i => where[i]).Distinct()); // one call: one process, one thread
+            Assert.Equal(chunk, started.Where(chunk.Contains)); // one after the other, in input order
+        }
+    }
+
+    [Fact]
     public void Map_ItemThrows_EarlierResultsThenItsExceptionThenEnd() // test_map_exception
     {
         var executor = StartExecutor(SeveralWorkers);
@@ -125,6 +170,10 @@ public abstract partial class ExecutorContractTests
                 results.Add(enumerator.Current);
             }
         });
+
+        // Map's own timeout, thrown while item 2 still waited at its gate (opened only when the probe is disposed). Without
+        // it, iteration would wait for item 2 until the call gave up at its gate, with a ProbeGateNeverOpenedException.
+        Assert.DoesNotContain(2, probe.Finished);
 
         // As CPython (gh-110097): a loaded machine may not have run the quick items within the timeout.
         Assert.Equal(Enumerable.Range(0, results.Count), results);
@@ -384,16 +433,32 @@ public abstract partial class ExecutorContractTests
     [Fact]
     public void Map_BufferSize_KeepsAtMostThatManyCallsAheadOfTheConsumer()
     {
-        var executor = StartExecutor(SeveralWorkers);
+        // One worker more than the buffer: were Map to submit more than bufferSize calls ahead, a worker would be free to start one.
+        var bufferSize = SeveralWorkers - 1;
+        var executor = StartExecutor(bufferSize + 1);
         using var probe = new Probe(blocks: static _ => true);
 
-        using var results = executor.Map(ContractCalls.Step, KeysOf(probe), new CountingSequence(100), bufferSize: 2).GetEnumerator();
-        probe.WaitForStarts(2);
-        Assert.Equal(2, probe.Started.Length);
-        probe.Open();
+        using var results = executor.Map(ContractCalls.Step, KeysOf(probe), new CountingSequence(100), bufferSize: bufferSize).GetEnumerator();
+        for (var consumed = 0; consumed < 3; consumed++)
+        {
+            AssertAtMostStarted(consumed + bufferSize);
+            probe.Open(consumed);
+            Assert.True(results.MoveNext());
+            Assert.Equal(consumed, results.Current);
+        }
 
-        Assert.True(results.MoveNext());
-        Assert.True(results.MoveNext());
-        Assert.InRange(probe.Started.Length, 2, 4);
+        // The calls Map holds for the consumer (at most bufferSize, each blocked at its gate) keep at most bufferSize workers
+        // busy, so one is free: a call submitted now runs on it, once every call submitted before it has gone to a worker. When
+        // it is done, a Map call submitted beyond the buffer would have started too; one that starts sooner ends the wait.
+        void AssertAtMostStarted(int limit)
+        {
+            var marker = executor.Submit(ContractCalls.FortyTwo);
+            var settled = SharedState.PollUntil(() => marker.IsDone || probe.Started.Length > limit, Probe.Bound);
+
+            Assert.True(probe.Started.Length <= limit,
+                $"Map started items [{string.Join(", ", probe.Started)}], more than {limit} (the {limit - bufferSize} consumed and bufferSize {bufferSize}).");
+            Assert.True(settled, $"The marker call never ran on the free worker; Map started [{string.Join(", ", probe.Started)}].");
+            Assert.Equal(42, marker.Result(TimeSpan.Zero));
+        }
     }
 }
