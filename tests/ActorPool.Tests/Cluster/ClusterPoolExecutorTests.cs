@@ -2,6 +2,8 @@ using System.Diagnostics;
 using ActorPool.Cluster;
 using ActorPool.Tests.Executors;
 using ActorPool.Tests.ProcessPool;
+using Akka.Actor;
+using Akka.Cluster;
 using Xunit.Abstractions;
 
 namespace ActorPool.Tests.Cluster;
@@ -17,16 +19,42 @@ public sealed class ClusterPoolExecutorTests(ITestOutputHelper output) : IDispos
 
     private readonly LocalCluster cluster = new();
     private readonly List<ClusterPoolExecutor> executors = [];
+    private readonly List<ActorSystem> systems = [];
 
+    /// <summary>Shuts down the executors, then the nodes, then the systems the test made; any of them stuck fails the test, after the rest is cleaned up.</summary>
     public void Dispose()
     {
+        var stuck = new List<string>();
         foreach (var executor in executors)
         {
             executor.Shutdown(wait: false, cancelFutures: true);
-            executor.ShutdownAsync().Wait(Bound);
+            if (!executor.ShutdownAsync().Wait(Bound))
+            {
+                stuck.Add($"An executor at {executor.Address} did not shut down within {Bound}.");
+            }
         }
 
-        cluster.Dispose();
+        try
+        {
+            cluster.Dispose();
+        }
+        catch (TimeoutException e)
+        {
+            stuck.Add(e.Message);
+        }
+
+        foreach (var system in systems)
+        {
+            if (!system.Terminate().Wait(Bound))
+            {
+                stuck.Add($"Actor system {system.Name} did not terminate within {Bound}.");
+            }
+        }
+
+        if (stuck.Count > 0)
+        {
+            throw new TimeoutException($"Teardown: {string.Join(" ", stuck)}");
+        }
     }
 
     private ClusterPoolExecutor Coordinator(int? maxWorkers = null)
@@ -34,6 +62,24 @@ public sealed class ClusterPoolExecutorTests(ITestOutputHelper output) : IDispos
         var executor = new ClusterPoolExecutor(new ClusterPoolOptions { Secret = cluster.Secret, MaxWorkers = maxWorkers });
         executors.Add(executor);
         return executor;
+    }
+
+    private ClusterPoolExecutor Coordinator(ActorSystem system)
+    {
+        var executor = new ClusterPoolExecutor(new ClusterPoolOptions { Secret = cluster.Secret }, system);
+        executors.Add(executor);
+        return executor;
+    }
+
+    /// <summary>A coordinator's actor system as <see cref="ClusterPoolExecutor"/> makes its own, joined to itself; terminated after the nodes.</summary>
+    private ActorSystem CoordinatorSystem()
+    {
+        var config = ClusterConfig.ForMember(null, null, null, "coordinator-role");
+        var system = ActorSystem.Create(config.GetString("actorpool.cluster.system-name"), config);
+        systems.Add(system);
+        var self = Akka.Cluster.Cluster.Get(system);
+        self.Join(self.SelfAddress);
+        return system;
     }
 
     [Fact]
@@ -111,8 +157,14 @@ public sealed class ClusterPoolExecutorTests(ITestOutputHelper output) : IDispos
     [Fact]
     public async Task Submit_NodeWithoutTheSecret_GetsNoWork()
     {
-        var executor = Coordinator();
+        // The coordinator in a system of our own (configured as the executor would make it), to watch the membership.
+        var system = CoordinatorSystem();
+        var membership = Akka.Cluster.Cluster.Get(system);
+        var executor = Coordinator(system);
         var impostor = cluster.StartNode(executor.Address, workers: 2, secret: "not-the-cluster-secret");
+
+        // The impostor is a full member, offered to the executor (MemberUp) before the real node even starts.
+        Assert.True(SharedState.PollUntil(() => UpWorkerNodes(membership) == 1, Bound), $"node {impostor.Pid} never became an Up cluster member");
         var member = cluster.StartNode(executor.Address, workers: 2);
         await executor.WaitForWorkersAsync(2, Bound);
 
@@ -121,6 +173,10 @@ public sealed class ClusterPoolExecutorTests(ITestOutputHelper output) : IDispos
         Assert.All(pids, pid => Assert.Equal(member.Pid, pid));
         Assert.DoesNotContain(impostor.Pid, pids);
         Assert.Equal(2, executor.Workers);
+        Assert.Equal(2, UpWorkerNodes(membership)); // the impostor was a member all along, and still is
+
+        static int UpWorkerNodes(Akka.Cluster.Cluster membership) =>
+            membership.State.Members.Count(m => m.Status == MemberStatus.Up && m.HasRole("actorpool-worker"));
     }
 
     [Fact]
@@ -185,7 +241,7 @@ public sealed class ClusterPoolExecutorTests(ITestOutputHelper output) : IDispos
     [Fact]
     public void Constructor_SystemWithoutCluster_ThrowsSayingWhatToConfigure()
     {
-        using var system = Akka.Actor.ActorSystem.Create("plain");
+        using var system = ActorSystem.Create("plain");
         var error = Assert.Throws<ArgumentException>(() => new ClusterPoolExecutor(new ClusterPoolOptions { Secret = "s" }, system));
         Assert.Contains("akka.actor.provider = cluster", error.Message, StringComparison.Ordinal);
     }

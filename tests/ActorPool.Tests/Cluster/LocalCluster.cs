@@ -28,11 +28,32 @@ public sealed class LocalCluster : IDisposable
         return node;
     }
 
+    /// <summary>
+    /// Stops every node gracefully; a node that has not exited within <see cref="Probe.Bound"/> is killed (nothing is left
+    /// running) and then fails the teardown with a <see cref="TimeoutException"/> naming it, since it means shutdown hangs.
+    /// </summary>
     public void Dispose()
     {
-        foreach (var node in nodes)
+        // All told at once, so the nodes leave together and the bound holds for the lot.
+        var stopping = nodes.Select(node => Task.Run(() => node.HasExited || node.Stop(Probe.Bound))).ToArray();
+        Task.WaitAll(stopping);
+        var stuck = new List<int>();
+        for (var i = 0; i < nodes.Count; i++)
         {
-            node.Dispose();
+            if (!stopping[i].Result)
+            {
+                stuck.Add(nodes[i].Pid);
+                nodes[i].Kill();
+            }
+
+            nodes[i].Dispose();
+        }
+
+        nodes.Clear();
+        if (stuck.Count > 0)
+        {
+            throw new TimeoutException(
+                $"Worker node process(es) {string.Join(", ", stuck)} did not exit within {Probe.Bound} of being told to stop, and were killed.");
         }
     }
 }

@@ -1,4 +1,5 @@
 using ActorPool.Cluster;
+using ActorPool.Tests.Executors;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Configuration;
@@ -37,10 +38,28 @@ public sealed class SharedClusterFixture : IDisposable
 
     public string Secret => cluster.Secret;
 
+    /// <summary>Stops the nodes, then the coordinator's system; either one stuck fails the collection's cleanup, after both were tried.</summary>
     public void Dispose()
     {
-        cluster.Dispose();
-        System.Terminate().Wait(TimeSpan.FromSeconds(10));
+        var stuck = new List<string>();
+        try
+        {
+            cluster.Dispose();
+        }
+        catch (TimeoutException e)
+        {
+            stuck.Add(e.Message);
+        }
+
+        if (!System.Terminate().Wait(Probe.Bound))
+        {
+            stuck.Add($"The shared cluster's coordinator system did not terminate within {Probe.Bound}.");
+        }
+
+        if (stuck.Count > 0)
+        {
+            throw new TimeoutException(string.Join(" ", stuck));
+        }
     }
 }
 
