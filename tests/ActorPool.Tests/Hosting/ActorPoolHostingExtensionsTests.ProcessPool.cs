@@ -31,6 +31,7 @@ public sealed partial class ActorPoolHostingExtensionsTests
                 MaxTasksPerChild = 5,
             }));
         var pids = new List<int>();
+        var survivors = new List<int>();
         try
         {
             await host.StartAsync();
@@ -50,14 +51,21 @@ public sealed partial class ActorPoolHostingExtensionsTests
             await host.StopAsync();
             var error = Assert.Throws<InvalidOperationException>(() => cpu.Submit(ProcessCalls.Pid));
             Assert.Equal("cannot schedule new futures after shutdown", error.Message);
+
+            // Stopping the host stopped the worker processes too.
+            SharedState.PollUntil(() => !pids.Any(OsProcesses.IsRunning), Probe.Bound);
+            survivors.AddRange(pids.Where(OsProcesses.IsRunning));
         }
         finally
         {
-            foreach (var pid in pids)
+            // Never leave a worker behind, whatever failed above.
+            foreach (var worker in pids)
             {
-                OsProcesses.KillIfStillRunning(pid, "ActorPool.dll");
+                OsProcesses.KillIfStillRunning(worker, "ActorPool.dll");
             }
         }
+
+        Assert.True(survivors.Count == 0, $"Worker process(es) {string.Join(", ", survivors)} still ran {Probe.Bound} after the host stopped (killed now).");
     }
 
     [Fact]
