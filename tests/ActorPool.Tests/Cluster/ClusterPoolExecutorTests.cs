@@ -83,6 +83,7 @@ public sealed class ClusterPoolExecutorTests(ITestOutputHelper output) : IDispos
     }
 
     [Fact]
+    [Trait("Category", "Slow")] // worker node processes
     public void Submit_NodeJoinsMidRun_ItTakesQueuedWorkAtOnce()
     {
         var executor = Coordinator();
@@ -102,6 +103,7 @@ public sealed class ClusterPoolExecutorTests(ITestOutputHelper output) : IDispos
     }
 
     [Fact]
+    [Trait("Category", "Slow")] // worker node processes
     public async Task Submit_NodeKilledWithSigkill_OnlyItsFuturesFailNamingTheNode()
     {
         var executor = Coordinator();
@@ -134,6 +136,7 @@ public sealed class ClusterPoolExecutorTests(ITestOutputHelper output) : IDispos
     }
 
     [Fact]
+    [Trait("Category", "Slow")] // worker node processes
     public async Task Submit_NodeLeavesGracefullyMidRun_NothingIsLost()
     {
         var executor = Coordinator();
@@ -155,6 +158,7 @@ public sealed class ClusterPoolExecutorTests(ITestOutputHelper output) : IDispos
     }
 
     [Fact]
+    [Trait("Category", "Slow")] // worker node processes
     public async Task Submit_NodeWithoutTheSecret_GetsNoWork()
     {
         // The coordinator in a system of our own (configured as the executor would make it), to watch the membership.
@@ -180,6 +184,7 @@ public sealed class ClusterPoolExecutorTests(ITestOutputHelper output) : IDispos
     }
 
     [Fact]
+    [Trait("Category", "Slow")] // worker node processes
     public void Submit_MethodOutsideTheNodesAllowList_FailsNamingTheAssembly()
     {
         var executor = Coordinator();
@@ -193,6 +198,7 @@ public sealed class ClusterPoolExecutorTests(ITestOutputHelper output) : IDispos
     }
 
     [Fact]
+    [Trait("Category", "Slow")] // waits out a 1 s timeout, then leaves the cluster
     public async Task Shutdown_CallsQueuedAndNoNodeEverJoins_FailsThemAfterTheTimeoutInsteadOfWaitingForever()
     {
         var executor = new ClusterPoolExecutor(new ClusterPoolOptions
@@ -210,6 +216,7 @@ public sealed class ClusterPoolExecutorTests(ITestOutputHelper output) : IDispos
     }
 
     [Fact]
+    [Trait("Category", "Slow")] // worker node processes
     public async Task Shutdown_NodeJoinsWithinTheTimeout_RunsTheQueuedCall()
     {
         var executor = Coordinator();

@@ -6,6 +6,7 @@ namespace ActorPool.Tests.Cluster;
 
 /// <summary>A cluster pool in a system of the user's (the shared fixture's keeps Akka's default frame size, 128,000 bytes).</summary>
 [Collection(SharedClusterDefinition.Name)]
+[Trait("Category", "Slow")] // worker node processes (the shared cluster)
 public sealed class ClusterPoolPayloadTests(SharedClusterFixture cluster)
 {
     [Fact]

@@ -8,6 +8,7 @@ namespace ActorPool.Tests.Executors;
 /// and two worker node processes joined to it over Akka.Cluster on 127.0.0.1 (see <see cref="SharedClusterFixture"/>).
 /// </summary>
 [Collection(SharedClusterDefinition.Name)]
+[Trait("Category", "Slow")] // worker node processes (the shared cluster)
 public sealed class ClusterPoolExecutorContractTests(SharedClusterFixture cluster) : ExecutorContractTests
 {
     protected override Type BrokenExceptionType => typeof(BrokenClusterPoolException);

@@ -156,6 +156,7 @@ public abstract partial class ExecutorContractTests
     }
 
     [Fact]
+    [Trait("Category", "Slow")] // waits out a 2 s timeout
     public void Map_TimeoutExpires_ThrowsTimeoutExceptionThenEnds() // test_map_timeout
     {
         var executor = StartExecutor(SeveralWorkers);
@@ -183,6 +184,7 @@ public abstract partial class ExecutorContractTests
     }
 
     [Fact]
+    [Trait("Category", "Slow")] // 2 s of delays
     public async Task Map_Timeout_IsMeasuredFromTheCallNotFromIteration()
     {
         var executor = StartExecutor(2);

@@ -5,6 +5,7 @@ namespace ActorPool.Tests.Executors;
 /// remoting actor system it makes for itself. The suite's probes and counters are files (see <see cref="Probe"/>),
 /// so the calls see the same state in a worker process as on a thread of the test process.
 /// </summary>
+[Trait("Category", "Slow")] // real worker processes
 public sealed class ProcessPoolExecutorContractTests : ExecutorContractTests
 {
     protected override Type BrokenExceptionType => typeof(BrokenProcessPoolException);

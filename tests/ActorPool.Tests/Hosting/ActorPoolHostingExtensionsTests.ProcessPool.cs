@@ -19,6 +19,7 @@ public sealed partial class ActorPoolHostingExtensionsTests
         """;
 
     [Fact]
+    [Trait("Category", "Slow")] // real worker processes
     public async Task WithProcessPoolExecutor_RemoteHostedSystem_RunsCallsInWorkerProcessesAndStopsWithHost()
     {
         using var host = BuildHost("hosted-processes", builder => builder

@@ -25,6 +25,7 @@ public sealed class ClusterHostingExtensionsTests
     private readonly string secret = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
 
     [Fact]
+    [Trait("Category", "Slow")] // a worker node process
     public async Task WithClusterPoolExecutor_ClusterHostedSystem_JoinsItselfRunsCallsOnANodeAndStopsWithHost()
     {
         using var host = BuildHost("actorpool", builder => builder

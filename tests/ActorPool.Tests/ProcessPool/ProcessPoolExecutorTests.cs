@@ -19,6 +19,7 @@ namespace ActorPool.Tests.ProcessPool;
 /// disturb a pool share <see cref="SharedProcessPool"/>. After each test, every pool it started is shut down and
 /// every worker pid it saw is killed if it somehow still runs.
 /// </remarks>
+[Trait("Category", "Slow")] // real worker processes, for the whole class (every part of this partial class)
 public sealed partial class ProcessPoolExecutorTests(ITestOutputHelper output, SharedProcessPool shared) : IClassFixture<SharedProcessPool>, IDisposable
 {
     private static readonly TimeSpan Bound = Probe.Bound;

@@ -33,6 +33,7 @@ public sealed class LoopbackTransportTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    [Trait("Category", "Slow")] // 128 MiB each way
     public void Tell_LargeMessagesBothWaysAtOnce_AllArriveWholeAndInOrder()
     {
         var echo = RemoteEcho();
@@ -56,6 +57,7 @@ public sealed class LoopbackTransportTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    [Trait("Category", "Slow")] // tens of seconds when the failure detector has to see the system gone
     public async Task Terminate_OtherSystem_ItsActorsAreSeenTerminated()
     {
         var echo = RemoteEcho();

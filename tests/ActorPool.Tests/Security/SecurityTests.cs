@@ -17,6 +17,7 @@ namespace ActorPool.Tests.Security;
 /// A real attacker process (tests/Attacker: same user, ActorPool's code, none of the app's secrets) against a real app
 /// (tests/AttackTarget: a process pool of two workers and its spares, in a process of its own) and a real cluster.
 /// </summary>
+[Trait("Category", "Slow")] // attacker and target processes
 public sealed class SecurityTests(ITestOutputHelper output) : IDisposable
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);

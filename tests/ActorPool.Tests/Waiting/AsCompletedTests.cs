@@ -173,6 +173,7 @@ public partial class AsCompletedTests
     }
 
     [Fact]
+    [Trait("Category", "Slow")] // waits out a 1 s timeout
     public void AsCompleted_TimeoutRanOutBeforeTheFirstMoveNext_ThrowsWithoutWaitingAgain()
     {
         // API.md: the timeout is measured from the call (CPython's generator starts its clock at the first next()).
