@@ -6,7 +6,7 @@ namespace ActorPool.Cluster;
 /// <summary>hocon/cluster.conf as embedded, and the actor system configurations built from it.</summary>
 internal static class ClusterConfig
 {
-    private static readonly Lazy<Config> LazyReference = new(() => ConfigurationFactory.ParseString(Text()).WithFallback(ActorPoolSettings.Reference));
+    private static readonly Lazy<Config> LazyReference = new(() => ConfigurationFactory.ParseString(Text()).WithFallback(ActorPoolConfig.Reference));
 
     private static readonly Lazy<Config> LazyCoordinatorDefaults = new(() => ConfigurationFactory.ParseString(Text() + """
 
@@ -22,7 +22,7 @@ internal static class ClusterConfig
         akka.actor.serializers.actorpool = ${actorpool.cluster.akka.actor.serializers.actorpool}
         akka.actor.serializers.actorpool-cluster = ${actorpool.cluster.akka.actor.serializers.actorpool-cluster}
         akka.actor.serialization-bindings = ${actorpool.cluster.akka.actor.serialization-bindings}
-        """).WithFallback(ActorPoolSettings.Reference));
+        """).WithFallback(ActorPoolConfig.Reference));
 
     /// <summary>The cluster defaults over ActorPool's own.</summary>
     public static Config Reference => LazyReference.Value;

@@ -26,13 +26,13 @@ public sealed class ClusterPoolExecutor : Executor
     private readonly long maxPayload;
 
     /// <summary>Starts the executor: in <paramref name="system"/> (a cluster member) or in an actor system of its own that nodes join.</summary>
-    /// <param name="options">The secret, address, worker cap and initializer; see <see cref="ClusterPoolOptions"/>.</param>
+    /// <param name="options">The secret, address, worker cap and initializer; see <see cref="ClusterPoolExecutorOptions"/>.</param>
     /// <param name="system">An actor system with <c>akka.actor.provider = cluster</c>, already joined, to run in (left running on
     /// <c>Dispose</c>); null makes one that joins itself as the cluster's first (seed) member, with the coordinator role.</param>
-    public ClusterPoolExecutor(ClusterPoolOptions? options = null, ActorSystem? system = null)
-        : base(options?.MaxWorkers is { } cap ? ThreadPoolExecutor.ValidMaxWorkers(cap) : int.MaxValue)
+    public ClusterPoolExecutor(ClusterPoolExecutorOptions? options = null, ActorSystem? system = null)
+        : base(options?.MaxWorkers is { } cap ? WorkerCount.Validate(cap) : int.MaxValue)
     {
-        options ??= new ClusterPoolOptions();
+        options ??= new ClusterPoolExecutorOptions();
         var secret = ClusterSecret.Resolve(options.Secret, "A ClusterPoolExecutor");
         if (system is not null && system is not ExtendedActorSystem { Provider: IClusterActorRefProvider })
         {
@@ -55,20 +55,19 @@ public sealed class ClusterPoolExecutor : Executor
             ClusterConfig.RequireTlsOffLoopback(system.Settings.Config, $"Actor system '{system.Name}'");
             system.Settings.InjectTopLevelFallback(ClusterConfig.RunningSystemDefaults);
             WarnIfNotACoordinator(system);
-            ActorPoolSettings.WarnIfRemoteDeploymentAllowed(system, "A ClusterPoolExecutor");
+            ActorPoolConfig.WarnIfRemoteDeploymentAllowed(system, "A ClusterPoolExecutor");
         }
 
         this.system = system;
         try
         {
             var root = system.Settings.Config;
-            var settings = ActorPoolSettings.From(root);
             var frame = root.GetByteSize("akka.remote.dot-netty.tcp.maximum-frame-size") ?? 128_000;
-            maxPayload = Math.Min(settings.MaxPayloadSize, frame - (64 << 10));
-            var spec = new ClusterPoolSpec(MaxWorkers, settings.Prefetch, secret, root.GetString("actorpool.cluster.worker-role"), init, maxPayload,
+            maxPayload = Math.Min(ProcessPoolSettings.From(root).MaxPayloadSize, frame - (64 << 10));
+            var spec = new ClusterPoolSpec(MaxWorkers, ActorPoolConfig.NotNegative(root, "cluster.prefetch"), secret, root.GetString("actorpool.cluster.worker-role"), init, maxPayload,
                 root.GetTimeSpan("actorpool.cluster.shutdown-without-workers-timeout", TimeSpan.FromSeconds(30)));
             view = spec.View;
-            StartRouter(system, spec, $"actorpool-cluster-pool-{Interlocked.Increment(ref counter)}", settings.RouterDispatcher);
+            StartRouter(system, spec, $"actorpool-cluster-pool-{Interlocked.Increment(ref counter)}", ActorPoolConfig.RouterDispatcher(root));
         }
         catch when (ownsSystem)
         {

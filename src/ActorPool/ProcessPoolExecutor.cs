@@ -38,7 +38,7 @@ public sealed class ProcessPoolExecutor : Executor
     /// <param name="system">An actor system with remoting enabled to run the router in (left running on <c>Dispose</c>); null makes a private one.</param>
     /// <remarks>Python's <c>ProcessPoolExecutor(max_workers, initializer=..., max_tasks_per_child=...)</c>.</remarks>
     public ProcessPoolExecutor(int? maxWorkers = null, Action? initializer = null, int? maxTasksPerChild = null, ActorSystem? system = null)
-        : base(ThreadPoolExecutor.ValidMaxWorkers(maxWorkers ?? DefaultMaxWorkers(system)))
+        : base(WorkerCount.Validate(maxWorkers ?? DefaultMaxWorkers(system)))
     {
         if (maxTasksPerChild is <= 0)
         {
@@ -55,11 +55,11 @@ public sealed class ProcessPoolExecutor : Executor
         var init = initializer is null ? null : CallDescriptor.For(initializer, nameof(initializer));
         var transport = system is null ? "" : WorkerTransport(system);
         launcher = new WorkerLauncher(transport);
-        var config = system?.Settings.Config.WithFallback(ActorPoolSettings.Reference) ?? ActorPoolSettings.ProcessSystemConfig;
-        var settings = ActorPoolSettings.From(config);
+        var config = system?.Settings.Config.WithFallback(ActorPoolConfig.Reference) ?? ActorPoolConfig.ProcessSystemConfig;
+        var settings = ProcessPoolSettings.From(config);
         // As many spares as this pool has workers (up to the setting), so a next pool of the same size starts warm.
         spareWorkers = Math.Min(MaxWorkers, settings.SpareWorkers);
-        var frame = config.GetByteSize($"{(transport.Length > 0 ? transport : ActorPoolSettings.ProcessTransport)}.maximum-frame-size") ?? 128_000;
+        var frame = config.GetByteSize($"{(transport.Length > 0 ? transport : ActorPoolConfig.ProcessTransport)}.maximum-frame-size") ?? 128_000;
         maxPayload = Math.Min(settings.MaxPayloadSize, frame - (64 << 10)); // room for the message's own framing
 
         // Workers boot while this process builds its actor system; they learn its address once it is up.
@@ -74,11 +74,11 @@ public sealed class ProcessPoolExecutor : Executor
                 prestarted.Enqueue((settings.SpareWorkers > 0 ? launcher.TakeSpare() : null) ?? launcher.Start());
             }
 
-            this.system = system ?? ActorSystem.Create($"actorpool-processes-{n}", ActorPoolSettings.ProcessParentSystemConfig);
-            ActorPoolSettings.For(this.system);
+            this.system = system ?? ActorSystem.Create($"actorpool-processes-{n}", ActorPoolConfig.ProcessParentSystemConfig);
+            ActorPoolConfig.For(this.system);
             if (!ownsSystem)
             {
-                ActorPoolSettings.WarnIfRemoteDeploymentAllowed(this.system, "A ProcessPoolExecutor");
+                ActorPoolConfig.WarnIfRemoteDeploymentAllowed(this.system, "A ProcessPoolExecutor");
                 ProtocolSerializer.Register(this.system);
             }
         }
@@ -88,19 +88,19 @@ public sealed class ProcessPoolExecutor : Executor
             throw;
         }
 
-        var options = new ProcessPoolContext(
+        var context = new ProcessPoolContext(
             launcher,
             prestarted,
             Convert.ToHexString(RandomNumberGenerator.GetBytes(32)),
             init,
             maxTasksPerChild ?? int.MaxValue,
             maxPayload,
-            settings.ProcessStartupTimeout,
-            settings.ProcessStopTimeout,
+            settings.StartupTimeout,
+            settings.StopTimeout,
             spareWorkers,
-            1 + settings.ProcessPrefetch);
-        options.Startup.Pending = MaxWorkers;
-        StartRouter(this.system, new Spec(MaxWorkers, settings.ProcessPrefetch, options, settings.RouterDispatcher), $"actorpool-process-pool-{n}", settings.RouterDispatcher);
+            1 + settings.Prefetch);
+        context.Startup.Pending = MaxWorkers;
+        StartRouter(this.system, new Spec(MaxWorkers, settings.Prefetch, context, settings.RouterDispatcher), $"actorpool-process-pool-{n}", settings.RouterDispatcher);
     }
 
     // Calls run in other processes, where this executor object does not exist.
@@ -145,7 +145,7 @@ public sealed class ProcessPoolExecutor : Executor
     /// without injecting the defaults, because the system has not been checked for remoting yet.</summary>
     private static int DefaultMaxWorkers(ActorSystem? system)
     {
-        var configured = system is null ? 0 : ActorPoolSettings.From(system.Settings.Config.WithFallback(ActorPoolSettings.Reference)).ProcessMaxWorkers;
+        var configured = system is null ? 0 : ProcessPoolSettings.From(system.Settings.Config.WithFallback(ActorPoolConfig.Reference)).MaxWorkers;
         return configured > 0 ? configured : Environment.ProcessorCount;
     }
 

@@ -29,26 +29,26 @@ public sealed class ThreadPoolExecutor : Executor
     /// <param name="system">The actor system to run the router and workers in (left running on <c>Dispose</c>); null makes a private one.</param>
     /// <remarks>Python's <c>ThreadPoolExecutor(max_workers, thread_name_prefix, initializer)</c>.</remarks>
     public ThreadPoolExecutor(int? maxWorkers = null, string threadNamePrefix = "", Action? initializer = null, ActorSystem? system = null)
-        : base(ValidMaxWorkers(maxWorkers ?? DefaultMaxWorkers(system)))
+        : base(WorkerCount.Validate(maxWorkers ?? DefaultMaxWorkers(system)))
     {
         ArgumentNullException.ThrowIfNull(threadNamePrefix);
         var n = Interlocked.Increment(ref counter);
         ownsSystem = system is null;
-        this.system = system ?? ActorSystem.Create($"actorpool-threads-{n}", ActorPoolSettings.OwnedSystemConfig);
+        this.system = system ?? ActorSystem.Create($"actorpool-threads-{n}", ActorPoolConfig.OwnedSystemConfig);
 
-        var settings = ActorPoolSettings.For(this.system);
+        var settings = ThreadPoolSettings.From(ActorPoolConfig.For(this.system));
         var prefix = threadNamePrefix.Length > 0 ? threadNamePrefix
-            : settings.ThreadNamePrefix.Length > 0 ? settings.ThreadNamePrefix
+            : settings.NamePrefix.Length > 0 ? settings.NamePrefix
             : $"ThreadPoolExecutor-{n}";
         var dispatcherId = $"actorpool.thread-pool.dispatcher-{n}";
         threads = new NamedThreadPool(dispatcherId, prefix, MaxWorkers, initializer);
         var dispatcherConfig = ConfigurationFactory
-            .ParseString($"id = \"{dispatcherId}\"\nthroughput = {settings.ThreadThroughput}\nshutdown-timeout = {settings.ThreadShutdownTimeout.TotalMilliseconds}ms")
+            .ParseString($"id = \"{dispatcherId}\"\nthroughput = {settings.Throughput}\nshutdown-timeout = {settings.ShutdownTimeout.TotalMilliseconds}ms")
             .WithFallback(this.system.Dispatchers.DefaultDispatcherConfig);
         this.system.Dispatchers.RegisterConfigurator(dispatcherId,
             new NamedThreadDispatcherConfigurator(dispatcherConfig, this.system.Dispatchers.Prerequisites, threads));
 
-        var router = StartRouter(this.system, new Spec(MaxWorkers, settings.ThreadPrefetch, dispatcherId), $"actorpool-thread-pool-{n}", settings.RouterDispatcher);
+        var router = StartRouter(this.system, new Spec(MaxWorkers, settings.Prefetch, dispatcherId), $"actorpool-thread-pool-{n}", settings.RouterDispatcher);
         threads.Start(cause => router.Tell(new InitializerFailed(cause), ActorRefs.NoSender));
     }
 
@@ -65,12 +65,9 @@ public sealed class ThreadPoolExecutor : Executor
 
     private static int DefaultMaxWorkers(ActorSystem? system)
     {
-        var configured = system is null ? 0 : ActorPoolSettings.For(system).ThreadMaxWorkers;
+        var configured = system is null ? 0 : ThreadPoolSettings.From(ActorPoolConfig.For(system)).MaxWorkers;
         return configured > 0 ? configured : Math.Min(32, Environment.ProcessorCount + 4);
     }
-
-    internal static int ValidMaxWorkers(int maxWorkers) =>
-        maxWorkers > 0 ? maxWorkers : throw new ArgumentOutOfRangeException(nameof(maxWorkers), maxWorkers, "max_workers must be greater than 0");
 
     private sealed class Spec(int workers, int prefetch, string dispatcherId) : WorkerPoolSpec
     {

@@ -35,7 +35,7 @@ internal static class ClusterBenchmarks
         }
 
         // The same largest run with the opt-in lever: each worker holds one more call, so it never waits a round trip for its next.
-        Console.Error.WriteLine($"measuring the cluster pool with 4 node process(es) x {WorkersPerNode} workers, actorpool.prefetch = 1...");
+        Console.Error.WriteLine($"measuring the cluster pool with 4 node process(es) x {WorkersPerNode} workers, actorpool.cluster.prefetch = 1...");
         results.Add(Measure(4, callsPerWorker, reps, results[0].MedianSeconds, prefetch: 1));
 
         Console.WriteLine();
@@ -46,7 +46,7 @@ internal static class ClusterBenchmarks
         Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in results)
         {
-            var nodes = r.Prefetch == 0 ? $"{r.Nodes}" : $"{r.Nodes}, actorpool.prefetch = {r.Prefetch} (opt-in)";
+            var nodes = r.Prefetch == 0 ? $"{r.Nodes}" : $"{r.Nodes}, actorpool.cluster.prefetch = {r.Prefetch} (opt-in)";
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"| {nodes} | {r.Nodes * r.WorkersPerNode} | {r.Calls:N0} | {r.IdealSeconds:N3} s | {r.MedianSeconds:N3} s | {r.RatioToIdeal:N2}× | {r.ScalingFromOneNode:N2}× |"));
         }
@@ -60,10 +60,10 @@ internal static class ClusterBenchmarks
     private static ClusterScaling Measure(int nodeCount, int callsPerWorker, int reps, double? oneNodeSeconds, int prefetch)
     {
         var secret = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
-        using var executor = new ClusterPoolExecutor(new ClusterPoolOptions
+        using var executor = new ClusterPoolExecutor(new ClusterPoolExecutorOptions
         {
             Secret = secret,
-            Config = Akka.Configuration.ConfigurationFactory.ParseString(string.Create(CultureInfo.InvariantCulture, $"actorpool.prefetch = {prefetch}")),
+            Config = Akka.Configuration.ConfigurationFactory.ParseString(string.Create(CultureInfo.InvariantCulture, $"actorpool.cluster.prefetch = {prefetch}")),
         });
         var nodes = Enumerable.Range(0, nodeCount).Select(_ => LocalNodeProcess.Start(executor.Address, secret, WorkersPerNode)).ToList();
         try

@@ -48,7 +48,9 @@ public static class ClusterHostingExtensions
     /// <c>actorpool-coordinator</c>; a warning is logged at start if it is missing.</para>
     /// </remarks>
     /// <exception cref="ArgumentException">No secret (none given and <c>ACTORPOOL_CLUSTER_SECRET</c> unset or empty), an
-    /// empty one, <see cref="ClusterPoolExecutorOptions.MaxWorkers"/> ≤ 0, or an initializer that captures state.</exception>
+    /// empty one, <see cref="ClusterPoolExecutorOptions.MaxWorkers"/> ≤ 0, an initializer that captures state, or a
+    /// <see cref="ClusterPoolExecutorOptions.Hostname"/>, <see cref="ClusterPoolExecutorOptions.Port"/> or
+    /// <see cref="ClusterPoolExecutorOptions.Config"/> (the app's system has its own).</exception>
     public static AkkaConfigurationBuilder WithClusterPoolExecutor(this AkkaConfigurationBuilder builder, string name, ClusterPoolExecutorOptions options)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -57,6 +59,14 @@ public static class ClusterHostingExtensions
         if (options.MaxWorkers is <= 0)
         {
             throw new ArgumentOutOfRangeException(nameof(options), options.MaxWorkers, "max_workers must be greater than 0");
+        }
+
+        if (options.Hostname is not null || options.Port is not null || options.Config is not null)
+        {
+            throw new ArgumentException(
+                $"The cluster pool '{name}' was given a Hostname, Port or Config, which apply only to a ClusterPoolExecutor that makes its " +
+                "own actor system. A hosted one runs in the app's actor system: set its address and HOCON there (AddAkka, WithRemoting, " +
+                "WithClustering), and leave these null.", nameof(options));
         }
 
         if (options.Secret is { } given && string.IsNullOrWhiteSpace(given))
@@ -72,7 +82,7 @@ public static class ClusterHostingExtensions
             CallDescriptor.For(options.Initializer, nameof(options)); // refuse a capturing initializer now, not when the system starts
         }
 
-        var executorOptions = new ClusterPoolOptions { Secret = secret, MaxWorkers = options.MaxWorkers, Initializer = options.Initializer };
+        var executorOptions = new ClusterPoolExecutorOptions { Secret = secret, MaxWorkers = options.MaxWorkers, Initializer = options.Initializer };
         return builder
             .AddHocon(ClusterConfig.CoordinatorDefaults, HoconAddMode.Append)
             .AddStartup((system, _) =>

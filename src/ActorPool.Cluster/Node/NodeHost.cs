@@ -158,7 +158,7 @@ internal sealed class NodeHost : UntypedActor
             var name = $"worker-{Guid.NewGuid():N}";
             var proof = ClusterSecret.WorkerProof(secret, attach.Nonce, new RootActorPath(cluster.SelfAddress) / Self.Path.Elements / name);
             var props = CallRunner.Props(parentPath, callKey, replyKey, attach.Initializer, Math.Min(attach.MaxPayload, maxPayload), proof, allowList)
-                .WithDispatcher(ActorPoolSettings.ProcessWorkerDispatcher);
+                .WithDispatcher(ActorPoolConfig.ProcessWorkerDispatcher);
             group.Add(Context.ActorOf(props, name));
         }
 

@@ -51,7 +51,7 @@ internal static class WorkerHost
         // Mapped before registering: the parent deletes the file once this worker has registered.
         using var board = ClaimBoard.Open(boardPath, int.Parse(boardSlots, CultureInfo.InvariantCulture)); // the worker actor may restart; the board lives on
         ExitWhenInputEnds(input);
-        system.ActorOf(CallRunner.Props(parent, secret, replyKey, initializer, maxPayload, board).WithDispatcher(ActorPoolSettings.ProcessWorkerDispatcher), "worker");
+        system.ActorOf(CallRunner.Props(parent, secret, replyKey, initializer, maxPayload, board).WithDispatcher(ActorPoolConfig.ProcessWorkerDispatcher), "worker");
         system.WhenTerminated.Wait();
         return 0;
     }
@@ -59,8 +59,8 @@ internal static class WorkerHost
     /// <summary>The workers' remoting configuration, speaking DotNetty TCP instead when the parent's system does (a user's system).</summary>
     private static Akka.Configuration.Config WorkerConfig() =>
         Environment.GetEnvironmentVariable(WorkerLauncher.TransportVariable) is { Length: > 0 } transport
-            ? Akka.Configuration.ConfigurationFactory.ParseString($"akka.remote.enabled-transports = [\"{transport}\"]").WithFallback(ActorPoolSettings.ProcessSystemConfig)
-            : ActorPoolSettings.ProcessSystemConfig;
+            ? Akka.Configuration.ConfigurationFactory.ParseString($"akka.remote.enabled-transports = [\"{transport}\"]").WithFallback(ActorPoolConfig.ProcessSystemConfig)
+            : ActorPoolConfig.ProcessSystemConfig;
 
     private static string Required(string name) =>
         Environment.GetEnvironmentVariable(name) is { Length: > 0 } value

@@ -59,14 +59,14 @@ public sealed class ClusterPoolExecutorTests(ITestOutputHelper output) : IDispos
 
     private ClusterPoolExecutor Coordinator(int? maxWorkers = null)
     {
-        var executor = new ClusterPoolExecutor(new ClusterPoolOptions { Secret = cluster.Secret, MaxWorkers = maxWorkers });
+        var executor = new ClusterPoolExecutor(new ClusterPoolExecutorOptions { Secret = cluster.Secret, MaxWorkers = maxWorkers });
         executors.Add(executor);
         return executor;
     }
 
     private ClusterPoolExecutor Coordinator(ActorSystem system)
     {
-        var executor = new ClusterPoolExecutor(new ClusterPoolOptions { Secret = cluster.Secret }, system);
+        var executor = new ClusterPoolExecutor(new ClusterPoolExecutorOptions { Secret = cluster.Secret }, system);
         executors.Add(executor);
         return executor;
     }
@@ -201,7 +201,7 @@ public sealed class ClusterPoolExecutorTests(ITestOutputHelper output) : IDispos
     [Trait("Category", "Slow")] // waits out a 1 s timeout, then leaves the cluster
     public async Task Shutdown_CallsQueuedAndNoNodeEverJoins_FailsThemAfterTheTimeoutInsteadOfWaitingForever()
     {
-        var executor = new ClusterPoolExecutor(new ClusterPoolOptions
+        var executor = new ClusterPoolExecutor(new ClusterPoolExecutorOptions
         {
             Secret = cluster.Secret,
             Config = Akka.Configuration.ConfigurationFactory.ParseString("actorpool.cluster.shutdown-without-workers-timeout = 1s"),
@@ -246,10 +246,22 @@ public sealed class ClusterPoolExecutorTests(ITestOutputHelper output) : IDispos
     }
 
     [Fact]
+    public void Constructor_NegativeClusterPrefetch_ThrowsNamingTheKey()
+    {
+        var error = Assert.Throws<Akka.Configuration.ConfigurationException>(() => new ClusterPoolExecutor(new ClusterPoolExecutorOptions
+        {
+            Secret = "s",
+            Config = Akka.Configuration.ConfigurationFactory.ParseString("actorpool.cluster.prefetch = -1"),
+        }));
+
+        Assert.Equal("actorpool.cluster.prefetch must be 0 or more, not -1.", error.Message);
+    }
+
+    [Fact]
     public void Constructor_SystemWithoutCluster_ThrowsSayingWhatToConfigure()
     {
         using var system = ActorSystem.Create("plain");
-        var error = Assert.Throws<ArgumentException>(() => new ClusterPoolExecutor(new ClusterPoolOptions { Secret = "s" }, system));
+        var error = Assert.Throws<ArgumentException>(() => new ClusterPoolExecutor(new ClusterPoolExecutorOptions { Secret = "s" }, system));
         Assert.Contains("akka.actor.provider = cluster", error.Message, StringComparison.Ordinal);
     }
 

@@ -12,7 +12,7 @@ public sealed class ClusterPoolPayloadTests(SharedClusterFixture cluster)
     [Fact]
     public void Submit_ArgumentOverTheSystemsFrameSize_FailsNamingTheSizeAndTheSetting()
     {
-        using var executor = new ClusterPoolExecutor(new ClusterPoolOptions { Secret = cluster.Secret }, cluster.System);
+        using var executor = new ClusterPoolExecutor(new ClusterPoolExecutorOptions { Secret = cluster.Secret }, cluster.System);
 
         // Not a hang: Akka drops a message over the frame size with only a log line, so the pool must refuse it first.
         var error = executor.Submit(ProcessCalls.Echo, new byte[500_000]).Exception(Probe.Bound);

@@ -11,7 +11,7 @@ public sealed class ClusterTlsTests
     [Fact]
     public void ClusterPoolExecutor_BindsEveryInterfaceWithoutTls_RefusesToStartNamingTheSettings()
     {
-        var error = Assert.Throws<ConfigurationException>(() => new ClusterPoolExecutor(new ClusterPoolOptions { Secret = Secret, Hostname = "0.0.0.0" }));
+        var error = Assert.Throws<ConfigurationException>(() => new ClusterPoolExecutor(new ClusterPoolExecutorOptions { Secret = Secret, Hostname = "0.0.0.0" }));
 
         Assert.Contains("'0.0.0.0'", error.Message, StringComparison.Ordinal);
         Assert.Contains("akka.remote.dot-netty.tcp.enable-ssl = true", error.Message, StringComparison.Ordinal);

@@ -14,5 +14,5 @@ public sealed class ClusterPoolExecutorContractTests(SharedClusterFixture cluste
     protected override Type BrokenExceptionType => typeof(BrokenClusterPoolException);
 
     protected override Executor CreateExecutor(int? maxWorkers = null, Action? initializer = null) =>
-        new ClusterPoolExecutor(new ClusterPoolOptions { Secret = cluster.Secret, MaxWorkers = maxWorkers, Initializer = initializer }, cluster.System);
+        new ClusterPoolExecutor(new ClusterPoolExecutorOptions { Secret = cluster.Secret, MaxWorkers = maxWorkers, Initializer = initializer }, cluster.System);
 }

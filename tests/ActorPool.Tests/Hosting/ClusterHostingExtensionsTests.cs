@@ -119,6 +119,22 @@ public sealed class ClusterHostingExtensionsTests
     }
 
     [Fact]
+    public void WithClusterPoolExecutor_AddressOrConfigOfItsOwn_ThrowsAtRegistrationSayingWhereTheyGo()
+    {
+        foreach (var options in new[]
+                 {
+                     new ClusterPoolExecutorOptions { Secret = secret, Hostname = "127.0.0.1" },
+                     new ClusterPoolExecutorOptions { Secret = secret, Port = 4053 },
+                     new ClusterPoolExecutorOptions { Secret = secret, Config = Akka.Configuration.ConfigurationFactory.Empty },
+                 })
+        {
+            var error = Assert.Throws<ArgumentException>(() => Builder().WithClusterPoolExecutor("nodes", options));
+
+            Assert.Contains("app's actor system", error.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public void WithClusterPoolExecutor_NoNameOrOptions_Throws()
     {
         Assert.Throws<ArgumentException>(() => Builder().WithClusterPoolExecutor("", new ClusterPoolExecutorOptions { Secret = secret }));

@@ -117,10 +117,10 @@ public sealed partial class ProcessPoolExecutorTests(ITestOutputHelper output, S
     [Fact]
     public void Constructor_SystemWhoseHoconTunesAnActorPoolKey_StillGetsTheOtherDefaults()
     {
-        // Setting actorpool.prefetch in one's own HOCON (as the README suggests) must not lose the rest of
+        // Setting an actorpool key in one's own HOCON must not lose the rest of
         // reference.conf, the router's dispatcher among it.
         using var system = ActorSystem.Create("tuned-host", ConfigurationFactory.ParseString("""
-            actorpool.prefetch = 1
+            actorpool.process-pool.prefetch = 1
             akka.actor.provider = remote
             akka.remote.dot-netty.tcp.hostname = "127.0.0.1"
             akka.remote.dot-netty.tcp.port = 0
@@ -130,7 +130,7 @@ public sealed partial class ProcessPoolExecutorTests(ITestOutputHelper output, S
         var executor = Start(1, system: system);
 
         Assert.NotEqual(Environment.ProcessId, Seen(executor.Submit(ProcessCalls.Pid).Result(Bound)));
-        Assert.Equal(1, system.Settings.Config.GetInt("actorpool.prefetch"));
+        Assert.Equal(1, system.Settings.Config.GetInt("actorpool.process-pool.prefetch"));
     }
 
     [Fact]

@@ -14,7 +14,7 @@ namespace ActorPool.Tests.Remoting;
 public sealed class ErrorInfoTests : Akka.TestKit.Xunit2.TestKit
 {
     public ErrorInfoTests()
-        : base(ActorPoolSettings.ProcessSystemConfig)
+        : base(ActorPoolConfig.ProcessSystemConfig)
     {
     }
 

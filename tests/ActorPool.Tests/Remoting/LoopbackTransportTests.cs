@@ -15,10 +15,10 @@ namespace ActorPool.Tests.Remoting;
 public sealed class LoopbackTransportTests : Akka.TestKit.Xunit2.TestKit
 {
     private static readonly TimeSpan Generous = TimeSpan.FromSeconds(30);
-    private readonly ActorSystem other = ActorSystem.Create("other", ActorPoolSettings.ProcessSystemConfig);
+    private readonly ActorSystem other = ActorSystem.Create("other", ActorPoolConfig.ProcessSystemConfig);
 
     public LoopbackTransportTests()
-        : base(ActorPoolSettings.ProcessSystemConfig)
+        : base(ActorPoolConfig.ProcessSystemConfig)
     {
     }
 

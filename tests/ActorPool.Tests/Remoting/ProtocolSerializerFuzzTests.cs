@@ -19,7 +19,7 @@ namespace ActorPool.Tests.Remoting;
 /// are refused with a <see cref="SerializationException"/>; nothing else is thrown, nothing recurses without bound, and
 /// nothing allocates more than a small multiple of the message's own size.
 /// </summary>
-public sealed class ProtocolSerializerFuzzTests(ITestOutputHelper output) : Akka.TestKit.Xunit2.TestKit(ActorPoolSettings.ProcessSystemConfig)
+public sealed class ProtocolSerializerFuzzTests(ITestOutputHelper output) : Akka.TestKit.Xunit2.TestKit(ActorPoolConfig.ProcessSystemConfig)
 {
     private const int Rounds = 4000;
 

@@ -66,7 +66,7 @@ public sealed class SecurityTests(ITestOutputHelper output) : IDisposable
             akka.remote.untrusted-mode = {{(untrusted ? "on" : "off")}}
             akka.loglevel = WARNING
             akka.stdout-loglevel = OFF
-            """).WithFallback(ActorPoolSettings.ProcessSystemConfig));
+            """).WithFallback(ActorPoolConfig.ProcessSystemConfig));
         var warnings = new System.Collections.Concurrent.ConcurrentQueue<string>();
         system.EventStream.Subscribe(system.ActorOf(Props.Create(() => new Collector(warnings))), typeof(Akka.Event.Warning));
         var address = ((ExtendedActorSystem)system).Provider.DefaultAddress.ToString();
@@ -88,7 +88,7 @@ public sealed class SecurityTests(ITestOutputHelper output) : IDisposable
     public async Task RemoteDeploymentPoisonPillAndSuspend_IntoCoordinatorAndNode_AreRefusedAndTheClusterGoesOn()
     {
         using var cluster = new LocalCluster();
-        using var executor = new ClusterPoolExecutor(new ClusterPoolOptions { Secret = cluster.Secret });
+        using var executor = new ClusterPoolExecutor(new ClusterPoolExecutorOptions { Secret = cluster.Secret });
         var node = cluster.StartNode(executor.Address, workers: 1);
         Assert.Equal(node.Pid, executor.Submit(ProcessCalls.Pid).Result(Bound));
         var nodeAddress = $"akka.tcp://{executor.Address.System}@127.0.0.1:{Port(node.Pid)}";
@@ -112,7 +112,7 @@ public sealed class SecurityTests(ITestOutputHelper output) : IDisposable
     public async Task ForgedResults_ClaimingToComeFromANodesWorker_AreIgnored()
     {
         using var cluster = new LocalCluster();
-        using var executor = new ClusterPoolExecutor(new ClusterPoolOptions { Secret = cluster.Secret });
+        using var executor = new ClusterPoolExecutor(new ClusterPoolExecutorOptions { Secret = cluster.Secret });
         var node = cluster.StartNode(executor.Address, workers: 1);
         using var probe = new Probe(blocks: static _ => true);
         var running = executor.Submit(ProcessCalls.PidThenStep, probe.Key, 0);

@@ -30,10 +30,7 @@ namespace ActorPool.Transport.Loopback;
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "Akka.Remote ends a transport with Shutdown, which disposes the listener; it never disposes transports.")]
 internal sealed class LoopbackTransport : Akka.Remote.Transport.Transport
 {
-    private readonly IPAddress address;
-    private readonly int port;
-    private readonly int bufferSize;
-    private readonly TimeSpan handshakeTimeout;
+    private readonly LoopbackSettings settings;
     private readonly ConcurrentDictionary<LoopbackAssociation, bool> open = new();
     private LoopbackGate? gate;
     private long lastRefusalLogged;
@@ -46,20 +43,8 @@ internal sealed class LoopbackTransport : Akka.Remote.Transport.Transport
         System = system;
         Config = config;
         SchemeIdentifier = "loopback";
-        var hostname = config.GetString("hostname", "127.0.0.1");
-        address = IPAddress.TryParse(hostname, out var ip) && IPAddress.IsLoopback(ip)
-            ? ip
-            : throw new ConfigurationException(
-                $"The loopback transport binds a loopback address (127.0.0.1 or ::1), not '{hostname}': it connects a process pool with " +
-                "worker processes on this machine. Reach other machines through a ClusterPoolExecutor.");
-        port = config.GetInt("port", 0);
-        MaximumPayloadBytes = config.GetByteSize("maximum-frame-size") ?? 128_000;
-        bufferSize = (int)Math.Min(int.MaxValue, config.GetByteSize("socket-buffer-size") ?? 4 << 20);
-        handshakeTimeout = config.GetTimeSpan("handshake-timeout", TimeSpan.FromSeconds(5));
-        if (handshakeTimeout <= TimeSpan.Zero)
-        {
-            throw new ConfigurationException($"The loopback transport's handshake-timeout must be positive, not {handshakeTimeout}.");
-        }
+        settings = LoopbackSettings.From(config);
+        MaximumPayloadBytes = settings.MaximumFrameSize;
     }
 
     /// <inheritdoc />
@@ -68,14 +53,14 @@ internal sealed class LoopbackTransport : Akka.Remote.Transport.Transport
     /// <inheritdoc />
     public override Task<(Address, TaskCompletionSource<IAssociationEventListener>)> Listen()
     {
-        var listener = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        listener.Bind(new IPEndPoint(address, port));
+        var listener = new Socket(settings.Address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(settings.Address, settings.Port));
         listener.Listen();
         var local = AddressOf((IPEndPoint)listener.LocalEndPoint!);
         var accepted = new TaskCompletionSource<IAssociationEventListener>(TaskCreationOptions.RunContinuationsAsynchronously);
         // Akka sets the listener once every transport listens; connections wait in the backlog until then. Only a
         // connection that proved this process's key reaches Akka (see LoopbackGate).
-        var opened = new LoopbackGate(listener, LoopbackHandshake.Key, handshakeTimeout,
+        var opened = new LoopbackGate(listener, LoopbackHandshake.Key, settings.HandshakeTimeout,
             socket => accepted.Task.Result.Notify(new InboundAssociation(Open(socket, local, AddressOf((IPEndPoint)socket.RemoteEndPoint!)))),
             Refused);
         gate = opened;
@@ -101,7 +86,7 @@ internal sealed class LoopbackTransport : Akka.Remote.Transport.Transport
             await Task.Run(() =>
             {
                 socket.Connect(new IPEndPoint(ip, remotePort));
-                LoopbackHandshake.Connect(socket, LoopbackHandshake.Key, handshakeTimeout);
+                LoopbackHandshake.Connect(socket, LoopbackHandshake.Key, settings.HandshakeTimeout);
             }).ConfigureAwait(false);
         }
         catch (Exception e) when (e is SocketException or InvalidDataException)
@@ -149,8 +134,8 @@ internal sealed class LoopbackTransport : Akka.Remote.Transport.Transport
     {
         socket.NoDelay = true;
         socket.Blocking = false; // a write never waits for the other process to read (see LoopbackAssociation.Write)
-        socket.SendBufferSize = bufferSize;
-        socket.ReceiveBufferSize = bufferSize;
+        socket.SendBufferSize = settings.SocketBufferSize;
+        socket.ReceiveBufferSize = settings.SocketBufferSize;
         var association = new LoopbackAssociation(socket, local, remote, MaximumPayloadBytes, closed => open.TryRemove(closed, out _));
         open[association] = true;
         return association;

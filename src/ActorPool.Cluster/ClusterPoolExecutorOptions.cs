@@ -2,8 +2,13 @@ using Akka.Configuration;
 
 namespace ActorPool.Cluster;
 
-/// <summary>How a <see cref="ClusterPoolExecutor"/> that makes its own actor system sets it up, and what it asks of nodes.</summary>
-public sealed class ClusterPoolOptions
+/// <summary>
+/// How a <see cref="ClusterPoolExecutor"/> is built: what it asks of nodes and, when it makes its own actor system, how
+/// that system listens. The one options type for both ways of making the executor: <see cref="Hostname"/>,
+/// <see cref="Port"/> and <see cref="Config"/> apply only to an executor that makes its own system; a hosted one
+/// (<c>WithClusterPoolExecutor</c>) runs in the app's system, whose address and HOCON the app sets, and refuses them.
+/// </summary>
+public sealed class ClusterPoolExecutorOptions
 {
     /// <summary>The cluster's secret, which nodes must prove they know to be given work; null reads <c>ACTORPOOL_CLUSTER_SECRET</c>.</summary>
     public string? Secret { get; set; }

@@ -4,10 +4,12 @@ using Akka.Event;
 
 namespace ActorPool.Configuration;
 
-/// <summary>The <c>actorpool</c> section of an actor system's configuration, read once per executor.</summary>
-internal sealed record ActorPoolSettings(
-    int Prefetch, string RouterDispatcher, int ThreadMaxWorkers, int ThreadPrefetch, string ThreadNamePrefix, int ThreadThroughput, TimeSpan ThreadShutdownTimeout,
-    int ProcessMaxWorkers, int ProcessPrefetch, long MaxPayloadSize, TimeSpan ProcessStartupTimeout, TimeSpan ProcessStopTimeout, int SpareWorkers)
+/// <summary>
+/// ActorPool's HOCON: the embedded defaults (hocon/reference.conf), the configurations of the systems ActorPool makes,
+/// and their injection into a user's system. Each kind of pool reads its own section into its own settings
+/// (<see cref="ThreadPoolSettings"/>, <see cref="ProcessPoolSettings"/>, and the cluster package's).
+/// </summary>
+internal static class ActorPoolConfig
 {
     /// <summary>Where the pinned dispatcher of a worker process's call-running actor is configured.</summary>
     public const string ProcessWorkerDispatcher = "actorpool.process-pool.worker-dispatcher";
@@ -29,17 +31,17 @@ internal sealed record ActorPoolSettings(
     /// <summary>The configuration of the parent's system when a process pool makes its own: the workers', with its own changes.</summary>
     public static Config ProcessParentSystemConfig => Reference.GetConfig("actorpool.process-pool.parent-system").WithFallback(ProcessSystemConfig);
 
-    /// <summary>Injects the defaults into <paramref name="system"/> (a no-op when already there) and reads them.</summary>
-    public static ActorPoolSettings For(ActorSystem system)
+    /// <summary>Injects the defaults into <paramref name="system"/> (a no-op when already there) and returns its configuration.</summary>
+    public static Config For(ActorSystem system)
     {
-        // Probe a key users never set (a dispatcher's type), not one they do (actorpool.prefetch): a system whose
+        // Probe a key users never set (a dispatcher's type), not one they do (a prefetch): a system whose
         // own HOCON tunes a setting or two still needs the rest, our dispatchers included.
         if (!system.Settings.Config.HasPath("actorpool.calling-thread-dispatcher.type"))
         {
             system.Settings.InjectTopLevelFallback(Reference);
         }
 
-        return From(system.Settings.Config);
+        return system.Settings.Config;
     }
 
     /// <summary>
@@ -60,37 +62,19 @@ internal sealed record ActorPoolSettings(
         }
     }
 
-    /// <summary>Reads the settings from a configuration that includes the defaults.</summary>
-    public static ActorPoolSettings From(Config root)
+    /// <summary>Reads <c>actorpool.{key}</c>, an integer that must not be negative.</summary>
+    public static int NotNegative(Config root, string key)
     {
-        var config = root.GetConfig("actorpool");
-        var prefetch = NotNegative(config, "prefetch");
-
-        return new ActorPoolSettings(
-            prefetch,
-            config.GetString("router-dispatcher", ""),
-            config.GetInt("thread-pool.max-workers"),
-            NotNegative(config, "thread-pool.prefetch"),
-            config.GetString("thread-pool.thread-name-prefix", ""),
-            Math.Max(1, config.GetInt("thread-pool.throughput")),
-            config.GetTimeSpan("thread-pool.shutdown-timeout"),
-            config.GetInt("process-pool.max-workers"),
-            NotNegative(config, "process-pool.prefetch"),
-            config.GetByteSize("process-pool.max-payload-size") ?? 128L << 20,
-            config.GetTimeSpan("process-pool.startup-timeout"),
-            config.GetTimeSpan("process-pool.stop-timeout"),
-            Math.Max(0, config.GetInt("process-pool.spare-workers")));
-    }
-
-    private static int NotNegative(Config config, string key)
-    {
-        var value = config.GetInt(key);
+        var value = root.GetInt($"actorpool.{key}");
         return value >= 0 ? value : throw new ConfigurationException($"actorpool.{key} must be 0 or more, not {value}.");
     }
 
+    /// <summary>The dispatcher every executor's router runs on; "" means the actor system's default.</summary>
+    public static string RouterDispatcher(Config root) => root.GetString("actorpool.router-dispatcher", "");
+
     private static Config LoadReference()
     {
-        using var stream = typeof(ActorPoolSettings).Assembly.GetManifestResourceStream("ActorPool.reference.conf")
+        using var stream = typeof(ActorPoolConfig).Assembly.GetManifestResourceStream("ActorPool.reference.conf")
             ?? throw new InvalidOperationException("ActorPool's embedded reference.conf is missing from the assembly.");
         using var reader = new StreamReader(stream);
         return ConfigurationFactory.ParseString(reader.ReadToEnd());

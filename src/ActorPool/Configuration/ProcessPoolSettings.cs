@@ -1,0 +1,18 @@
+using Akka.Configuration;
+
+namespace ActorPool.Configuration;
+
+/// <summary>The <c>actorpool.process-pool</c> section, and the router's dispatcher, as a <see cref="ProcessPoolExecutor"/> reads them.</summary>
+internal sealed record ProcessPoolSettings(
+    int MaxWorkers, int Prefetch, long MaxPayloadSize, TimeSpan StartupTimeout, TimeSpan StopTimeout, int SpareWorkers, string RouterDispatcher)
+{
+    /// <summary>Reads the settings from a configuration that includes the defaults.</summary>
+    public static ProcessPoolSettings From(Config root) => new(
+        root.GetInt("actorpool.process-pool.max-workers"),
+        ActorPoolConfig.NotNegative(root, "process-pool.prefetch"),
+        root.GetByteSize("actorpool.process-pool.max-payload-size") ?? 128L << 20,
+        root.GetTimeSpan("actorpool.process-pool.startup-timeout"),
+        root.GetTimeSpan("actorpool.process-pool.stop-timeout"),
+        Math.Max(0, root.GetInt("actorpool.process-pool.spare-workers")),
+        ActorPoolConfig.RouterDispatcher(root));
+}
