@@ -5,7 +5,6 @@ using System.Reflection;
 using System.Text.Json;
 using Akka.Actor;
 using Akka.Configuration;
-using Akka.Remote;
 
 // A hostile local process (see Attacker.csproj). Modes:
 //   deploy MARKER ADDRESS...  remote-deploys ActorPool's call-running actor into each ADDRESS with a secret of its own

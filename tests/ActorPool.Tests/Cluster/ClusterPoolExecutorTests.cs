@@ -1,7 +1,7 @@
+using ActorPool.Tests.Contract;
+using ActorPool.Tests.ProcessPool;
 using System.Diagnostics;
 using ActorPool.Cluster;
-using ActorPool.Tests.Executors;
-using ActorPool.Tests.ProcessPool;
 using Akka.Actor;
 using Akka.Cluster;
 using Xunit.Abstractions;

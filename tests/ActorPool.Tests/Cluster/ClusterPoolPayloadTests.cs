@@ -1,6 +1,6 @@
-using ActorPool.Cluster;
-using ActorPool.Tests.Executors;
+using ActorPool.Tests.Contract;
 using ActorPool.Tests.ProcessPool;
+using ActorPool.Cluster;
 
 namespace ActorPool.Tests.Cluster;
 

@@ -1,6 +1,6 @@
+using ActorPool.Tests.Contract;
 using System.Security.Cryptography;
 using ActorPool.Cluster;
-using ActorPool.Tests.Executors;
 using Akka.Actor;
 
 namespace ActorPool.Tests.Cluster;

@@ -1,7 +1,5 @@
-using ActorPool.Cluster;
-using ActorPool.Tests.Executors;
+using ActorPool.Tests.Contract;
 using Akka.Actor;
-using Akka.Cluster;
 using Akka.Configuration;
 
 namespace ActorPool.Tests.Cluster;

@@ -1,6 +1,6 @@
 namespace ActorPool.Tests.Futures;
 
-// The bridge to .NET's async world: `await future` and Future.Task. CPython has no counterpart; API.md asks for them
+// The bridge to .NET's async world: `await future` and Future.Task. CPython has no counterpart; docs/contract.md asks for them
 // to behave as Result() does. Each outcome is checked with the task taken both before and after the future settles,
 // because the task is made lazily.
 public partial class FutureTests

@@ -1,10 +1,9 @@
-using ActorPool.Hosting;
-using ActorPool.Tests.Executors;
+using ActorPool.Tests.Contract;
 using ActorPool.Tests.ProcessPool;
+using ActorPool.Hosting;
 using Akka.Actor;
 using Akka.Hosting;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace ActorPool.Tests.Hosting;
 

@@ -1,5 +1,5 @@
-using ActorPool.Hosting;
 using ActorPool.Tests.Support;
+using ActorPool.Hosting;
 using Akka.Actor;
 using Akka.Hosting;
 using Microsoft.Extensions.DependencyInjection;

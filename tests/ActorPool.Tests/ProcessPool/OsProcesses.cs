@@ -1,6 +1,6 @@
+using ActorPool.Tests.Contract;
 using System.Diagnostics;
 using System.Globalization;
-using ActorPool.Tests.Executors;
 
 namespace ActorPool.Tests.ProcessPool;
 

@@ -1,5 +1,5 @@
+using ActorPool.Tests.Contract;
 using System.Diagnostics;
-using ActorPool.Tests.Executors;
 
 namespace ActorPool.Tests.ProcessPool;
 

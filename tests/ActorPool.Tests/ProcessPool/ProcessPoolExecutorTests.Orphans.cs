@@ -1,7 +1,7 @@
+using ActorPool.Tests.Support;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using ActorPool.Tests.Support;
 
 namespace ActorPool.Tests.ProcessPool;
 

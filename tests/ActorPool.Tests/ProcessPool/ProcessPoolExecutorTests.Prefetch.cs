@@ -1,4 +1,4 @@
-using ActorPool.Tests.Executors;
+using ActorPool.Tests.Contract;
 using ActorPool.Tests.Support;
 
 namespace ActorPool.Tests.ProcessPool;

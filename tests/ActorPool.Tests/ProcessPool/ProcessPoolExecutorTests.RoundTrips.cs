@@ -83,7 +83,7 @@ public sealed partial class ProcessPoolExecutorTests
         Assert.Equal((1, "two", 3.5), RoundTrip((1, "two", 3.5)));
         Assert.Equal(Tuple.Create(7, "seven"), RoundTrip(Tuple.Create(7, "seven")));
         Assert.Equal([("a", 1), ("b", 2)], RoundTrip(new List<(string Name, int Score)> { ("a", 1), ("b", 2) }));
-        Assert.Equal((2, 1), shared.Executor.Submit(Executors.ContractCalls.DivMod, 5, 2).Result(Bound)); // a tuple as the declared result
+        Assert.Equal((2, 1), shared.Executor.Submit(Contract.ContractCalls.DivMod, 5, 2).Result(Bound)); // a tuple as the declared result
     }
 
     [Fact]

@@ -1,6 +1,6 @@
-using System.Globalization;
-using ActorPool.Tests.Executors;
+using ActorPool.Tests.Contract;
 using ActorPool.Tests.Support;
+using System.Globalization;
 using Akka.Actor;
 using Akka.Configuration;
 using Xunit.Abstractions;

@@ -1,7 +1,7 @@
+using ActorPool.Tests.Support;
 using System.Runtime.CompilerServices;
 using ActorPool.Calls;
 using ActorPool.Routing;
-using ActorPool.Tests.Support;
 using Akka.Actor;
 
 namespace ActorPool.Tests.Routing;

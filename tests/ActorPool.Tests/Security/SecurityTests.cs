@@ -1,12 +1,12 @@
+using ActorPool.Tests.Cluster;
+using ActorPool.Tests.Contract;
+using ActorPool.Tests.ProcessPool;
+using ActorPool.Tests.Support;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using ActorPool.Cluster;
 using ActorPool.Configuration;
-using ActorPool.Tests.Cluster;
-using ActorPool.Tests.Executors;
-using ActorPool.Tests.ProcessPool;
-using ActorPool.Tests.Support;
 using Akka.Actor;
 using Akka.Configuration;
 using Xunit.Abstractions;

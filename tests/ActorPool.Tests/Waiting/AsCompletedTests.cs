@@ -1,6 +1,6 @@
+using ActorPool.Tests.Futures;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
-using ActorPool.Tests.Futures;
 
 namespace ActorPool.Tests.Waiting;
 
@@ -176,7 +176,7 @@ public partial class AsCompletedTests
     [Trait("Category", "Slow")] // waits out a 1 s timeout
     public void AsCompleted_TimeoutRanOutBeforeTheFirstMoveNext_ThrowsWithoutWaitingAgain()
     {
-        // API.md: the timeout is measured from the call (CPython's generator starts its clock at the first next()).
+        // docs/contract.md: the timeout is measured from the call (CPython's generator starts its clock at the first next()).
         var timeout = TimeSpan.FromSeconds(1);
         var sinceCall = Stopwatch.StartNew();
         var iteration = Future.AsCompleted([TestFutures.Pending()], timeout);
@@ -211,7 +211,7 @@ public partial class AsCompletedTests
     [Fact]
     public void AsCompleted_AfterShutdownWithCancelFutures_YieldsTheCanceledCalls()
     {
-        // API.md departs from CPython here: the canceled calls are notified, so AsCompleted yields them.
+        // docs/contract.md departs from CPython here: the canceled calls are notified, so AsCompleted yields them.
         using var pool = new TestPool(workers: 1);
         var (gate, running, queued) = pool.BusyWithThreeQueued();
 

@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using ActorPool.Tests.Futures;
+using System.Diagnostics;
 
 namespace ActorPool.Tests.Waiting;
 
@@ -267,7 +267,7 @@ public class WaitTests
     [Fact]
     public void Wait_AfterShutdownWithCancelFutures_CountsTheCanceledCallsDone()
     {
-        // API.md departs from CPython here: the canceled calls are notified, so Wait does not time out on them.
+        // docs/contract.md departs from CPython here: the canceled calls are notified, so Wait does not time out on them.
         using var pool = new TestPool(workers: 1);
         var (gate, running, queued) = pool.BusyWithThreeQueued();
 

@@ -1,14 +1,10 @@
 using System.Text.Json;
 using ActorPool.ProcessPool;
-using ActorPool.Security;
-using ActorPool.Threads;
-using ActorPool.Transport;
-using ActorPool.Transport.Loopback;
 using ActorPool.Wire;
 using ActorPool.WorkerProcess;
 using Akka.Actor;
 
-namespace ActorPool.Tests.Remoting;
+namespace ActorPool.Tests.WorkerProcess;
 
 /// <summary>The actor that runs calls in a worker process, driven directly: the test plays its parent.</summary>
 public sealed class ProcessWorkerTests : Akka.TestKit.Xunit2.TestKit

@@ -1,8 +1,9 @@
+using ActorPool.Tests.Contract;
 using ActorPool.Tests.Support;
 using Akka.Actor;
 using Akka.Configuration;
 
-namespace ActorPool.Tests.Executors;
+namespace ActorPool.Tests.Threads;
 
 /// <summary>
 /// Calls sent ahead to a worker thread in a batch (actorpool.thread-pool.prefetch) stay cancelable, and an idle worker

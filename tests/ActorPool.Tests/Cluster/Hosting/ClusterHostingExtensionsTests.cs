@@ -1,16 +1,16 @@
+using ActorPool.Tests.Contract;
+using ActorPool.Tests.ProcessPool;
+using ActorPool.Tests.Support;
 using System.Security.Cryptography;
 using ActorPool.Cluster;
 using ActorPool.Cluster.Hosting;
 using ActorPool.Hosting;
-using ActorPool.Tests.Executors;
-using ActorPool.Tests.ProcessPool;
-using ActorPool.Tests.Support;
 using Akka.Actor;
 using Akka.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
-namespace ActorPool.Tests.Hosting;
+namespace ActorPool.Tests.Cluster.Hosting;
 
 /// <summary><see cref="ClusterHostingExtensions.WithClusterPoolExecutor(AkkaConfigurationBuilder, string, ClusterPoolExecutorOptions)"/>,
 /// with the hosted system as the coordinator and a worker node in a real child process on 127.0.0.1.</summary>

@@ -1,4 +1,4 @@
-namespace ActorPool.Tests.Executors;
+namespace ActorPool.Tests.Contract;
 
 // Shutdown, ShutdownAsync, Dispose and DisposeAsync: CPython's ExecutorShutdownTest (test_shutdown.py) and the
 // probes P35, P42–P45 of PYTHON-SEMANTICS.md.
@@ -92,7 +92,7 @@ public abstract partial class ExecutorContractTests
 
         executor.Shutdown(wait: false, cancelFutures: true);
 
-        // API.md departs from CPython here: the canceled futures are notified, so Wait and AsCompleted see them.
+        // docs/contract.md departs from CPython here: the canceled futures are notified, so Wait and AsCompleted see them.
         var waited = Future.Wait(queued, Probe.Bound);
         Assert.Empty(waited.NotDone);
         Assert.Equal(queued.Length, waited.Done.Count);

@@ -1,4 +1,4 @@
-namespace ActorPool.Tests.Executors;
+namespace ActorPool.Tests.Contract;
 
 /// <summary>
 /// The executor contract run against <see cref="ProcessPoolExecutor"/>: real worker processes, each pool in the

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace ActorPool.Tests.Executors;
+namespace ActorPool.Tests.Contract;
 
 /// <summary>
 /// The functions the contract suite submits. All are static and take only data, so a process pool can ship

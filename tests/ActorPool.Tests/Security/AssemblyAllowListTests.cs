@@ -1,13 +1,7 @@
-
-using ActorPool.ProcessPool;
 using ActorPool.Security;
-using ActorPool.Threads;
-using ActorPool.Transport;
-using ActorPool.Transport.Loopback;
 using ActorPool.Wire;
-using ActorPool.WorkerProcess;
 
-namespace ActorPool.Tests.Remoting;
+namespace ActorPool.Tests.Security;
 
 /// <summary>
 /// What a cluster node's allow-list lets through, checked on the call's description (nothing is loaded): the

@@ -1,15 +1,9 @@
 using ActorPool.Configuration;
-using ActorPool.ProcessPool;
-using ActorPool.Security;
-using ActorPool.Threads;
-using ActorPool.Transport;
 using ActorPool.Transport.Loopback;
-using ActorPool.Wire;
-using ActorPool.WorkerProcess;
 using Akka.Actor;
 using Akka.Configuration;
 
-namespace ActorPool.Tests.Remoting;
+namespace ActorPool.Tests.Transport.Loopback;
 
 /// <summary>The process pools' Akka.Remote transport, between this test's system and a second one in the same process, on real sockets.</summary>
 public sealed class LoopbackTransportTests : Akka.TestKit.Xunit2.TestKit

@@ -1,7 +1,7 @@
-using ActorPool.Cluster;
 using ActorPool.Tests.Cluster;
+using ActorPool.Cluster;
 
-namespace ActorPool.Tests.Executors;
+namespace ActorPool.Tests.Contract;
 
 /// <summary>
 /// The executor contract run against <see cref="ClusterPoolExecutor"/>: a coordinator system in the test process

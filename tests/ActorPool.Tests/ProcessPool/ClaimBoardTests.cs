@@ -1,13 +1,7 @@
 using System.Diagnostics;
 using ActorPool.ProcessPool;
-using ActorPool.Security;
-using ActorPool.Threads;
-using ActorPool.Transport;
-using ActorPool.Transport.Loopback;
-using ActorPool.Wire;
-using ActorPool.WorkerProcess;
 
-namespace ActorPool.Tests.Remoting;
+namespace ActorPool.Tests.ProcessPool;
 
 /// <summary>The claim boards' files: a parent killed before its worker mapped one leaves it behind, for the next pool to sweep.</summary>
 public sealed class ClaimBoardTests : IDisposable

@@ -1,14 +1,8 @@
 using ActorPool.Configuration;
-using ActorPool.ProcessPool;
-using ActorPool.Security;
-using ActorPool.Threads;
-using ActorPool.Transport;
-using ActorPool.Transport.Loopback;
 using ActorPool.Wire;
-using ActorPool.WorkerProcess;
 using Akka.Actor;
 
-namespace ActorPool.Tests.Remoting;
+namespace ActorPool.Tests.Wire;
 
 /// <summary>Exceptions as they cross from a worker to its parent: as data, through the protocol's serializer, rebuilt.</summary>
 public sealed class ErrorInfoTests : Akka.TestKit.Xunit2.TestKit

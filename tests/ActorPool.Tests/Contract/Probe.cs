@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 
-namespace ActorPool.Tests.Executors;
+namespace ActorPool.Tests.Contract;
 
 /// <summary>
 /// Per-test state that the contract suite's static calls reach through a string key, so that the functions

@@ -1,4 +1,4 @@
-namespace ActorPool.Tests.Executors;
+namespace ActorPool.Tests.Contract;
 
 // Initializers: CPython's test_init.py (InitializerMixin and FailingInitializerMixin).
 public abstract partial class ExecutorContractTests

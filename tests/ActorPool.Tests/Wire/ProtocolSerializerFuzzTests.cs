@@ -1,18 +1,12 @@
 using System.Runtime.Serialization;
 using ActorPool.Cluster.Protocol;
 using ActorPool.Configuration;
-using ActorPool.ProcessPool;
-using ActorPool.Security;
-using ActorPool.Threads;
-using ActorPool.Transport;
-using ActorPool.Transport.Loopback;
 using ActorPool.Wire;
-using ActorPool.WorkerProcess;
 using Akka.Actor;
 using Akka.Serialization;
 using Xunit.Abstractions;
 
-namespace ActorPool.Tests.Remoting;
+namespace ActorPool.Tests.Wire;
 
 /// <summary>
 /// Both protocol serializers read as hostile input: random and mutated messages of every kind either read back or

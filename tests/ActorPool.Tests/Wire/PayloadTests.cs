@@ -1,13 +1,6 @@
-
-using ActorPool.ProcessPool;
-using ActorPool.Security;
-using ActorPool.Threads;
-using ActorPool.Transport;
-using ActorPool.Transport.Loopback;
 using ActorPool.Wire;
-using ActorPool.WorkerProcess;
 
-namespace ActorPool.Tests.Remoting;
+namespace ActorPool.Tests.Wire;
 
 /// <summary>How arguments and results are encoded: JSON of the declared type, raw bytes for arrays of fixed-size numbers.</summary>
 public sealed class PayloadTests

@@ -1,4 +1,4 @@
-namespace ActorPool.Tests.Executors;
+namespace ActorPool.Tests.Contract;
 
 /// <summary>
 /// The contract every <see cref="Executor"/> keeps, written once and run by a sealed leaf per executor type:

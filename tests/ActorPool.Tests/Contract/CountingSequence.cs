@@ -1,6 +1,6 @@
 using System.Collections;
 
-namespace ActorPool.Tests.Executors;
+namespace ActorPool.Tests.Contract;
 
 /// <summary>0, 1, 2, … up to <c>count</c> items (or forever), counting how many items have been pulled from it.</summary>
 internal sealed class CountingSequence(int? count = null) : IEnumerable<int>

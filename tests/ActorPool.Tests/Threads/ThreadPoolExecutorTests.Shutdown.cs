@@ -1,7 +1,7 @@
-using System.Collections.Concurrent;
 using ActorPool.Tests.Support;
+using System.Collections.Concurrent;
 
-namespace ActorPool.Tests.Executors;
+namespace ActorPool.Tests.Threads;
 
 // Shutdown and Dispose of a thread pool: the thread-pool half of CPython's test_shutdown.py, P44 and P46, and
 // the lifetime of the actor system (owned, or the user's).

@@ -1,7 +1,7 @@
 using ActorPool.Tests.Support;
 using Akka.Actor;
 
-namespace ActorPool.Tests.Executors;
+namespace ActorPool.Tests.Contract;
 
 /// <summary>The executor contract run against <see cref="ThreadPoolExecutor"/>, each executor in its own strict actor system.</summary>
 public sealed class ThreadPoolExecutorContractTests : ExecutorContractTests

@@ -1,6 +1,6 @@
-namespace ActorPool.Tests.Executors;
+namespace ActorPool.Tests.Contract;
 
-// Executor.Map: CPython's ExecutorTest.test_map* (3.11–3.14 semantics, as API.md keeps them).
+// Executor.Map: CPython's ExecutorTest.test_map* (3.11–3.14 semantics, as docs/contract.md keeps them).
 public abstract partial class ExecutorContractTests
 {
     private static readonly int[] DivModDividends = [5, 5, 5, 5];

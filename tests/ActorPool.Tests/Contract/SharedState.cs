@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace ActorPool.Tests.Executors;
+namespace ActorPool.Tests.Contract;
 
 /// <summary>
 /// State that the test process and its worker processes both see: files under one temporary directory per

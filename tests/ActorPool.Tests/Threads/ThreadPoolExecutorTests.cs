@@ -1,9 +1,10 @@
+using ActorPool.Tests.Contract;
+using ActorPool.Tests.Support;
 using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
-using ActorPool.Tests.Support;
 using Akka.Actor;
 
-namespace ActorPool.Tests.Executors;
+namespace ActorPool.Tests.Threads;
 
 /// <summary>
 /// What only <see cref="ThreadPoolExecutor"/> does: CPython's test_thread_pool.py, the thread-pool half of
