@@ -48,7 +48,7 @@ internal sealed class Demo(DemoOptions options, CancellationToken cancel)
     {
         var secret = Secret();
         await using var executor = new ClusterPoolExecutor(
-            new ClusterPoolOptions { Secret = secret, Hostname = options.Host, Port = options.Port, Config = OwnShutdown.WithFallback(options.Config) });
+            new ClusterPoolExecutorOptions { Secret = secret, Hostname = options.Host, Port = options.Port, Config = OwnShutdown.WithFallback(options.Config) });
         using var nodes = new LocalNodes(); // disposed first: nodes leave while the coordinator is still up
         Console.WriteLine($"Coordinator {executor.Address} (pid {Environment.ProcessId})");
         var finished = false;

@@ -1,4 +1,3 @@
-
 using ActorPool.Wire;
 
 namespace ActorPool.Cluster.Protocol;

@@ -1,4 +1,3 @@
-
 namespace ActorPool.Wire;
 
 /// <summary>
