@@ -1,3 +1,5 @@
+using ActorPool.Cluster.Security;
+using ActorPool.Cluster.Configuration;
 using ActorPool.Calls;
 using ActorPool.Cluster.Coordinator;
 using ActorPool.Configuration;
@@ -63,7 +65,7 @@ public sealed class ClusterPoolExecutor : Executor
         {
             var root = system.Settings.Config;
             var frame = root.GetByteSize("akka.remote.dot-netty.tcp.maximum-frame-size") ?? 128_000;
-            maxPayload = Math.Min(ProcessPoolSettings.From(root).MaxPayloadSize, frame - (64 << 10));
+            maxPayload = Math.Min(ActorPoolConfig.MaxPayloadSize(root), frame - (64 << 10));
             var spec = new ClusterPoolSpec(MaxWorkers, ActorPoolConfig.NotNegative(root, "cluster.prefetch"), secret, root.GetString("actorpool.cluster.worker-role"), init, maxPayload,
                 root.GetTimeSpan("actorpool.cluster.shutdown-without-workers-timeout", TimeSpan.FromSeconds(30)));
             view = spec.View;

@@ -1,3 +1,6 @@
+using ActorPool.Cluster.Security;
+using ActorPool.Configuration;
+using ActorPool.Cluster.Configuration;
 using System.Globalization;
 using System.Reflection;
 using System.Runtime.InteropServices;
@@ -85,7 +88,7 @@ public sealed class ClusterWorkerNode : IAsyncDisposable
         ClusterConfig.RequireTlsOffLoopback(config, "The worker node");
         var system = ActorSystem.Create(config.GetString("actorpool.cluster.system-name"), config);
         var frame = config.GetByteSize("akka.remote.dot-netty.tcp.maximum-frame-size") ?? 128_000;
-        var maxPayload = Math.Min(config.GetByteSize("actorpool.process-pool.max-payload-size") ?? 128L << 20, frame - (64 << 10));
+        var maxPayload = Math.Min(ActorPoolConfig.MaxPayloadSize(config), frame - (64 << 10));
         var host = system.ActorOf(NodeHost.Props(secret, workers, maxPayload, new AssemblyAllowList(allowed), config.GetString("actorpool.cluster.coordinator-role")), NodeHost.Name);
         CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseServiceRequestsDone, "actorpool-drain", async () =>
         {

@@ -14,8 +14,8 @@ namespace ActorPool;
 /// <summary>
 /// An <see cref="Executor"/> whose workers are child processes reached over Akka.Remote on 127.0.0.1, for
 /// CPU-bound or isolated work. A call must be a static method or a lambda that captures nothing; its arguments
-/// and result travel as JSON (System.Text.Json) of their declared types. A worker that dies fails only the calls
-/// it held and is replaced; no worker outlives this process.
+/// and result travel as JSON (System.Text.Json) of their declared types. A worker that dies fails only the call it
+/// had started (those it held unstarted run on another worker) and is replaced; no worker outlives this process.
 /// </summary>
 /// <remarks>Python's <c>concurrent.futures.ProcessPoolExecutor</c>.</remarks>
 public sealed class ProcessPoolExecutor : Executor

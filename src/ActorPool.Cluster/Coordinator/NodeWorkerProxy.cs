@@ -1,3 +1,4 @@
+using ActorPool.Cluster.Security;
 using ActorPool.Calls;
 using ActorPool.Cluster.Protocol;
 using ActorPool.Routing;

@@ -1,3 +1,5 @@
+using ActorPool.Cluster.Security;
+using ActorPool.Cluster.Configuration;
 using System.Runtime.CompilerServices;
 using ActorPool.Hosting;
 using ActorPool.Wire;

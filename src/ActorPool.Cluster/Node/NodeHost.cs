@@ -1,3 +1,4 @@
+using ActorPool.Cluster.Security;
 using ActorPool.Cluster.Protocol;
 using ActorPool.Configuration;
 using ActorPool.Security;

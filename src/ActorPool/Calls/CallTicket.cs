@@ -6,10 +6,11 @@ namespace ActorPool.Calls;
  * The hand-over of one call from the router to a worker, the only place that knows it. A call is
  *
  *              router: TryAssignTo(w)                 worker w: TryStart(w)
- *   Queued ───────────────────────────────► Assigned ─────────────────────────► Started   (a thread worker)
+ *   Queued ───────────────────────────────► Assigned ─────────────────────────► the future Running (a thread worker)
  *     ▲  ▲                                   │   │     worker w: TryHold(w, claim)
- *     │  │ router: TryTakeBack()             │   └──────────────────────────► Held ──(worker claims it)──► Started
- *     │  └───────────────────────────────────┘                                 │       (a worker process)
+ *     │  │ router: TryTakeBack(),            │   └──────────────────────────► Held ──(w wins its claim)──► Started
+ *     │  │ or w died: TryGiveBack(w)         │                                 │       (a worker process)
+ *     │  └───────────────────────────────────┘                                 │
  *     └────────────────── router: TryTakeBack(), or w died: TryGiveBack(w) ────┘
  *
  * and, from any of them while the future is pending, Canceled or Finished (the future's own states). Queued means
@@ -23,8 +24,10 @@ namespace ActorPool.Calls;
  */
 internal abstract class CallTicket : Future.IStartGate
 {
-    private object? holder; // the worker the call was sent to, until it starts there or the router takes it back
-    private Claim? claim;   // while that worker holds it unstarted
+    // Null while no worker's; the worker it was sent to, until it starts there or the router takes it back; or, while
+    // that worker holds it unstarted, the worker's Claim (whose Holder is the worker). One field, not two: every call
+    // carries it.
+    private object? holder;
 
     /// <summary>The future the call settles.</summary>
     public abstract Future Future { get; }
@@ -42,10 +45,13 @@ internal abstract class CallTicket : Future.IStartGate
     }
 
     private CallState StateLocked => !Future.IsPendingLocked ? CallState.Settled
-        : holder is null ? (claim is null ? CallState.Queued : CallState.Invalid)
-        : claim is null ? CallState.Assigned
+        : holder is null ? CallState.Queued
+        : holder is not Claim claim ? CallState.Assigned
         : claim.HasStarted ? CallState.Started
         : CallState.Held;
+
+    /// <summary>The worker that has the call, whether it was sent to it or it holds it under a claim.</summary>
+    private object? Worker => holder is Claim claim ? claim.Holder : holder;
 
     /// <summary>
     /// For the router, as it sends the call to <paramref name="worker"/>: true if it is pending, and from now on only that
@@ -79,7 +85,7 @@ internal abstract class CallTicket : Future.IStartGate
     {
         lock (Future.SyncRoot)
         {
-            if (holder != worker || claim is not null)
+            if (Worker != worker || holder is Claim)
             {
                 // Only the router's take-back moves a call off its worker; a claim already there means this is a
                 // second copy of a call taken back and given to this worker again, which must not run twice.
@@ -88,6 +94,7 @@ internal abstract class CallTicket : Future.IStartGate
 
             if (!Future.IsPendingLocked)
             {
+                Future.NotifyIfCanceledLocked(); // canceled on its way: its waiters count it done from now on
                 return HandOver.NotPending;
             }
 
@@ -98,7 +105,8 @@ internal abstract class CallTicket : Future.IStartGate
             }
             else
             {
-                claim = hold;
+                hold.Holder = worker;
+                holder = hold;
             }
 
             return HandOver.Accepted;
@@ -113,12 +121,11 @@ internal abstract class CallTicket : Future.IStartGate
     {
         lock (Future.SyncRoot)
         {
-            if (!Future.IsPendingLocked || holder is null || (claim is not null && !claim.TryTakeBack()))
+            if (!Future.IsPendingLocked || holder is null || (holder is Claim claim && !claim.TryTakeBack()))
             {
                 return false;
             }
 
-            claim = null;
             holder = null;
             return true;
         }
@@ -133,17 +140,16 @@ internal abstract class CallTicket : Future.IStartGate
     {
         lock (Future.SyncRoot)
         {
-            if (Future.IsPendingLocked && holder != worker)
+            if (Future.IsPendingLocked && Worker != worker)
             {
                 return null;
             }
 
-            if (!Future.IsPendingLocked || (claim is not null && !claim.TryTakeBack()))
+            if (!Future.IsPendingLocked || (holder is Claim claim && !claim.TryTakeBack()))
             {
                 return false;
             }
 
-            claim = null;
             holder = null;
             return true;
         }
@@ -178,17 +184,17 @@ internal abstract class CallTicket : Future.IStartGate
         {
             lock (Future.SyncRoot)
             {
-                return Future.IsPendingLocked && claim is null;
+                return Future.IsPendingLocked && holder is not Claim;
             }
         }
     }
 
-    /// <summary>Throws if the hand-over fields contradict each other or the future (a claim without a worker holding it).</summary>
+    /// <summary>Throws if the hand-over contradicts itself: a call held under a claim that names no worker.</summary>
     public void AssertInvariants()
     {
         lock (Future.SyncRoot)
         {
-            if (StateLocked == CallState.Invalid)
+            if (holder is Claim { Holder: null })
             {
                 throw new InvalidOperationException($"{Future} is held under a claim by no worker.");
             }
@@ -196,32 +202,38 @@ internal abstract class CallTicket : Future.IStartGate
     }
 
     // The future's side, called under its lock: see Future.IStartGate.
-    bool Future.IStartGate.HasStarted => claim?.HasStarted == true;
+    bool Future.IStartGate.HasStarted => holder is Claim { HasStarted: true };
 
     bool Future.IStartGate.TryPreventStart()
     {
         Debug.Assert(Monitor.IsEntered(Future.SyncRoot), "caller holds the future's lock");
-        if (claim is not null && !claim.TryCancel())
+        if (holder is Claim claim)
         {
-            return false; // its worker has started it
+            if (!claim.TryCancel())
+            {
+                return false; // its worker has started it
+            }
+
+            holder = claim.Holder; // the worker stays: it must tell this from a call taken back from it
         }
 
-        claim = null; // the holder stays: its worker must tell this from a call taken back from it
         return true;
     }
 
     void Future.IStartGate.Running()
     {
         Debug.Assert(Monitor.IsEntered(Future.SyncRoot), "caller holds the future's lock");
-        claim = null; // marked running by the executor (its worker has answered, or never claims): the hand-over is over
-        holder = null;
+        holder = null; // marked running by the executor (its worker has answered, or never claims): the hand-over is over
     }
 
     void Future.IStartGate.Failed()
     {
         Debug.Assert(Monitor.IsEntered(Future.SyncRoot), "caller holds the future's lock");
-        claim?.TryCancel(); // failed while a worker holds it unstarted: it must not start there after all
-        claim = null;       // the holder stays, as for a cancel
+        if (holder is Claim claim)
+        {
+            claim.TryCancel(); // failed while a worker holds it unstarted: it must not start there after all
+            holder = claim.Holder; // the worker stays, as for a cancel
+        }
     }
 }
 
@@ -242,9 +254,6 @@ internal enum CallState
 
     /// <summary>Running, finished or canceled: the future's own states.</summary>
     Settled,
-
-    /// <summary>A claim without a worker: never, unless there is a bug.</summary>
-    Invalid,
 }
 
 /// <summary>What a worker found when it took its call from the ticket.</summary>
@@ -256,6 +265,6 @@ internal enum HandOver
     /// <summary>The router gave the call to another worker meanwhile: drop it, and report nothing.</summary>
     TakenBack,
 
-    /// <summary>Canceled or settled meanwhile: notify it if canceled, and report the room free.</summary>
+    /// <summary>Canceled (its waiters are notified now) or settled meanwhile: report the room free.</summary>
     NotPending,
 }

@@ -7,6 +7,9 @@ namespace ActorPool.Calls;
 /// </summary>
 internal abstract class Claim
 {
+    /// <summary>The worker that holds the call under this claim (set as it takes the call).</summary>
+    public object Holder { get; internal set; } = null!;
+
     /// <summary>True if the worker has started the call (it can no longer be canceled).</summary>
     public abstract bool HasStarted { get; }
 

@@ -69,6 +69,9 @@ internal static class ActorPoolConfig
         return value >= 0 ? value : throw new ConfigurationException($"actorpool.{key} must be 0 or more, not {value}.");
     }
 
+    /// <summary>The largest serialized argument list or result of one call (<c>actorpool.process-pool.max-payload-size</c>), before the frame size caps it.</summary>
+    public static long MaxPayloadSize(Config root) => root.GetByteSize("actorpool.process-pool.max-payload-size") ?? 128L << 20;
+
     /// <summary>The dispatcher every executor's router runs on; "" means the actor system's default.</summary>
     public static string RouterDispatcher(Config root) => root.GetString("actorpool.router-dispatcher", "");
 

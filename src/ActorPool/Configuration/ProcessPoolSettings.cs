@@ -10,7 +10,7 @@ internal sealed record ProcessPoolSettings(
     public static ProcessPoolSettings From(Config root) => new(
         root.GetInt("actorpool.process-pool.max-workers"),
         ActorPoolConfig.NotNegative(root, "process-pool.prefetch"),
-        root.GetByteSize("actorpool.process-pool.max-payload-size") ?? 128L << 20,
+        ActorPoolConfig.MaxPayloadSize(root),
         root.GetTimeSpan("actorpool.process-pool.startup-timeout"),
         root.GetTimeSpan("actorpool.process-pool.stop-timeout"),
         Math.Max(0, root.GetInt("actorpool.process-pool.spare-workers")),

@@ -52,7 +52,6 @@ internal sealed class CallFlow(ProcessPoolContext pool)
                 // (one canceled meanwhile is only notified).
                 if (item.TryStart(proxy) != HandOver.TakenBack)
                 {
-                    item.IsPendingOrNotifyCancel();
                     item.Fail(error);
                     roomFreed(item);
                 }
@@ -72,8 +71,7 @@ internal sealed class CallFlow(ProcessPoolContext pool)
                 child.FreeSlots.Push(slot);
                 if (handOver == HandOver.NotPending)
                 {
-                    item.IsPendingOrNotifyCancel(); // canceled on its way here: notify it, and this worker has room
-                    roomFreed(item);
+                    roomFreed(item); // canceled on its way here (and notified): this worker has room
                 }
 
                 continue; // or the router took it back on its way here (or this is a stale copy of it), and counted it

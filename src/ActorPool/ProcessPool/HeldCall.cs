@@ -1,4 +1,5 @@
 using ActorPool.Calls;
+using ActorPool.Wire;
 
 namespace ActorPool.ProcessPool;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
+using ActorPool.Wire;
 using Akka.Actor;
 using Akka.Event;
 

@@ -17,11 +17,6 @@ namespace ActorPool.ProcessPool;
 /// </summary>
 internal sealed class WorkerLauncher
 {
-    public const string ParentPidVariable = "ACTORPOOL_PARENT_PID";
-
-    /// <summary>The Akka.Remote transport a worker enables (its HOCON path), when not the workers' default (the loopback transport).</summary>
-    public const string TransportVariable = "ACTORPOOL_WORKER_TRANSPORT";
-
     private static readonly object SpareGate = new();
     private static readonly List<(Process Process, string Transport)> Spares = [];
     private static string? sparesContext;
@@ -60,14 +55,14 @@ internal sealed class WorkerLauncher
     public Process Start()
     {
         var start = ExecOf(workerAssembly);
-        start.Environment[ParentPidVariable] = Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
+        start.Environment[WorkerHost.ParentPidVariable] = Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
         if (transport.Length > 0)
         {
-            start.Environment[TransportVariable] = transport;
+            start.Environment[WorkerHost.TransportVariable] = transport;
         }
         else
         {
-            start.Environment.Remove(TransportVariable); // a pool made inside a worker of a user's system speaks its own transport
+            start.Environment.Remove(WorkerHost.TransportVariable); // a pool made inside a worker of a user's system speaks its own transport
         }
 
         // Start-up is mostly JIT; tiered PGO's instrumentation only slows a short-lived worker's first second.

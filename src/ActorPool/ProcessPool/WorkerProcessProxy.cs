@@ -23,9 +23,10 @@ namespace ActorPool.ProcessPool;
  * The proxy keeps the messages and the order of events; WorkerChild is the OS process, CallFlow decides what is sent
  * when, Settlement ends the calls, and the router's CallTicket records each hand-over.
  *
- * The process registers with this actor presenting the pool's secret; anything else is ignored. Its death is
- * seen twice (the OS process's exit event, near-instant, and Akka's DeathWatch); either fails exactly the
- * calls this proxy held, with the pid and exit code, and then this actor stops so the router starts a fresh one.
+ * The process registers with this actor presenting the pool's secret; anything else is ignored. Its exit event fails
+ * the calls it had started, with the pid and exit code, and gives back those it held unstarted (the router runs them
+ * elsewhere); then this actor stops so the router starts a fresh one. DeathWatch only catches a process that has
+ * not exited yet has stopped answering (frozen): it is killed, and its exit event does the rest.
  * With maxTasksPerChild, the successor process starts as soon as the last allowed call is sent, so the
  * switch-over costs no start-up time and nothing waits on a retiring worker.
  */

@@ -18,8 +18,8 @@ internal enum HandOverMode
 
     /// <summary>
     /// The worker holds each call under a claim until it starts it (<see cref="Calls.CallTicket.TryHold"/>), one message per
-    /// call; and, since a worker can stall while the rest of the pool runs (a process frozen or starved), a call it leaves
-    /// unstarted for <see cref="DispatchPolicy.StalledAfter"/> is given to an idle worker (worker processes).
+    /// call; and, since a worker can stall while the rest of the pool runs (a process frozen or starved), a worker's only
+    /// call, left unstarted for <see cref="DispatchPolicy.StalledAfter"/>, is given to an idle worker, once (worker processes).
     /// </summary>
     ClaimedWatchedForStalls,
 }

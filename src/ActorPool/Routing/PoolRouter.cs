@@ -24,9 +24,10 @@ namespace ActorPool.Routing;
  * still pending, assigned to them, so a call sent ahead stays cancelable and an idle worker can take it back from a
  * busy one; cluster nodes get them marked running, so their prefetch costs cancelability.
  *
- * Failure: a worker that throws from our code is restarted (the mailbox survives a restart), and the call
- * it was running fails; a worker that stops fails everything it held and is replaced. If the router itself
- * stops for any reason, nothing it holds is left pending: PostStop fails it all.
+ * Failure: a thread worker that throws from our code is restarted (the mailbox survives a restart), and the call
+ * it was running fails; a process proxy that throws is stopped instead. A worker that stops fails the calls it had
+ * started and is replaced; those it held unstarted go back to the head of the queue. If the router itself stops for
+ * any reason, nothing it holds is left pending: PostStop fails it all.
  */
 internal sealed class PoolRouter : UntypedActor, IWithTimers
 {

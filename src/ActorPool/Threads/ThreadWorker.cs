@@ -50,8 +50,7 @@ internal sealed class ThreadWorker(WorkerPoolSpec spec) : UntypedActor
             case HandOver.TakenBack:
                 return false; // another worker runs it; the router already counted this one's room free
             case HandOver.NotPending:
-                item.IsPendingOrNotifyCancel(); // canceled while it waited here: its waiters count it done now
-                break;
+                break; // canceled (and notified) while it waited here: its room is free
             case HandOver.Accepted when NamedThreadPool.CurrentInitializerError is { } initializerError:
                 item.Fail(spec.Broken(initializerError));
                 break;

@@ -1,4 +1,3 @@
-using ActorPool.ProcessPool;
 using Akka.Actor;
 
 namespace ActorPool.Wire;

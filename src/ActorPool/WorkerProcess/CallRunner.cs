@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Reflection;
-using ActorPool.ProcessPool;
 using ActorPool.Security;
 using ActorPool.Wire;
 using Akka.Actor;

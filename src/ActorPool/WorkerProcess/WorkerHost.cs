@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using ActorPool.Configuration;
-using ActorPool.ProcessPool;
 using ActorPool.Transport.Loopback;
 using ActorPool.Wire;
 using Akka.Actor;
@@ -10,15 +9,21 @@ using Akka.Actor;
 namespace ActorPool.WorkerProcess;
 
 /// <summary>
-/// The entry point of a worker process (ActorPool.dll run by <see cref="WorkerLauncher"/>): an actor system on
+/// The entry point of a worker process (ActorPool.dll run by <see cref="ProcessPool.WorkerLauncher"/>): an actor system on
 /// 127.0.0.1, one <see cref="CallRunner"/>, and two watches on the parent (its pid, and the end of stdin)
 /// so no worker outlives it.
 /// </summary>
 internal static class WorkerHost
 {
+    /// <summary>The parent's pid, which a worker watches so it never outlives it.</summary>
+    public const string ParentPidVariable = "ACTORPOOL_PARENT_PID";
+
+    /// <summary>The Akka.Remote transport a worker enables (its HOCON path), when not the workers' default (the loopback transport).</summary>
+    public const string TransportVariable = "ACTORPOOL_WORKER_TRANSPORT";
+
     public static int Main()
     {
-        var parentPid = int.Parse(Required(WorkerLauncher.ParentPidVariable), CultureInfo.InvariantCulture);
+        var parentPid = int.Parse(Required(ParentPidVariable), CultureInfo.InvariantCulture);
         ExitWhenParentProcessDies(parentPid);
 
         // The transport key comes first (the launcher writes it at once): no connection is made or accepted without it.
@@ -58,7 +63,7 @@ internal static class WorkerHost
 
     /// <summary>The workers' remoting configuration, speaking DotNetty TCP instead when the parent's system does (a user's system).</summary>
     private static Akka.Configuration.Config WorkerConfig() =>
-        Environment.GetEnvironmentVariable(WorkerLauncher.TransportVariable) is { Length: > 0 } transport
+        Environment.GetEnvironmentVariable(TransportVariable) is { Length: > 0 } transport
             ? Akka.Configuration.ConfigurationFactory.ParseString($"akka.remote.enabled-transports = [\"{transport}\"]").WithFallback(ActorPoolConfig.ProcessSystemConfig)
             : ActorPoolConfig.ProcessSystemConfig;
 

@@ -45,8 +45,7 @@ public sealed class CallTicketTests
         Assert.True(call.Future.Cancel());
 
         Assert.Equal(HandOver.NotPending, call.TryStart(worker));
-        Assert.False(call.IsPendingOrNotifyCancel());
-        Assert.Single(Future.Wait([call.Future], TimeSpan.Zero).Done);
+        Assert.Single(Future.Wait([call.Future], TimeSpan.Zero).Done); // notified by the hand-over itself
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using ActorPool.Cluster.Configuration;
 using ActorPool.Tests.Contract;
 using ActorPool.Tests.ProcessPool;
 using System.Diagnostics;

@@ -1,3 +1,4 @@
+using ActorPool.Cluster.Configuration;
 using ActorPool.Cluster;
 using Akka.Configuration;
 

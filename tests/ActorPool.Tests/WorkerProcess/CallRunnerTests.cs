@@ -1,5 +1,4 @@
 using System.Text.Json;
-using ActorPool.ProcessPool;
 using ActorPool.Wire;
 using ActorPool.WorkerProcess;
 using Akka.Actor;

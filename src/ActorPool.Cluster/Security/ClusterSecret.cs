@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Akka.Actor;
 
-namespace ActorPool.Cluster;
+namespace ActorPool.Cluster.Security;
 
 /// <summary>
 /// The cluster's shared secret, which never crosses the wire itself. Each attachment of a node to an executor has a

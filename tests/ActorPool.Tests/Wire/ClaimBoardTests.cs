@@ -1,7 +1,7 @@
+using ActorPool.Wire;
 using System.Diagnostics;
-using ActorPool.ProcessPool;
 
-namespace ActorPool.Tests.ProcessPool;
+namespace ActorPool.Tests.Wire;
 
 /// <summary>The claim boards' files: a parent killed before its worker mapped one leaves it behind, for the next pool to sweep.</summary>
 public sealed class ClaimBoardTests : IDisposable

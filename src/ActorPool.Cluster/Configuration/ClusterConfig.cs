@@ -1,7 +1,7 @@
 using ActorPool.Configuration;
 using Akka.Configuration;
 
-namespace ActorPool.Cluster;
+namespace ActorPool.Cluster.Configuration;
 
 /// <summary>hocon/cluster.conf as embedded, and the actor system configurations built from it.</summary>
 internal static class ClusterConfig
@@ -37,8 +37,10 @@ internal static class ClusterConfig
     /// <summary>
     /// What a coordinator that the app hosts takes from the cluster defaults, for its HOCON's fallback before it
     /// starts: the <c>actorpool.cluster</c> keys, our protocol's serializers, the coordinator role and the split-brain and
-    /// failure-detector settings. Not the provider, address, frame size, log levels, untrusted mode or the guarded
-    /// serializers: those are the app's (docs/security.md says what to set).
+    /// failure-detector settings, all as fallbacks, so whatever the app's HOCON or Akka.Hosting sets wins (a hosted
+    /// system has been seen to keep Akka's keep-majority strategy: docs/hosting.md tells users to set it). Not the
+    /// provider, address, frame size, log levels, untrusted mode or the guarded serializers: those are the app's
+    /// (docs/security.md says what to set).
     /// </summary>
     public static Config CoordinatorDefaults => LazyCoordinatorDefaults.Value;
 

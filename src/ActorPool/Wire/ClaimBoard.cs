@@ -1,6 +1,6 @@
 using System.IO.MemoryMappedFiles;
 
-namespace ActorPool.ProcessPool;
+namespace ActorPool.Wire;
 
 /// <summary>
 /// Who gets a call that a worker process holds but has not started: the worker (it starts it) or the parent (a
