@@ -26,6 +26,10 @@ internal sealed class CallFlow(ProcessPoolContext pool)
 
     public void Enqueue(WorkItem item) => waiting.Enqueue(item);
 
+    /// <summary>The batcher for a worker process that has registered <paramref name="runner"/>; its batches go from <paramref name="proxy"/>.</summary>
+    public Batcher<CallItem> OutboxTo(IActorRef runner, IActorRef proxy) =>
+        new(MaxCallsPerBatch, pool.MaxPayloadSize, calls => runner.Tell(new CallBatch(pool.Secret, calls), proxy));
+
     /// <summary>
     /// Forgets the waiting calls: never sent, so still pending and no worker's; the router requeues them (or fails them
     /// if the pool broke). Some may be stale copies of calls another worker now has.
@@ -40,9 +44,13 @@ internal sealed class CallFlow(ProcessPoolContext pool)
     /// </summary>
     public bool Flush(WorkerChild child, IActorRef proxy, Action<WorkItem> roomFreed)
     {
-        var batch = new Batcher<CallItem>(MaxCallsPerBatch, pool.MaxPayloadSize, calls => child.Remote!.Tell(new CallBatch(pool.Secret, calls), proxy));
+        if (child.Outbox is not { } batch)
+        {
+            return false; // not registered yet: it gets calls once it is
+        }
+
         var retiring = false;
-        while (waiting.Count > 0 && child.Remote is not null && !child.Retiring && child.FreeSlots.Count > 0
+        while (waiting.Count > 0 && !child.Retiring && child.FreeSlots.Count > 0
                && (child.InFlight.Count == 0 || child.InFlightBytes < PrefetchBytes))
         {
             var item = waiting.Dequeue();

@@ -36,7 +36,10 @@ internal sealed class WorkerChild
     public Stack<int> FreeSlots { get; }
 
     /// <summary>The process's call runner, once it has registered; null while it starts.</summary>
-    public IActorRef? Remote { get; set; }
+    public IActorRef? Remote { get; private set; }
+
+    /// <summary>Gathers the calls of one flush into as few messages as the limits allow; made once, when it registers.</summary>
+    public Batcher<CallItem>? Outbox { get; private set; }
 
     /// <summary>Calls sent to it over its life, against <c>maxTasksPerChild</c>.</summary>
     public int Sent { get; set; }
@@ -80,6 +83,13 @@ internal sealed class WorkerChild
 
         scheduler.ScheduleTellOnce(pool.StartupTimeout, proxy, new StartupDeadline(child.Pid), proxy);
         return child;
+    }
+
+    /// <summary>The process registered its call runner: from now on calls go to it, gathered by <see cref="Outbox"/>.</summary>
+    public void Registered(IActorRef runner, Batcher<CallItem> outbox)
+    {
+        Remote = runner;
+        Outbox = outbox;
     }
 
     /// <summary>Ends its stdin: the worker exits as soon as it sees that, with no remoting shutdown dance to wait for.</summary>

@@ -165,7 +165,7 @@ internal sealed class WorkerProcessProxy : UntypedActor
 
     private void Registered(WorkerChild child, IActorRef runner)
     {
-        child.Remote = runner;
+        child.Registered(runner, flow.OutboxTo(runner, Self));
         child.Board.Unlink(); // mapped by both processes now, so nothing is left behind if either dies
         Context.Watch(runner);
         if (!announced)

@@ -138,6 +138,21 @@ internal sealed class DispatchPolicy
     }
 
     /// <summary>True if a stalled-worker check is worth a timer: a call is out and some worker is idle and ready to take it.</summary>
-    public bool ShouldWatchForStalls(WorkerSlots slots) =>
-        WatchesForStalls && slots.HeldCount > 0 && slots.Ready.Any(slot => slot.Held.Count == 0);
+    public bool ShouldWatchForStalls(WorkerSlots slots)
+    {
+        if (!WatchesForStalls || slots.HeldCount == 0)
+        {
+            return false;
+        }
+
+        foreach (var slot in slots.Ready)
+        {
+            if (slot.Held.Count == 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }

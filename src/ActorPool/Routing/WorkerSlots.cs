@@ -1,3 +1,4 @@
+using System.Collections;
 using ActorPool.Calls;
 using Akka.Actor;
 
@@ -36,10 +37,11 @@ internal sealed class WorkerSlots(int readyBelow)
     /// <summary>Calls held by all workers together.</summary>
     public int HeldCount { get; private set; }
 
-    public IEnumerable<Slot> All => slots.Values;
+    /// <summary>Every worker; a foreach over it allocates nothing (it runs for every call a worker finishes).</summary>
+    public Dictionary<IActorRef, Slot>.ValueCollection All => slots.Values;
 
-    /// <summary>The ready workers, top of the stack first.</summary>
-    public IEnumerable<Slot> Ready => ready;
+    /// <summary>The ready workers, top of the stack first; a foreach over it allocates nothing.</summary>
+    public ReadyWorkers Ready => new(ready);
 
     public bool AnyReady => ready.Count > 0;
 
@@ -280,4 +282,16 @@ internal sealed class WorkerSlots(int readyBelow)
             }
         }
     }
+}
+
+/// <summary>A read-only view of the ready stack, top first, whose enumerator is the stack's own struct.</summary>
+internal readonly struct ReadyWorkers(Stack<Slot> stack) : IEnumerable<Slot>
+{
+    public int Count => stack.Count;
+
+    public Stack<Slot>.Enumerator GetEnumerator() => stack.GetEnumerator();
+
+    IEnumerator<Slot> IEnumerable<Slot>.GetEnumerator() => GetEnumerator();
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 }
