@@ -91,7 +91,8 @@ internal sealed class DispatchPolicy
     /// For a worker with nothing to do: the worker to take unstarted calls back from, and how many, or null. The busiest
     /// worker holding more than one call (the rest of its calls wait behind the one it runs); with calls queued
     /// (<paramref name="anyQueued"/>), only one that has held its oldest call for over <see cref="HeldTooLong"/>, as only
-    /// those calls are older than the queue's. One call (half of what it holds, for batches).
+    /// those calls are older than the queue's. One call (half of what it holds, for batches). <paramref name="now"/> is
+    /// read only when <paramref name="anyQueued"/>.
     /// </summary>
     public (Slot From, int Count)? TakeBackFor(Slot idle, WorkerSlots slots, bool anyQueued, long now)
     {

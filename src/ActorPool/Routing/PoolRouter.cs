@@ -330,7 +330,10 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
             return;
         }
 
-        if (policy.TakeBackFor(idle, slots, HasQueued, Stopwatch.GetTimestamp()) is not var (from, count))
+        // The clock is read only when the policy needs it (calls queued: is a busy worker's oldest call overdue?); this
+        // runs twice for every call or batch a worker finishes.
+        var anyQueued = HasQueued;
+        if (policy.TakeBackFor(idle, slots, anyQueued, anyQueued ? Stopwatch.GetTimestamp() : 0) is not var (from, count))
         {
             TakeBackStalledFor(idle);
             return;
@@ -352,6 +355,11 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
     /// </summary>
     private void TakeBackStalledFor(Slot idle)
     {
+        if (!policy.WatchesForStalls || idle.Held.Count > 0)
+        {
+            return; // without reading the clock
+        }
+
         var now = Stopwatch.GetTimestamp();
         while (!pool.IsBroken && policy.StalledFor(idle, slots, now) is { } stalled)
         {
