@@ -118,7 +118,7 @@ public sealed class ClusterWorkerNode : IAsyncDisposable
     public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
 
     /// <summary>Runs a node from command-line arguments until it is stopped (SIGTERM, Ctrl+C, or stdin ending with --secret-stdin).</summary>
-    /// <returns>The process exit code: 0 after a graceful stop, 2 for bad arguments.</returns>
+    /// <returns>The process exit code: 0 after a graceful stop, 2 for bad arguments or settings.</returns>
     public static async Task<int> RunAsync(string[] args)
     {
         ArgumentNullException.ThrowIfNull(args);
@@ -150,8 +150,9 @@ public sealed class ClusterWorkerNode : IAsyncDisposable
         {
             node = Start(options);
         }
-        catch (ArgumentException e)
+        catch (Exception e) when (e is ArgumentException or Akka.Configuration.ConfigurationException)
         {
+            // Bad options or settings (a network address without TLS, say): say what to fix, not a stack trace.
             await Console.Error.WriteLineAsync(e.Message).ConfigureAwait(false);
             return 2;
         }

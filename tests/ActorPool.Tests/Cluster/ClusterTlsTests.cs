@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using ActorPool.Cluster.Configuration;
+using ActorPool.ProcessPool;
 using ActorPool.Cluster;
 using Akka.Configuration;
 
@@ -27,6 +29,41 @@ public sealed class ClusterTlsTests
         var error = Assert.Throws<ConfigurationException>(() => ClusterWorkerNode.Start(options));
 
         Assert.Contains("'10.1.2.3'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    [Trait("Category", "Slow")]
+    public async Task NodeProgram_NetworkAddressWithoutTls_ExitsWithCode2NamingTheAddress()
+    {
+        var start = new WorkerLauncher().ExecOf(typeof(ClusterWorkerNode).Assembly.Location);
+        foreach (var arg in new[] { "--seed", "akka.tcp://actorpool@127.0.0.1:4053", "--host", "10.1.2.3", "--secret-stdin" })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        using var node = Process.Start(start)!;
+        try
+        {
+            node.StandardInput.WriteLine(Secret);
+            node.StandardInput.Close();
+            var stderr = node.StandardError.ReadToEndAsync();
+            var stdout = node.StandardOutput.ReadToEndAsync();
+
+            await node.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1)); // a TimeoutException if it kept running
+            var errors = await stderr;
+            Assert.Equal(2, node.ExitCode);
+            Assert.Contains("'10.1.2.3'", errors, StringComparison.Ordinal);
+            Assert.DoesNotContain("Unhandled exception", errors + await stdout, StringComparison.Ordinal);
+        }
+        finally
+        {
+            if (!node.HasExited)
+            {
+                node.Kill(entireProcessTree: true);
+            }
+        }
     }
 
     [Theory]
