@@ -100,7 +100,22 @@ public sealed class ProcessPoolExecutor : Executor
             spareWorkers,
             1 + settings.Prefetch);
         context.Startup.Pending = MaxWorkers;
-        StartRouter(this.system, new Spec(MaxWorkers, settings.Prefetch, context, settings.RouterDispatcher), $"actorpool-process-pool-{n}", settings.RouterDispatcher);
+        try
+        {
+            StartRouter(this.system, new Spec(MaxWorkers, settings.Prefetch, context, settings.RouterDispatcher), $"actorpool-process-pool-{n}", settings.RouterDispatcher);
+        }
+        catch
+        {
+            // The router could not start (a router-dispatcher that does not exist, say): nobody will ever take the
+            // workers started for it, so let them go now rather than when this app exits.
+            ReleasePrestarted();
+            if (ownsSystem)
+            {
+                this.system.Terminate().Wait(TimeSpan.FromSeconds(10));
+            }
+
+            throw;
+        }
     }
 
     // Calls run in other processes, where this executor object does not exist.

@@ -68,6 +68,31 @@ public sealed partial class ProcessPoolExecutorTests
         }
     }
 
+    [Fact]
+    public async Task Constructor_RouterCannotStart_LetsTheWorkersItStartedGo()
+    {
+        // In a process of its own (OrphanParent failed-constructor), so no other test's workers count as its children.
+        using var program = Process.Start(TestProgram.StartInfo("OrphanParent", "failed-constructor"))
+            ?? throw new InvalidOperationException("Could not start OrphanParent.dll.");
+        try
+        {
+            var stdout = program.StandardOutput.ReadToEndAsync();
+            var stderr = program.StandardError.ReadToEndAsync();
+            await program.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
+            var lines = (await stdout).Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+
+            Assert.Contains(lines, line => line.StartsWith("error: ", StringComparison.Ordinal) && line.Contains("no-such-dispatcher", StringComparison.Ordinal));
+            Assert.True(lines.Contains("children:"), $"worker processes outlived the failed constructor: {string.Join(" | ", lines)} {await stderr}");
+        }
+        finally
+        {
+            if (!program.HasExited)
+            {
+                program.Kill(entireProcessTree: true);
+            }
+        }
+    }
+
     /// <summary>Starts OrphanParent.dll from this test's output with the dotnet host running this process.</summary>
     private static Process StartOrphanParent() =>
         Process.Start(TestProgram.StartInfo("OrphanParent")) ?? throw new InvalidOperationException("Could not start OrphanParent.dll.");
