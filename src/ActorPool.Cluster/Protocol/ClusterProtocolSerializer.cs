@@ -53,22 +53,8 @@ internal sealed class ClusterProtocolSerializer(ExtendedActorSystem system) : Se
     }
 
     /// <summary>Reads a message as hostile input, as <see cref="ProtocolSerializer.FromBinary"/> does: anything malformed is a <see cref="SerializationException"/>.</summary>
-    public override object FromBinary(byte[] bytes, string manifest)
-    {
-        ArgumentNullException.ThrowIfNull(bytes);
-        using var r = new BinaryReader(new MemoryStream(bytes, writable: false));
-        try
-        {
-            var message = Read(r, manifest);
-            return r.BaseStream.Position == r.BaseStream.Length
-                ? message
-                : throw new SerializationException($"An ActorPool cluster message ('{manifest}') has {r.BaseStream.Length - r.BaseStream.Position} bytes past its end.");
-        }
-        catch (Exception e) when (e is EndOfStreamException or System.Text.DecoderFallbackException or FormatException)
-        {
-            throw new SerializationException($"A malformed ActorPool cluster message ('{manifest}'): {e.Message}", e);
-        }
-    }
+    public override object FromBinary(byte[] bytes, string manifest) =>
+        ProtocolSerializer.ReadWhole(bytes, manifest, "ActorPool cluster message", Read);
 
     private static object Read(BinaryReader r, string manifest)
     {

@@ -92,20 +92,27 @@ internal sealed class ProtocolSerializer(ExtendedActorSystem system) : Serialize
     /// <see cref="ErrorInfo.MaxDepth"/>, and anything malformed is a <see cref="SerializationException"/>
     /// (Akka drops the message), never a crash.
     /// </summary>
-    public override object FromBinary(byte[] bytes, string manifest)
+    public override object FromBinary(byte[] bytes, string manifest) => ReadWhole(bytes, manifest, "ActorPool message", Read);
+
+    /// <summary>
+    /// Reads all of <paramref name="bytes"/> with <paramref name="read"/> (this serializer's, or the cluster's): bytes
+    /// past the message's end, a truncated message or bad UTF-8 are a <see cref="SerializationException"/> naming
+    /// <paramref name="what"/> and the manifest.
+    /// </summary>
+    internal static object ReadWhole(byte[] bytes, string manifest, string what, Func<BinaryReader, string, object> read)
     {
         ArgumentNullException.ThrowIfNull(bytes);
         using var r = new BinaryReader(new MemoryStream(bytes, writable: false));
         try
         {
-            var message = Read(r, manifest);
+            var message = read(r, manifest);
             return r.BaseStream.Position == r.BaseStream.Length
                 ? message
-                : throw new SerializationException($"An ActorPool message ('{manifest}') has {r.BaseStream.Length - r.BaseStream.Position} bytes past its end.");
+                : throw new SerializationException($"An {what} ('{manifest}') has {r.BaseStream.Length - r.BaseStream.Position} bytes past its end.");
         }
         catch (Exception e) when (e is EndOfStreamException or DecoderFallbackException or FormatException)
         {
-            throw new SerializationException($"A malformed ActorPool message ('{manifest}'): {e.Message}", e);
+            throw new SerializationException($"A malformed {what} ('{manifest}'): {e.Message}", e);
         }
     }
 
