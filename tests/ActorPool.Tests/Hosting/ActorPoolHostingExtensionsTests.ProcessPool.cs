@@ -1,5 +1,6 @@
 using ActorPool.Tests.Contract;
 using ActorPool.Tests.ProcessPool;
+using ActorPool.Tests.Support;
 using ActorPool.Hosting;
 using Akka.Actor;
 using Akka.Hosting;
@@ -21,7 +22,7 @@ public sealed partial class ActorPoolHostingExtensionsTests
     [Trait("Category", "Slow")] // real worker processes
     public async Task WithProcessPoolExecutor_RemoteHostedSystem_RunsCallsInWorkerProcessesAndStopsWithHost()
     {
-        using var host = BuildHost("hosted-processes", builder => builder
+        using var host = TestHosts.Build("hosted-processes", builder => builder
             .AddHocon(Remoting + "\nactorpool.process-pool.max-workers = 1", HoconAddMode.Prepend)
             .WithProcessPoolExecutor("cpu")
             .WithProcessPoolExecutor("initialized", new ProcessPoolExecutorOptions
@@ -71,7 +72,7 @@ public sealed partial class ActorPoolHostingExtensionsTests
     [Fact]
     public async Task WithProcessPoolExecutor_SystemWithoutRemoting_FailsStartSayingWhatToConfigure()
     {
-        using var host = BuildHost("hosted-local", builder => builder.WithProcessPoolExecutor("cpu", 1));
+        using var host = TestHosts.Build("hosted-local", builder => builder.WithProcessPoolExecutor("cpu", 1));
 
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => host.StartAsync());
 

@@ -3,7 +3,6 @@ using ActorPool.Hosting;
 using Akka.Actor;
 using Akka.Hosting;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace ActorPool.Tests.Hosting;
 
@@ -12,7 +11,7 @@ public sealed partial class ActorPoolHostingExtensionsTests
     [Fact]
     public async Task WithThreadPoolExecutor_ResolvedFromHost_RunsCallsAndStopsWithHost()
     {
-        using var host = BuildHost("hosted-explicit", builder => builder
+        using var host = TestHosts.Build("hosted-explicit", builder => builder
             .WithThreadPoolExecutor("cpu", new ThreadPoolExecutorOptions { MaxWorkers = 2, ThreadNamePrefix = "hosted" }));
         await host.StartAsync();
 
@@ -29,7 +28,7 @@ public sealed partial class ActorPoolHostingExtensionsTests
     [Fact]
     public async Task WithThreadPoolExecutor_NullOptions_KeepHoconDefaults()
     {
-        using var host = BuildHost("hosted-hocon", builder => builder
+        using var host = TestHosts.Build("hosted-hocon", builder => builder
             .AddHocon("actorpool.thread-pool { max-workers = 3, thread-name-prefix = from-hocon }", HoconAddMode.Prepend)
             .WithThreadPoolExecutor("io"));
         await host.StartAsync();
@@ -43,7 +42,7 @@ public sealed partial class ActorPoolHostingExtensionsTests
     [Fact]
     public async Task GetExecutor_UnknownName_SaysWhatIsRegistered()
     {
-        using var host = BuildHost("hosted-unknown", builder => builder.WithThreadPoolExecutor("cpu", 1));
+        using var host = TestHosts.Build("hosted-unknown", builder => builder.WithThreadPoolExecutor("cpu", 1));
         await host.StartAsync();
 
         var error = Assert.Throws<KeyNotFoundException>(() =>
@@ -80,13 +79,4 @@ public sealed partial class ActorPoolHostingExtensionsTests
         Assert.Contains("'cpu' is already registered", error.Message);
         Assert.Same(first, system.GetExecutor<ThreadPoolExecutor>("cpu"));
     }
-
-    private static IHost BuildHost(string name, Action<AkkaConfigurationBuilder> configure) =>
-        new HostBuilder()
-            .ConfigureServices(services => services.AddAkka(name, builder =>
-            {
-                builder.AddHocon(TestSystems.Strict, HoconAddMode.Append);
-                configure(builder);
-            }))
-            .Build();
 }

@@ -8,7 +8,6 @@ using ActorPool.Hosting;
 using Akka.Actor;
 using Akka.Hosting;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace ActorPool.Tests.Cluster.Hosting;
 
@@ -28,7 +27,7 @@ public sealed class ClusterHostingExtensionsTests
     [Trait("Category", "Slow")] // a worker node process
     public async Task WithClusterPoolExecutor_ClusterHostedSystem_JoinsItselfRunsCallsOnANodeAndStopsWithHost()
     {
-        using var host = BuildHost("actorpool", builder => builder
+        using var host = TestHosts.Build("actorpool", builder => builder
             .AddHocon(ClusterMember, HoconAddMode.Prepend)
             .WithClusterPoolExecutor("nodes", new ClusterPoolExecutorOptions { Secret = secret, MaxWorkers = 1 })
             .WithClusterPoolExecutor("more-nodes", new ClusterPoolExecutorOptions { Secret = secret }));
@@ -56,7 +55,7 @@ public sealed class ClusterHostingExtensionsTests
     [InlineData("akka.actor.provider = remote\nakka.remote.dot-netty.tcp.hostname = \"127.0.0.1\"\nakka.remote.dot-netty.tcp.port = 0")]
     public async Task WithClusterPoolExecutor_SystemNotAClusterMember_FailsStartSayingWhatToConfigure(string hocon)
     {
-        using var host = BuildHost("actorpool", builder => builder
+        using var host = TestHosts.Build("actorpool", builder => builder
             .AddHocon(hocon, HoconAddMode.Prepend)
             .WithClusterPoolExecutor("nodes", new ClusterPoolExecutorOptions { Secret = secret }));
 
@@ -72,7 +71,7 @@ public sealed class ClusterHostingExtensionsTests
     [Fact]
     public async Task WithClusterPoolExecutor_SystemNamedOtherThanTheNodes_FailsStartNamingBoth()
     {
-        using var host = BuildHost("app", builder => builder
+        using var host = TestHosts.Build("app", builder => builder
             .AddHocon(ClusterMember, HoconAddMode.Prepend)
             .WithClusterPoolExecutor("nodes", new ClusterPoolExecutorOptions { Secret = secret }));
 
@@ -142,13 +141,4 @@ public sealed class ClusterHostingExtensionsTests
     }
 
     private static AkkaConfigurationBuilder Builder() => new(new ServiceCollection(), "actorpool");
-
-    private static IHost BuildHost(string name, Action<AkkaConfigurationBuilder> configure) =>
-        new HostBuilder()
-            .ConfigureServices(services => services.AddAkka(name, builder =>
-            {
-                builder.AddHocon(TestSystems.Strict, HoconAddMode.Append);
-                configure(builder);
-            }))
-            .Build();
 }
