@@ -30,54 +30,6 @@ public abstract partial class Executor : IDisposable, IAsyncDisposable
     /// <remarks>Python's <c>max_workers</c>.</remarks>
     public int MaxWorkers { get; }
 
-    /// <summary>Schedules <paramref name="fn"/>() and returns its future.</summary>
-    /// <remarks>Python's <c>Executor.submit(fn)</c>.</remarks>
-    public Future<TResult> Submit<TResult>(Func<TResult> fn)
-    {
-        ArgumentNullException.ThrowIfNull(fn);
-        return Enqueue(new Call<TResult>(fn)).TypedFuture;
-    }
-
-    /// <summary>Schedules <paramref name="fn"/>(<paramref name="arg1"/>) and returns its future.</summary>
-    /// <remarks>Python's <c>Executor.submit(fn, arg1)</c>.</remarks>
-    public Future<TResult> Submit<T1, TResult>(Func<T1, TResult> fn, T1 arg1)
-    {
-        ArgumentNullException.ThrowIfNull(fn);
-        return Enqueue(new Call<T1, TResult>(fn, arg1)).TypedFuture;
-    }
-
-    /// <summary>Schedules <paramref name="fn"/>(<paramref name="arg1"/>, <paramref name="arg2"/>) and returns its future.</summary>
-    /// <remarks>Python's <c>Executor.submit(fn, arg1, arg2)</c>.</remarks>
-    public Future<TResult> Submit<T1, T2, TResult>(Func<T1, T2, TResult> fn, T1 arg1, T2 arg2)
-    {
-        ArgumentNullException.ThrowIfNull(fn);
-        return Enqueue(new Call<T1, T2, TResult>(fn, arg1, arg2)).TypedFuture;
-    }
-
-    /// <summary>Schedules <paramref name="fn"/>(<paramref name="arg1"/>, <paramref name="arg2"/>, <paramref name="arg3"/>) and returns its future.</summary>
-    /// <remarks>Python's <c>Executor.submit(fn, arg1, arg2, arg3)</c>.</remarks>
-    public Future<TResult> Submit<T1, T2, T3, TResult>(Func<T1, T2, T3, TResult> fn, T1 arg1, T2 arg2, T3 arg3)
-    {
-        ArgumentNullException.ThrowIfNull(fn);
-        return Enqueue(new Call<T1, T2, T3, TResult>(fn, arg1, arg2, arg3)).TypedFuture;
-    }
-
-    /// <summary>Schedules <paramref name="fn"/>(); the future's result is null, as Python's <c>None</c>.</summary>
-    /// <remarks>Python's <c>Executor.submit(fn)</c> for a function without a result.</remarks>
-    public Future<object?> Submit(Action fn)
-    {
-        ArgumentNullException.ThrowIfNull(fn);
-        return Enqueue(new ActionCall(fn)).TypedFuture;
-    }
-
-    /// <summary>Schedules <paramref name="fn"/>(<paramref name="arg1"/>); the future's result is null.</summary>
-    /// <remarks>Python's <c>Executor.submit(fn, arg1)</c> for a function without a result.</remarks>
-    public Future<object?> Submit<T1>(Action<T1> fn, T1 arg1)
-    {
-        ArgumentNullException.ThrowIfNull(fn);
-        return Enqueue(new ActionCall<T1>(fn, arg1)).TypedFuture;
-    }
-
     /// <summary>
     /// Stops taking new calls. With <paramref name="cancelFutures"/>, cancels every call not yet started (their
     /// waiters are notified). With <paramref name="wait"/>, returns once every started or queued call has
@@ -158,7 +110,26 @@ public abstract partial class Executor : IDisposable, IAsyncDisposable
     {
     }
 
-    private protected TItem Enqueue<TItem>(TItem item)
+    /// <summary>
+    /// How long a call stopped by its token or timeout may take to end on its own before it is stopped by force, when its
+    /// <see cref="CallOptions.GracePeriod"/> does not say: <c>actorpool.grace-period</c>, read by each executor.
+    /// </summary>
+    private protected TimeSpan DefaultGracePeriod { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Posts a call with its <paramref name="options"/>: one whose token is already canceled is canceled here, and never sent.</summary>
+    private Future<TResult> Submit<TResult>(WorkItem<TResult> item, CallOptions? options)
+    {
+        if ((item.Control = CallControl.For(options, DefaultGracePeriod)) is not { } control)
+        {
+            return Enqueue(item).TypedFuture;
+        }
+
+        Enqueue(item, post: !control.UserToken.IsCancellationRequested);
+        control.Watch(item);
+        return item.TypedFuture;
+    }
+
+    private protected TItem Enqueue<TItem>(TItem item, bool post = true)
         where TItem : WorkItem
     {
         Prepare(item);
@@ -174,6 +145,11 @@ public abstract partial class Executor : IDisposable, IAsyncDisposable
             if (shutdown)
             {
                 throw new InvalidOperationException(AfterShutdownMessage);
+            }
+
+            if (!post)
+            {
+                return item; // its token is canceled already: Watch cancels it, and it never reaches a worker
             }
 
             wakeRouter = pool.Calls.Post(item);

@@ -24,6 +24,9 @@ public abstract partial class Future
 
         /// <summary>The future has failed while pending or running: a worker holding it unstarted must not start it.</summary>
         void Failed();
+
+        /// <summary>The future has just become final (called once, outside its lock): what watched the call can let go.</summary>
+        void Settled();
     }
 
     /// <summary>Sets the gate, once, before the future is shared.</summary>

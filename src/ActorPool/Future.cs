@@ -119,6 +119,30 @@ public abstract partial class Future
     }
 
     /// <summary>
+    /// Cancels a call that was stopped (its token canceled) while pending or running, as its executor settles it:
+    /// unlike <see cref="Cancel()"/>, also a running one, and its waiters are notified at once. False if already settled.
+    /// </summary>
+    internal bool TryCancelStopped(bool deferCallbacks = false)
+    {
+        Completion completion;
+        lock (Gate)
+        {
+            if (state is not (FutureState.Pending or FutureState.Running))
+            {
+                return false;
+            }
+
+            startGate?.Failed(); // a worker holding it unstarted must not start it now
+            state = FutureState.CanceledAndNotified;
+            NotifyWaiters();
+            completion = TakeCompletion();
+        }
+
+        Complete(completion, deferCallbacks);
+        return true;
+    }
+
+    /// <summary>
     /// The call's result: waits up to <paramref name="timeout"/> (null waits forever, zero not at all).
     /// Throws the call's own exception, <see cref="OperationCanceledException"/> if canceled, or
     /// <see cref="TimeoutException"/> if the wait runs out.
@@ -314,6 +338,7 @@ public abstract partial class Future
     /// </summary>
     private protected void Complete(Completion completion, bool deferCallbacks = false)
     {
+        startGate?.Settled();
         completion.Blocked?.Set();
         CompleteTask();
         if ((deferCallbacks || CallbackThreads.MustNotRunCallbacks) && completion.Callbacks is { } callbacks)

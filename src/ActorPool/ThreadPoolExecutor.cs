@@ -36,7 +36,9 @@ public sealed class ThreadPoolExecutor : Executor
         ownsSystem = system is null;
         this.system = system ?? ActorSystem.Create($"actorpool-threads-{n}", ActorPoolConfig.OwnedSystemConfig);
 
-        var settings = ThreadPoolSettings.From(ActorPoolConfig.For(this.system));
+        var config = ActorPoolConfig.For(this.system);
+        var settings = ThreadPoolSettings.From(config);
+        DefaultGracePeriod = ActorPoolConfig.GracePeriod(config);
         var prefix = threadNamePrefix.Length > 0 ? threadNamePrefix
             : settings.NamePrefix.Length > 0 ? settings.NamePrefix
             : $"ThreadPoolExecutor-{n}";
@@ -48,9 +50,17 @@ public sealed class ThreadPoolExecutor : Executor
         this.system.Dispatchers.RegisterConfigurator(dispatcherId,
             new NamedThreadDispatcherConfigurator(dispatcherConfig, this.system.Dispatchers.Prerequisites, threads));
 
-        var router = StartRouter(this.system, new Spec(MaxWorkers, settings.Prefetch, dispatcherId), $"actorpool-thread-pool-{n}", settings.RouterDispatcher);
+        var router = StartRouter(this.system, new Spec(MaxWorkers, settings.Prefetch, dispatcherId, threads.CallThreads), $"actorpool-thread-pool-{n}", settings.RouterDispatcher);
         threads.Start(cause => router.Tell(new InitializerFailed(cause), ActorRefs.NoSender));
     }
+
+    /// <summary>
+    /// Threads abandoned to a call that did not stop within its grace period after its token was canceled or its timeout
+    /// ran out, and that still run it. Such a call's future is settled and its result will be discarded; each one
+    /// was logged as a warning naming the call's method. Nothing can stop a .NET thread: use a process pool for calls that may hang.
+    /// </summary>
+    /// <remarks>Beyond Python.</remarks>
+    public int AbandonedThreads => threads.CallThreads.Abandoned;
 
     private protected override bool IsWorkerThread => threads.IsCurrentThread;
 
@@ -69,13 +79,13 @@ public sealed class ThreadPoolExecutor : Executor
         return configured > 0 ? configured : Math.Min(32, Environment.ProcessorCount + 4);
     }
 
-    private sealed class Spec(int workers, int prefetch, string dispatcherId) : WorkerPoolSpec
+    private sealed class Spec(int workers, int prefetch, string dispatcherId, CallThreads callThreads) : WorkerPoolSpec
     {
         public override int WorkerCount => workers;
 
         public override int Prefetch => prefetch;
 
-        public override Props WorkerProps(int index) => Props.Create(() => new ThreadWorker(this)).WithDispatcher(dispatcherId);
+        public override Props WorkerProps(int index) => Props.Create(() => new ThreadWorker(this, callThreads)).WithDispatcher(dispatcherId);
 
         // A thread worker marks each call running itself, as it starts it, so calls sent ahead stay cancelable.
         public override HandOverMode HandOverMode => HandOverMode.ClaimedInBatches;

@@ -61,6 +61,48 @@ internal sealed class ActionCall<T1>(Action<T1> fn, T1 arg1) : WorkItem<object?>
     }
 }
 
+/// <summary>
+/// A call whose function takes the call's token last, returns a task, or has no result: the user's delegate, for a
+/// process worker to describe, and a static adapter that runs it (cached by the compiler, so no closure per call).
+/// </summary>
+internal sealed class AdaptedCall<TResult>(Delegate fn, Func<Delegate, CancellationToken, TResult> run) : WorkItem<TResult>
+{
+    public override Delegate Function => fn;
+
+    protected override TResult Invoke() => run(fn, Token);
+}
+
+/// <summary>An <see cref="AdaptedCall{TResult}"/> of one argument.</summary>
+internal sealed class AdaptedCall<T1, TResult>(Delegate fn, T1 arg1, Func<Delegate, T1, CancellationToken, TResult> run) : WorkItem<TResult>
+{
+    public override Delegate Function => fn;
+
+    public override object?[] Arguments => [arg1];
+
+    protected override TResult Invoke() => run(fn, arg1, Token);
+}
+
+/// <summary>An <see cref="AdaptedCall{TResult}"/> of two arguments.</summary>
+internal sealed class AdaptedCall<T1, T2, TResult>(Delegate fn, T1 arg1, T2 arg2, Func<Delegate, T1, T2, CancellationToken, TResult> run) : WorkItem<TResult>
+{
+    public override Delegate Function => fn;
+
+    public override object?[] Arguments => [arg1, arg2];
+
+    protected override TResult Invoke() => run(fn, arg1, arg2, Token);
+}
+
+/// <summary>An <see cref="AdaptedCall{TResult}"/> of three arguments.</summary>
+internal sealed class AdaptedCall<T1, T2, T3, TResult>(Delegate fn, T1 arg1, T2 arg2, T3 arg3, Func<Delegate, T1, T2, T3, CancellationToken, TResult> run)
+    : WorkItem<TResult>
+{
+    public override Delegate Function => fn;
+
+    public override object?[] Arguments => [arg1, arg2, arg3];
+
+    protected override TResult Invoke() => run(fn, arg1, arg2, arg3, Token);
+}
+
 /// <summary>Several items of one <c>Map</c> in one message; if one item throws, the whole chunk fails, as in Python.</summary>
 internal sealed class MapChunk<T1, TResult>(Func<T1, TResult> fn, T1[] items) : WorkItem<TResult[]>
 {

@@ -226,6 +226,13 @@ internal abstract class CallTicket : Future.IStartGate
         holder = null; // marked running by the executor (its worker has answered, or never claims): the hand-over is over
     }
 
+    void Future.IStartGate.Settled() => OnSettled();
+
+    /// <summary>The future has just become final.</summary>
+    protected virtual void OnSettled()
+    {
+    }
+
     void Future.IStartGate.Failed()
     {
         Debug.Assert(Monitor.IsEntered(Future.SyncRoot), "caller holds the future's lock");

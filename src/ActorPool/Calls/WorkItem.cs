@@ -25,6 +25,50 @@ internal abstract class WorkItem : CallTicket, INoSerializationVerificationNeede
     /// <summary>For a chunk: one typed array per parameter of <see cref="Function"/>, item i's arguments at index i.</summary>
     public virtual Array[] Columns => [];
 
+    /// <summary>How the call may be stopped (its token and timeout), for a call submitted with them; null for any other.</summary>
+    public CallControl? Control { get; set; }
+
+    /// <summary>The call's own token, for a function that takes one; <see cref="CancellationToken.None"/> when nothing can stop it.</summary>
+    protected CancellationToken Token => Control?.Token ?? CancellationToken.None;
+
+    /// <summary>
+    /// The user's token was canceled: a pending call is canceled as by <see cref="Future.Cancel()"/>; a running one is
+    /// asked to stop (its runner in another process told).
+    /// </summary>
+    public void TokenCanceled()
+    {
+        if (Future.Cancel())
+        {
+            IsPendingOrNotifyCancel(); // unlike Cancel(), notified at once: Wait and AsCompleted count it done now
+            return;
+        }
+
+        if (Future.IsDone || Control is not { } control)
+        {
+            return;
+        }
+
+        if (control.RequestStop(StopReason.Canceled))
+        {
+            control.Runner?.Tell(new StopCall(this), ActorRefs.NoSender);
+        }
+    }
+
+    /// <summary>Settles a call that was stopped: canceled, or failed with a <see cref="TimeoutException"/> after its timeout.</summary>
+    public void SettleStopped(bool deferCallbacks = false)
+    {
+        if (Control?.Reason == StopReason.TimedOut)
+        {
+            Future.TrySetException(Control.TimeoutError(), deferCallbacks);
+        }
+        else
+        {
+            Future.TryCancelStopped(deferCallbacks);
+        }
+    }
+
+    protected override void OnSettled() => Control?.Finished();
+
     /// <summary>For a remote worker: the call in the form it takes, made at <c>Submit</c>; null for thread workers.</summary>
     public EncodedCall? Encoded { get; set; }
 
@@ -80,6 +124,11 @@ internal abstract class WorkItem<TResult> : WorkItem
         try
         {
             value = Invoke();
+        }
+        catch (OperationCanceledException) when (Control is { Reason: not StopReason.None })
+        {
+            SettleStopped(); // it stopped as asked
+            return;
         }
         catch (Exception e)
         {

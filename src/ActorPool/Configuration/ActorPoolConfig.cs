@@ -31,6 +31,15 @@ internal static class ActorPoolConfig
     /// <summary>The configuration of the parent's system when a process pool makes its own: the workers', with its own changes.</summary>
     public static Config ProcessParentSystemConfig => Reference.GetConfig("actorpool.process-pool.parent-system").WithFallback(ProcessSystemConfig);
 
+    /// <summary><c>actorpool.grace-period</c>: from a stop request to the forced stop, for calls whose options do not say.</summary>
+    public static TimeSpan GracePeriod(Config root)
+    {
+        var grace = root.GetTimeSpan("actorpool.grace-period", TimeSpan.FromSeconds(5));
+        return grace > TimeSpan.Zero && grace <= CallOptions.Longest
+            ? grace
+            : throw new ArgumentException($"actorpool.grace-period must be positive and at most {CallOptions.Longest.TotalDays:N0} days; it is {grace}.");
+    }
+
     /// <summary>Injects the defaults into <paramref name="system"/> (a no-op when already there) and returns its configuration.</summary>
     public static Config For(ActorSystem system)
     {

@@ -34,7 +34,13 @@ internal sealed class NamedThreadPool : ExecutorService
         {
             threads[i] = new Thread(Loop) { Name = $"{prefix}_{i}", IsBackground = true };
         }
+
+        // Numbered after the workers' threads; each runs the initializer too, as any thread that runs calls.
+        CallThreads = new CallThreads(prefix, count, EnterThread);
     }
+
+    /// <summary>The threads stoppable calls run on while a worker thread watches them.</summary>
+    public CallThreads CallThreads { get; }
 
     /// <summary>True on one of this pool's threads (where waiting for the pool to stop would wait forever).</summary>
     public bool IsCurrentThread => currentPool == this;
@@ -83,6 +89,7 @@ internal sealed class NamedThreadPool : ExecutorService
 
         if (join && !IsCurrentThread)
         {
+            CallThreads.Stop();
             foreach (var thread in threads)
             {
                 if (thread.IsAlive)
@@ -132,8 +139,18 @@ internal sealed class NamedThreadPool : ExecutorService
         }
     }
 
-    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1031", Justification = "An initializer may throw anything; it breaks the pool, not the thread.")]
     private void Loop()
+    {
+        EnterThread();
+        while (NextWork() is { } run)
+        {
+            run.Run();
+        }
+    }
+
+    /// <summary>Makes the current thread one of this pool's, and runs the initializer on it.</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1031", Justification = "An initializer may throw anything; it breaks the pool, not the thread.")]
+    private void EnterThread()
     {
         currentPool = this;
         if (initializer is not null)
@@ -148,11 +165,6 @@ internal sealed class NamedThreadPool : ExecutorService
                 currentInitializerError = e;
                 onInitializerFailed(e);
             }
-        }
-
-        while (NextWork() is { } run)
-        {
-            run.Run();
         }
     }
 }

@@ -1,6 +1,7 @@
 using ActorPool.Calls;
 using ActorPool.Routing;
 using Akka.Actor;
+using Akka.Event;
 
 namespace ActorPool.Threads;
 
@@ -10,8 +11,10 @@ namespace ActorPool.Threads;
 /// tells the router it has room for the next one. It takes calls one by one or in batches, and marks each call running
 /// itself, as it starts it, so a call sent ahead (actorpool.thread-pool.prefetch) stays cancelable until then.
 /// </summary>
-internal sealed class ThreadWorker(WorkerPoolSpec spec) : UntypedActor
+internal sealed class ThreadWorker(WorkerPoolSpec spec, CallThreads callThreads) : UntypedActor
 {
+    private readonly Action<WorkItem> runHere = item => RunHere(item, spec);
+
     protected override void OnReceive(object message)
     {
         switch (message)
@@ -51,14 +54,27 @@ internal sealed class ThreadWorker(WorkerPoolSpec spec) : UntypedActor
                 return false; // another worker runs it; the router already counted this one's room free
             case HandOver.NotPending:
                 break; // canceled (and notified) while it waited here: its room is free
-            case HandOver.Accepted when NamedThreadPool.CurrentInitializerError is { } initializerError:
-                item.Fail(spec.Broken(initializerError));
+            case HandOver.Accepted when item.Control is not null:
+                callThreads.Run(item, runHere, Context.GetLogger()); // a call that may have to be abandoned runs on a thread of its own
                 break;
             case HandOver.Accepted:
-                item.Run();
+                RunHere(item, spec);
                 break;
         }
 
         return true;
+    }
+
+    /// <summary>Runs a call on the current thread, unless the initializer failed on it.</summary>
+    private static void RunHere(WorkItem item, WorkerPoolSpec spec)
+    {
+        if (NamedThreadPool.CurrentInitializerError is { } initializerError)
+        {
+            item.Fail(spec.Broken(initializerError));
+        }
+        else
+        {
+            item.Run();
+        }
     }
 }

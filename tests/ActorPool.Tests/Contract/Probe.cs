@@ -91,6 +91,12 @@ internal sealed class Probe : IDisposable
         return item;
     }
 
+    /// <summary>Records that <paramref name="item"/> started, for calls that do not go through <see cref="Run"/>.</summary>
+    public void Enter(int item) => SharedState.Append(startedLog, item);
+
+    /// <summary>Records that <paramref name="item"/> finished, for calls that do not go through <see cref="Run"/>.</summary>
+    public void Leave(int item) => SharedState.Append(finishedLog, item);
+
     /// <summary>Opens the gate for every blocking item, now and later.</summary>
     public void Open()
     {

@@ -309,7 +309,7 @@ public sealed partial class ThreadPoolExecutorTests : IDisposable
         var executor = Start(1);
         var thrown = new InvalidOperationException("boom");
 
-        var failing = executor.Submit<int>(() => throw thrown);
+        var failing = executor.Submit(int () => throw thrown);
 
         Assert.Same(thrown, failing.Exception(Bound));
         Assert.Same(thrown, Assert.Throws<InvalidOperationException>(() => failing.Result(Bound)));
@@ -320,7 +320,7 @@ public sealed partial class ThreadPoolExecutorTests : IDisposable
     {
         var executor = Start(1);
 
-        var failed = executor.Submit<int>(static () => throw new InvalidOperationException("first"));
+        var failed = executor.Submit(static int () => throw new InvalidOperationException("first"));
         var next = executor.Submit(static () => 7);
 
         Assert.IsType<InvalidOperationException>(failed.Exception(Bound));

@@ -1,0 +1,45 @@
+namespace ActorPool;
+
+/// <summary>
+/// How one call may be stopped: a token that cancels it, a limit on its run time, and how long a stopped call may take
+/// to end on its own before it is stopped by force. Pass it as the last argument of any <c>Submit</c>.
+/// </summary>
+/// <remarks>
+/// Beyond Python. Canceled while the call is pending, the future is canceled at once, as by <see cref="Future.Cancel()"/>.
+/// Canceled while it runs (or when <see cref="Timeout"/> runs out), the call's own token is canceled: the function's
+/// <see cref="System.Threading.CancellationToken"/> parameter, and <see cref="CallContext.CancellationToken"/>. A call that
+/// then ends within <see cref="GracePeriod"/> settles its future by its own outcome, except that an
+/// <see cref="OperationCanceledException"/> makes the future canceled (or, after a timeout, failed with a
+/// <see cref="TimeoutException"/>). One still running after the grace period is stopped by force: a process pool's worker
+/// is killed and replaced; a thread cannot be killed, so it is abandoned (its future settles, its late result is discarded).
+/// </remarks>
+public sealed record CallOptions
+{
+    /// <summary>The longest the call may run, counted from when it starts running; null for no limit.</summary>
+    public TimeSpan? Timeout { get; init; }
+
+    /// <summary>Cancels the call: while it is pending, at once; while it runs, through its own token.</summary>
+    public CancellationToken CancellationToken { get; init; }
+
+    /// <summary>From the stop request (a canceled token or the timeout) to the forced stop; null takes <c>actorpool.grace-period</c> (5 s by default).</summary>
+    public TimeSpan? GracePeriod { get; init; }
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> for a limit that is not positive or too long to count.</summary>
+    internal void Validate()
+    {
+        Check(Timeout, nameof(Timeout));
+        Check(GracePeriod, nameof(GracePeriod));
+    }
+
+    /// <summary>The longest limit a timer counts: what <see cref="CancellationTokenSource.CancelAfter(TimeSpan)"/> takes.</summary>
+    internal static readonly TimeSpan Longest = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
+
+    private static void Check(TimeSpan? limit, string name)
+    {
+        if (limit is { } value && (value <= TimeSpan.Zero || value > Longest))
+        {
+            throw new ArgumentOutOfRangeException(
+                $"options.{name}", value, $"CallOptions.{name} must be positive and at most {Longest.TotalDays:N0} days; leave it null for {(name == nameof(Timeout) ? "no limit" : "the default")}.");
+        }
+    }
+}

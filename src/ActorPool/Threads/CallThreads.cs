@@ -1,0 +1,177 @@
+using System.Collections.Concurrent;
+using ActorPool.Calls;
+using Akka.Event;
+
+namespace ActorPool.Threads;
+
+/// <summary>
+/// The threads a <see cref="ThreadPoolExecutor"/> runs its stoppable calls on (those submitted with a token or a
+/// timeout) while the worker thread that took the call watches it. A .NET thread cannot be killed, so a call still
+/// running its grace period after it was asked to stop is abandoned: its future settles at once, its worker goes on with
+/// the next call (so <see cref="Executor.MaxWorkers"/> calls still run), and the thread it runs on is left to finish
+/// alone, its late result discarded, counted in <see cref="Abandoned"/> until it does. Calls without options never come here.
+/// </summary>
+internal sealed class CallThreads(string prefix, int firstIndex, Action enterThread)
+{
+    private readonly Action enterThread = enterThread;
+    private readonly ConcurrentStack<CallThread> idle = new();
+    private readonly ConcurrentBag<CallThread> all = new();
+    private int count;
+    private int abandoned;
+    private volatile bool stopping;
+
+    /// <summary>Abandoned threads still running their call.</summary>
+    public int Abandoned => Volatile.Read(ref abandoned);
+
+    /// <summary>
+    /// Runs <paramref name="item"/> (already marked running) with <paramref name="run"/> on a call thread and waits until it
+    /// has ended, or has been abandoned: asked to stop (its token or timeout) and still running its grace period later.
+    /// </summary>
+    public void Run(WorkItem item, Action<WorkItem> run, ILoggingAdapter log)
+    {
+        var control = item.Control!;
+        var thread = Rent();
+        control.StartClock();
+        thread.Start(item, run);
+        if (thread.WaitDone(control.Token) || thread.Done.Wait(control.Grace))
+        {
+            Return(thread);
+            return;
+        }
+
+        Interlocked.Increment(ref abandoned); // before the thread can see it abandoned and count itself out
+        if (!thread.TryAbandon())
+        {
+            Interlocked.Decrement(ref abandoned); // it ended just now after all
+            thread.Done.Wait();
+            Return(thread);
+            return;
+        }
+
+        item.SettleStopped();
+        var method = item.Function.Method;
+        log.Warning(
+            "Abandoned thread {0}: its call {1}.{2} was still running {3} after it was asked to stop ({4}); its future is settled and its result will be discarded. {5} abandoned thread(s) still running.",
+            thread.Name, method.DeclaringType?.Name, method.Name, control.Grace, control.Reason == StopReason.TimedOut ? "its timeout ran out" : "its token was canceled", Abandoned);
+    }
+
+    /// <summary>Ends the idle call threads, and waits for them: the pool has stopped, so no call runs on one that is not abandoned.</summary>
+    public void Stop()
+    {
+        stopping = true;
+        foreach (var thread in all)
+        {
+            thread.Wake();
+        }
+
+        while (idle.TryPop(out var thread))
+        {
+            thread.Join();
+        }
+    }
+
+    private CallThread Rent() =>
+        idle.TryPop(out var thread) ? thread : NewThread();
+
+    private CallThread NewThread()
+    {
+        var thread = new CallThread(this, $"{prefix}_{firstIndex + Interlocked.Increment(ref count) - 1}");
+        all.Add(thread);
+        return thread;
+    }
+
+    private void Return(CallThread thread)
+    {
+        thread.Done.Reset();
+        idle.Push(thread);
+        if (stopping)
+        {
+            thread.Wake();
+        }
+    }
+
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "A call thread lives as long as the pool; an abandoned one may still use its events.")]
+    private sealed class CallThread
+    {
+        private const int Running = 0;
+        private const int Finished = 1;
+        private const int Gone = 2;
+
+        private readonly CallThreads owner;
+        private readonly SemaphoreSlim go = new(0);
+        private readonly Thread thread;
+        private WorkItem? item;
+        private Action<WorkItem>? run;
+        private int state;
+
+        public CallThread(CallThreads owner, string name)
+        {
+            this.owner = owner;
+            thread = new Thread(Loop) { Name = name, IsBackground = true };
+            thread.Start();
+        }
+
+        public string Name => thread.Name!;
+
+        /// <summary>Set when the call it was given has ended.</summary>
+        public ManualResetEventSlim Done { get; } = new(false);
+
+        public void Start(WorkItem call, Action<WorkItem> runner)
+        {
+            item = call;
+            run = runner;
+            state = Running;
+            go.Release();
+        }
+
+        /// <summary>True once the call has ended; false if <paramref name="token"/> (the call's) was canceled first.</summary>
+        public bool WaitDone(CancellationToken token)
+        {
+            try
+            {
+                Done.Wait(token);
+                return true;
+            }
+            catch (OperationCanceledException)
+            {
+                return Done.IsSet;
+            }
+        }
+
+        /// <summary>Leaves the thread to its call: true unless the call ended just now.</summary>
+        public bool TryAbandon() => Interlocked.CompareExchange(ref state, Gone, Running) == Running;
+
+        public void Wake() => go.Release();
+
+        public void Join() => thread.Join();
+
+        private void Loop()
+        {
+            owner.enterThread();
+            while (true)
+            {
+                go.Wait();
+                if (item is not { } call)
+                {
+                    return; // woken to stop
+                }
+
+                using (CallContext.Enter(call.Control!.Token))
+                {
+                    run!(call);
+                }
+
+                item = null;
+                run = null;
+                if (Interlocked.CompareExchange(ref state, Finished, Running) != Running)
+                {
+                    // Abandoned: the call's future was settled without it, and its worker went on. Nothing waits for this thread.
+                    Interlocked.Decrement(ref owner.abandoned);
+                    return;
+                }
+
+                Done.Set();
+            }
+        }
+    }
+}
