@@ -176,6 +176,13 @@ public abstract partial class Executor : IDisposable, IAsyncDisposable
         return item;
     }
 
+    /// <summary>Shuts down with its pending calls canceled, then tells every worker <paramref name="message"/> (a signal to its process).</summary>
+    private protected void ShutdownAndTellWorkers(object message)
+    {
+        RequestShutdown(cancelFutures: true);
+        router.Tell(message, ActorRefs.NoSender); // after the shutdown: no worker lost now is replaced, nothing queued runs
+    }
+
     private void RequestShutdown(bool cancelFutures)
     {
         lock (shutdownLock)

@@ -57,6 +57,7 @@ public sealed class ProcessPoolExecutor : Executor
         launcher = new WorkerLauncher(transport);
         var config = system?.Settings.Config.WithFallback(ActorPoolConfig.Reference) ?? ActorPoolConfig.ProcessSystemConfig;
         var settings = ProcessPoolSettings.From(config);
+        DefaultGracePeriod = ActorPoolConfig.GracePeriod(config);
         // As many spares as this pool has workers (up to the setting), so a next pool of the same size starts warm.
         spareWorkers = Math.Min(MaxWorkers, settings.SpareWorkers);
         var frame = config.GetByteSize($"{(transport.Length > 0 ? transport : ActorPoolConfig.ProcessTransport)}.maximum-frame-size") ?? 128_000;
@@ -117,6 +118,18 @@ public sealed class ProcessPoolExecutor : Executor
             throw;
         }
     }
+
+    /// <summary>
+    /// Sends SIGTERM to every worker process now, and shuts down with pending calls canceled (as
+    /// <c>Shutdown(wait: false, cancelFutures: true)</c>). Calls the workers were running fail with a
+    /// <see cref="BrokenProcessPoolException"/>; nothing more is submitted.
+    /// </summary>
+    /// <remarks>Python 3.14's <c>ProcessPoolExecutor.terminate_workers()</c>. On Windows, where there is no SIGTERM, it kills them.</remarks>
+    public void TerminateWorkers() => ShutdownAndTellWorkers(new SignalWorkers(Kill: false));
+
+    /// <summary>As <see cref="TerminateWorkers"/>, with SIGKILL: the workers end at once, whatever they run.</summary>
+    /// <remarks>Python 3.14's <c>ProcessPoolExecutor.kill_workers()</c>.</remarks>
+    public void KillWorkers() => ShutdownAndTellWorkers(new SignalWorkers(Kill: true));
 
     // Calls run in other processes, where this executor object does not exist.
     private protected override bool IsWorkerThread => false;

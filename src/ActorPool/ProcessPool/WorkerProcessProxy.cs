@@ -2,6 +2,7 @@ using ActorPool.Calls;
 using ActorPool.Routing;
 using ActorPool.Security;
 using ActorPool.Wire;
+using ActorPool.WorkerProcess;
 using Akka.Actor;
 using Akka.Event;
 
@@ -30,17 +31,26 @@ namespace ActorPool.ProcessPool;
  * With maxTasksPerChild, the successor process starts as soon as the last allowed call is sent, so the
  * switch-over costs no start-up time and nothing waits on a retiring worker.
  */
-internal sealed class WorkerProcessProxy : UntypedActor
+internal sealed class WorkerProcessProxy : UntypedActor, IWithTimers
 {
+    /// <summary>To itself: is the call with a timeout that it sent a worker still within its time?</summary>
+    private sealed record TimeoutDue(int Pid, long Id);
+
+    /// <summary>To itself: the grace period of a call asked to stop has passed.</summary>
+    private sealed record ForceStop(int Pid, long Id);
+
     private sealed class FlushNow
     {
         public static readonly FlushNow Instance = new();
     }
 
+    public ITimerScheduler Timers { get; set; } = null!;
+
     private readonly ProcessPoolContext pool;
     private readonly CallFlow flow;
     private readonly ILoggingAdapter log = Context.GetLogger();
     private readonly Action<WorkItem> roomFreed;
+    private readonly Action<HeldCall> timed;
     private WorkerChild current = null!;
     private WorkerChild? successor;
     private bool announced;
@@ -53,6 +63,7 @@ internal sealed class WorkerProcessProxy : UntypedActor
         flow = new CallFlow(pool);
         var (router, self) = (Context.Parent, Self);
         roomFreed = item => router.Tell(new WorkerIdle(item), self);
+        timed = held => CheckLater(current, held, held.Item.Control!.Timeout!.Value + held.Item.Control.Grace); // sent to the current worker
     }
 
     public static Props Props(ProcessPoolContext pool) => Akka.Actor.Props.Create(() => new WorkerProcessProxy(pool));
@@ -133,8 +144,27 @@ internal sealed class WorkerProcessProxy : UntypedActor
                 Context.Parent.Tell(new InitializerFailed(error));
                 Lose(child, error);
                 break;
-            case ProcessExited or Terminated or StartupDeadline:
-                break; // about a process already dealt with
+            case StopCall stop:
+                RequestStop(stop.Item);
+                break;
+            case TimeoutDue check when Find(check.Pid) is { } child && child.InFlight.TryGetValue(check.Id, out var held):
+                CheckTimeout(child, held);
+                break;
+            case ForceStop force when Find(force.Pid) is { } child && child.InFlight.TryGetValue(force.Id, out var held):
+                Force(child, held, StopReason.Canceled);
+                break;
+            case SignalWorkers signal:
+                foreach (var child in new[] { current, successor })
+                {
+                    if (child is not null)
+                    {
+                        Signal(child, signal.Kill);
+                    }
+                }
+
+                break;
+            case ProcessExited or Terminated or StartupDeadline or TimeoutDue or ForceStop:
+                break; // about a process or a call already dealt with
             default:
                 Unhandled(message);
                 break;
@@ -165,7 +195,8 @@ internal sealed class WorkerProcessProxy : UntypedActor
 
     private void Registered(WorkerChild child, IActorRef runner)
     {
-        child.Registered(runner, flow.OutboxTo(runner, Self));
+        var stopper = ((ExtendedActorSystem)Context.System).Provider.ResolveActorRef(runner.Path / CallRunner.StopperName);
+        child.Registered(runner, stopper, flow.OutboxTo(runner, Self));
         child.Board.Unlink(); // mapped by both processes now, so nothing is left behind if either dies
         Context.Watch(runner);
         if (!announced)
@@ -185,7 +216,7 @@ internal sealed class WorkerProcessProxy : UntypedActor
     /// <summary>Sends the current worker what it has room for; one that has been sent its last allowed call gets a successor now, so the switch-over costs no start-up.</summary>
     private void Flush()
     {
-        if (flow.Flush(current, Self, roomFreed))
+        if (flow.Flush(current, Self, roomFreed, timed))
         {
             successor ??= Launch();
         }
@@ -265,6 +296,102 @@ internal sealed class WorkerProcessProxy : UntypedActor
         Settlement.FailHeld(child, Self, error);
         flow.Clear(); // never sent, so still pending: the router gives them to another worker (or fails them if the pool broke)
         Context.Stop(Self);
+    }
+
+    /// <summary>
+    /// A running call's token was canceled: its worker's stop actor cancels the call's token there, and the call has its
+    /// grace period to end before its worker is killed. A call not (or no longer) held here needs nothing.
+    /// </summary>
+    private void RequestStop(WorkItem item)
+    {
+        foreach (var child in new[] { current, successor })
+        {
+            var held = child?.InFlight.Values.FirstOrDefault(held => held.Item == item);
+            if (child is not null && held is not null)
+            {
+                child.Stopper?.Tell(new CancelCall(pool.Secret, held.Id), Self);
+                var force = new ForceStop(child.Pid, held.Id);
+                Timers.StartSingleTimer(force, force, item.Control!.Grace);
+                return;
+            }
+        }
+    }
+
+    /// <summary>
+    /// For a call with a timeout: its worker cancels the call's token when the timeout runs out (on the machine's monotonic
+    /// clock, from the start it stamped on the board), and this proxy kills the worker if the call is still running the
+    /// grace period after that. Until the call starts, it cannot run out sooner than its timeout and grace from now.
+    /// </summary>
+    private void CheckTimeout(WorkerChild child, HeldCall held)
+    {
+        var control = held.Item.Control!;
+        var limit = control.Timeout!.Value + control.Grace;
+        if (!held.HasStarted)
+        {
+            CheckLater(child, held, limit);
+            return;
+        }
+
+        var now = System.Diagnostics.Stopwatch.GetTimestamp();
+        var ran = System.Diagnostics.Stopwatch.GetElapsedTime(Math.Min(held.StartedAt, now), now);
+        if (ran >= limit)
+        {
+            Force(child, held, StopReason.TimedOut);
+        }
+        else
+        {
+            CheckLater(child, held, limit - ran);
+        }
+    }
+
+    private void CheckLater(WorkerChild child, HeldCall held, TimeSpan delay)
+    {
+        var due = new TimeoutDue(child.Pid, held.Id);
+        Timers.StartSingleTimer(due, due, delay);
+    }
+
+    /// <summary>
+    /// Stops a call that is still running its grace period after it was asked to stop: settles its future (canceled, or a
+    /// <see cref="TimeoutException"/>) and kills its worker. The process's exit then gives back the calls it held unstarted,
+    /// which run elsewhere, and this proxy stops so the router starts a replacement (a spare, if there is one).
+    /// </summary>
+    private void Force(WorkerChild child, HeldCall held, StopReason reason)
+    {
+        child.InFlight.Remove(held.Id);
+        child.InFlightBytes -= held.Bytes;
+        var control = held.Item.Control!;
+        control.RequestStop(reason); // the first reason stands: a call canceled before its timeout ran out ends canceled
+        held.Item.SettleStopped(deferCallbacks: true); // this may be the scheduler's thread: user callbacks go to the thread pool
+        log.Warning(
+            "Killed worker process {0}: its call to {1}.{2} was still running {3} after it was asked to stop ({4}). A replacement starts; the calls it held unstarted run elsewhere.",
+            child.Pid, held.Item.Function.Method.DeclaringType?.Name, held.Item.Function.Method.Name, control.Grace,
+            control.Reason == StopReason.TimedOut ? "its timeout ran out" : "its token was canceled");
+        Signal(child, kill: true);
+    }
+
+    /// <summary>Kills or terminates a worker process; one that has answered all it held and retires just goes.</summary>
+    private void Signal(WorkerChild child, bool kill)
+    {
+        try
+        {
+            if (kill)
+            {
+                child.Kill();
+            }
+            else
+            {
+                child.Terminate();
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // it has exited already: its exit event does the rest
+        }
+
+        if (child.Retiring && child.InFlight.Count == 0)
+        {
+            Retire(child);
+        }
     }
 
     private WorkerChild? Find(int pid) => current.Pid == pid ? current : successor?.Pid == pid ? successor : null;

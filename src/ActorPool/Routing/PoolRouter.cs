@@ -118,6 +118,13 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
                 }
 
                 break;
+            case SignalWorkers signal:
+                foreach (var slot in slots.All)
+                {
+                    slot.Worker.Tell(signal);
+                }
+
+                break;
             case ShutdownPool shutdown:
                 shuttingDown = true;
                 if (shutdown.CancelFutures)
@@ -228,6 +235,11 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
     {
         while (TryDequeue(out item))
         {
+            if (!policy.WorkersClaimCalls && item.Control is { } control)
+            {
+                control.Runner = slot.Worker; // before it is marked running: a stop request from then on goes to its worker
+            }
+
             if (policy.WorkersClaimCalls ? item.TryAssignTo(slot.Worker) : item.Future.TryMarkRunning() == true)
             {
                 return true;

@@ -69,3 +69,9 @@ internal sealed record DrainAcknowledged
 {
     public static readonly DrainAcknowledged Instance = new();
 }
+
+/// <summary>
+/// To every worker of a process pool, from <see cref="ProcessPoolExecutor.TerminateWorkers"/> or
+/// <see cref="ProcessPoolExecutor.KillWorkers"/>: SIGTERM (or SIGKILL) its process now.
+/// </summary>
+internal sealed record SignalWorkers(bool Kill);

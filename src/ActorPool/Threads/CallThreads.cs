@@ -24,19 +24,19 @@ internal sealed class CallThreads(string prefix, int firstIndex, Action enterThr
     public int Abandoned => Volatile.Read(ref abandoned);
 
     /// <summary>
-    /// Runs <paramref name="item"/> (already marked running) with <paramref name="run"/> on a call thread and waits until it
-    /// has ended, or has been abandoned: asked to stop (its token or timeout) and still running its grace period later.
+    /// Runs <paramref name="work"/> on a call thread, with <paramref name="control"/>'s token as the current call's, and
+    /// waits until it has ended (true) or has been abandoned (false): asked to stop (its token canceled, or its timeout,
+    /// counted from now, run out) and still running its grace period later. The caller settles an abandoned call.
     /// </summary>
-    public void Run(WorkItem item, Action<WorkItem> run, ILoggingAdapter log)
+    public bool Run(Action work, CallControl control)
     {
-        var control = item.Control!;
         var thread = Rent();
         control.StartClock();
-        thread.Start(item, run);
+        thread.Start(work, control.Token);
         if (thread.WaitDone(control.Token) || thread.Done.Wait(control.Grace))
         {
             Return(thread);
-            return;
+            return true;
         }
 
         Interlocked.Increment(ref abandoned); // before the thread can see it abandoned and count itself out
@@ -45,15 +45,20 @@ internal sealed class CallThreads(string prefix, int firstIndex, Action enterThr
             Interlocked.Decrement(ref abandoned); // it ended just now after all
             thread.Done.Wait();
             Return(thread);
-            return;
+            return true;
         }
 
-        item.SettleStopped();
-        var method = item.Function.Method;
-        log.Warning(
-            "Abandoned thread {0}: its call {1}.{2} was still running {3} after it was asked to stop ({4}); its future is settled and its result will be discarded. {5} abandoned thread(s) still running.",
-            thread.Name, method.DeclaringType?.Name, method.Name, control.Grace, control.Reason == StopReason.TimedOut ? "its timeout ran out" : "its token was canceled", Abandoned);
+        return false;
     }
+
+    /// <summary>The warning for a call abandoned by <see cref="Run"/>: which method, how long, why.</summary>
+    public void LogAbandoned(ILoggingAdapter log, Delegate function, CallControl control) => LogAbandoned(log, function.Method, control);
+
+    /// <summary>The warning for a call abandoned by <see cref="Run"/>: which method, how long, why.</summary>
+    public void LogAbandoned(ILoggingAdapter log, System.Reflection.MethodBase method, CallControl control) =>
+        log.Warning(
+            "Abandoned the thread of a call to {0}.{1}: it was still running {2} after it was asked to stop ({3}). Its future is settled and its result will be discarded; {4} abandoned thread(s) still running.",
+            method.DeclaringType?.Name, method.Name, control.Grace, control.Reason == StopReason.TimedOut ? "its timeout ran out" : "its token was canceled", Abandoned);
 
     /// <summary>Ends the idle call threads, and waits for them: the pool has stopped, so no call runs on one that is not abandoned.</summary>
     public void Stop()
@@ -100,8 +105,8 @@ internal sealed class CallThreads(string prefix, int firstIndex, Action enterThr
         private readonly CallThreads owner;
         private readonly SemaphoreSlim go = new(0);
         private readonly Thread thread;
-        private WorkItem? item;
-        private Action<WorkItem>? run;
+        private Action? work;
+        private CancellationToken token;
         private int state;
 
         public CallThread(CallThreads owner, string name)
@@ -111,15 +116,13 @@ internal sealed class CallThreads(string prefix, int firstIndex, Action enterThr
             thread.Start();
         }
 
-        public string Name => thread.Name!;
-
         /// <summary>Set when the call it was given has ended.</summary>
         public ManualResetEventSlim Done { get; } = new(false);
 
-        public void Start(WorkItem call, Action<WorkItem> runner)
+        public void Start(Action call, CancellationToken callToken)
         {
-            item = call;
-            run = runner;
+            work = call;
+            token = callToken;
             state = Running;
             go.Release();
         }
@@ -151,18 +154,18 @@ internal sealed class CallThreads(string prefix, int firstIndex, Action enterThr
             while (true)
             {
                 go.Wait();
-                if (item is not { } call)
+                if (work is not { } call)
                 {
                     return; // woken to stop
                 }
 
-                using (CallContext.Enter(call.Control!.Token))
+                using (CallContext.Enter(token))
                 {
-                    run!(call);
+                    call();
                 }
 
-                item = null;
-                run = null;
+                work = null;
+                token = default;
                 if (Interlocked.CompareExchange(ref state, Finished, Running) != Running)
                 {
                     // Abandoned: the call's future was settled without it, and its worker went on. Nothing waits for this thread.

@@ -13,7 +13,6 @@ namespace ActorPool.Threads;
 /// </summary>
 internal sealed class ThreadWorker(WorkerPoolSpec spec, CallThreads callThreads) : UntypedActor
 {
-    private readonly Action<WorkItem> runHere = item => RunHere(item, spec);
 
     protected override void OnReceive(object message)
     {
@@ -54,8 +53,14 @@ internal sealed class ThreadWorker(WorkerPoolSpec spec, CallThreads callThreads)
                 return false; // another worker runs it; the router already counted this one's room free
             case HandOver.NotPending:
                 break; // canceled (and notified) while it waited here: its room is free
-            case HandOver.Accepted when item.Control is not null:
-                callThreads.Run(item, runHere, Context.GetLogger()); // a call that may have to be abandoned runs on a thread of its own
+            case HandOver.Accepted when item.Control is { } control:
+                // A call that may have to be abandoned runs on a thread of its own, watched from this one.
+                if (!callThreads.Run(() => RunHere(item, spec), control))
+                {
+                    item.SettleStopped();
+                    callThreads.LogAbandoned(Context.GetLogger(), item.Function, control);
+                }
+
                 break;
             case HandOver.Accepted:
                 RunHere(item, spec);

@@ -42,7 +42,7 @@ internal static class CallCodec
     public static CallItem Encode(WorkItem item, string secret, long id, int slot = -1)
     {
         var prepared = Prepared(item);
-        return new CallItem(secret, id, prepared.Function, item.IsChunk, prepared.Arguments, slot);
+        return new CallItem(secret, id, prepared.Function, item.IsChunk, prepared.Arguments, slot, CallLimits.Of(item.Control));
     }
 
     private static PreparedCall Prepared(WorkItem item) =>
@@ -51,6 +51,11 @@ internal static class CallCodec
     private static byte[][] EncodeArguments(WorkItem item, long maxPayloadSize)
     {
         var parameters = item.Function.Method.GetParameters();
+        if (WorkerProcess.Invocation.TakesToken(item.Function.Method))
+        {
+            parameters = parameters[..^1]; // the call's token: the worker gives its own
+        }
+
         var encoded = new byte[parameters.Length][];
         var columns = item.IsChunk ? item.Columns : null;
         long size = 0;
@@ -82,7 +87,12 @@ internal static class CallCodec
     /// <summary>Settles <paramref name="item"/>'s future with the worker's reply.</summary>
     public static void Settle(WorkItem item, ResultItem result)
     {
-        if (result.Error is { } error)
+        if (result.Stopped != StopReason.None && item.Control is { } control)
+        {
+            control.RequestStop(result.Stopped); // the worker's reason, unless the parent had one first
+            item.SettleStopped();
+        }
+        else if (result.Error is { } error)
         {
             item.Fail(error.ToException());
         }

@@ -30,8 +30,8 @@ internal sealed unsafe class ClaimBoard : IDisposable
     {
         this.path = path;
         Slots = slots;
-        file = MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, slots * sizeof(long), MemoryMappedFileAccess.ReadWrite);
-        view = file.CreateViewAccessor(0, slots * sizeof(long), MemoryMappedFileAccess.ReadWrite);
+        file = MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, Bytes(slots), MemoryMappedFileAccess.ReadWrite);
+        view = file.CreateViewAccessor(0, Bytes(slots), MemoryMappedFileAccess.ReadWrite);
         byte* start = null;
         view.SafeMemoryMappedViewHandle.AcquirePointer(ref start);
         words = (long*)(start + view.PointerOffset);
@@ -66,7 +66,7 @@ internal sealed unsafe class ClaimBoard : IDisposable
 
         using (var stream = new FileStream(path, options))
         {
-            stream.SetLength(slots * sizeof(long));
+            stream.SetLength(Bytes(slots));
         }
 
         return new ClaimBoard(path, slots);
@@ -140,6 +140,21 @@ internal sealed unsafe class ClaimBoard : IDisposable
 
     public bool WasTakenBack(int slot, long id) => Volatile.Read(ref Word(slot)) == (id << 2 | TakenBack);
 
+    /// <summary>
+    /// The worker, just before it tries to start a call with a timeout: when it starts, as a <see cref="System.Diagnostics.Stopwatch"/>
+    /// timestamp (the machine's monotonic clock, the same in every process), so the parent counts the timeout from the same moment.
+    /// </summary>
+    public void StampStart(int slot, long timestamp)
+    {
+        if (slot >= 0 && slot < Slots)
+        {
+            Volatile.Write(ref words[Slots + slot], timestamp);
+        }
+    }
+
+    /// <summary>The parent: when the worker started the call in <paramref name="slot"/> (valid once <see cref="HasStarted"/> says so).</summary>
+    public long StartedAt(int slot) => Volatile.Read(ref words[Slots + slot]);
+
     /// <summary>Removes the file; both mappings stay valid. Best effort: a system that refuses it gets another try at <see cref="Dispose"/>.</summary>
     public void Unlink()
     {
@@ -171,4 +186,7 @@ internal sealed unsafe class ClaimBoard : IDisposable
         Interlocked.CompareExchange(ref Word(slot), id << 2 | to, id << 2 | Offered) == (id << 2 | Offered);
 
     private ref long Word(int slot) => ref words[slot];
+
+    /// <summary>A word per slot, then a start time per slot.</summary>
+    private static long Bytes(int slots) => 2L * slots * sizeof(long);
 }

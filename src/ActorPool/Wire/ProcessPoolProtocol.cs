@@ -38,11 +38,38 @@ internal sealed record WorkerInitializerFailed(string Secret, int ProcessId, Err
 /// payload is a JSON array of that parameter's values (a column), and the call runs once per index. <paramref name="Slot"/> is
 /// the call's word on the worker's <see cref="ClaimBoard"/>, which decides whether it may still start it; -1 for none (a cluster node).
 /// </summary>
-internal sealed record CallItem(string Secret, long Id, CallDescriptor Function, bool IsChunk, byte[][] Arguments, int Slot = -1) : IProcessPoolMessage
+internal sealed record CallItem(string Secret, long Id, CallDescriptor Function, bool IsChunk, byte[][] Arguments, int Slot = -1, CallLimits Limits = default)
+    : IProcessPoolMessage
 {
     private bool PrintMembers(System.Text.StringBuilder builder)
     {
-        builder.Append(System.Globalization.CultureInfo.InvariantCulture, $"Id = {Id}, Function = {Function}, IsChunk = {IsChunk}, Arguments = {Arguments.Length}, Slot = {Slot}");
+        builder.Append(System.Globalization.CultureInfo.InvariantCulture, $"Id = {Id}, Function = {Function}, IsChunk = {IsChunk}, Arguments = {Arguments.Length}, Slot = {Slot}, Limits = {Limits}");
+        return true;
+    }
+}
+
+/// <summary>
+/// How a call submitted with <see cref="CallOptions"/> may be stopped, as its worker needs to know: its timeout, counted
+/// from its start (zero for none), and its grace period (zero for a call nothing can stop, which runs as any other).
+/// </summary>
+internal readonly record struct CallLimits(TimeSpan Timeout, TimeSpan Grace)
+{
+    /// <summary>True for a call that its parent may ask to stop, or that its timeout stops.</summary>
+    public bool Stoppable => Grace > TimeSpan.Zero;
+
+    public static CallLimits Of(Calls.CallControl? control) =>
+        control is null ? default : new(control.Timeout ?? TimeSpan.Zero, control.Grace);
+}
+
+/// <summary>
+/// Parent → worker (its stop actor, which a running call does not hold up): the token of running call <paramref name="Id"/>
+/// was canceled. Carries the pool's secret, as a call does.
+/// </summary>
+internal sealed record CancelCall(string Secret, long Id) : IProcessPoolMessage
+{
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append(System.Globalization.CultureInfo.InvariantCulture, $"Id = {Id}");
         return true;
     }
 }
@@ -59,10 +86,11 @@ internal sealed record CallBatch(string Secret, CallItem[] Calls) : IProcessPool
 
 /// <summary>
 /// The serialized result of <see cref="CallItem"/> <paramref name="Id"/>, or its exception; or, when
-/// <paramref name="Skipped"/>, word that the worker did not run it because the parent had canceled it or taken it back first.
+/// <paramref name="Skipped"/>, word that the worker did not run it because the parent had canceled it or taken it back first;
+/// or, when <paramref name="Stopped"/> says why, word that it ended as asked (its token canceled, or its timeout run out).
 /// Travels only inside a <see cref="ResultBatch"/>.
 /// </summary>
-internal sealed record ResultItem(long Id, byte[]? Value, ErrorInfo? Error, bool Skipped = false);
+internal sealed record ResultItem(long Id, byte[]? Value, ErrorInfo? Error, bool Skipped = false, Calls.StopReason Stopped = Calls.StopReason.None);
 
 /// <summary>
 /// Worker → parent (or node worker → executor): the answers that were ready together. <paramref name="Key"/> is the

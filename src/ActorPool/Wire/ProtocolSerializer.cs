@@ -8,7 +8,7 @@ namespace ActorPool.Wire;
 
 /// <summary>
 /// A compact binary format for <see cref="IProcessPoolMessage"/>s. Akka's default (Newtonsoft JSON with type
-/// names) is slower and would let a peer name any type to load; this one knows exactly five messages.
+/// names) is slower and would let a peer name any type to load; this one knows exactly six messages.
 /// </summary>
 internal sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
 {
@@ -36,6 +36,7 @@ internal sealed class ProtocolSerializer(ExtendedActorSystem system) : Serialize
         ResultBatch => "S",
         RegisterWorker => "W",
         WorkerInitializerFailed => "I",
+        CancelCall => "X",
         _ => throw new ArgumentException($"{o.GetType()} is not an ActorPool protocol message.", nameof(o)),
     };
 
@@ -72,6 +73,10 @@ internal sealed class ProtocolSerializer(ExtendedActorSystem system) : Serialize
                     WriteString(w, register.Secret);
                     w.Write(register.ProcessId);
                     WriteString(w, Serialization.SerializedActorPath(register.Worker));
+                    break;
+                case CancelCall cancel:
+                    WriteString(w, cancel.Secret);
+                    w.Write(cancel.Id);
                     break;
                 case WorkerInitializerFailed failed:
                     WriteString(w, failed.Secret);
@@ -142,6 +147,8 @@ internal sealed class ProtocolSerializer(ExtendedActorSystem system) : Serialize
                 return new ResultBatch(key, results);
             case "W":
                 return new RegisterWorker(ReadString(r), r.ReadInt32(), system.Provider.ResolveActorRef(ReadString(r)));
+            case "X":
+                return new CancelCall(ReadString(r), r.ReadInt64());
             case "I":
                 return new WorkerInitializerFailed(ReadString(r), r.ReadInt32(), ReadError(r, 0) ?? throw new SerializationException("An initializer failure without its error."));
             default:
@@ -153,9 +160,9 @@ internal sealed class ProtocolSerializer(ExtendedActorSystem system) : Serialize
     private const int MaxBatch = 1 << 16;
 
     /// <summary>The fewest bytes a call, a result, a string or a byte array takes on the wire: a count is checked against them.</summary>
-    private const int MinCallBytes = 8 + MinStringBytes + 4 + 1 + 4 + 4 + 4;
+    private const int MinCallBytes = 8 + MinStringBytes + 4 + 1 + 4 + 4 + 8 + 8 + 4;
 
-    private const int MinResultBytes = 8 + 1 + 4 + 1;
+    private const int MinResultBytes = 8 + 1 + 1 + 4 + 1;
 
     private const int MinStringBytes = 4;
 
@@ -165,6 +172,8 @@ internal sealed class ProtocolSerializer(ExtendedActorSystem system) : Serialize
         Write(w, call.Function);
         w.Write(call.IsChunk);
         w.Write(call.Slot);
+        w.Write(call.Limits.Timeout.Ticks);
+        w.Write(call.Limits.Grace.Ticks);
         w.Write(call.Arguments.Length);
         foreach (var argument in call.Arguments)
         {
@@ -178,19 +187,30 @@ internal sealed class ProtocolSerializer(ExtendedActorSystem system) : Serialize
         var function = ReadDescriptor(r);
         var isChunk = r.ReadBoolean();
         var slot = r.ReadInt32();
+        var limits = new CallLimits(ReadLimit(r), ReadLimit(r));
         var arguments = new byte[Count(r, 64, 4)][];
         for (var i = 0; i < arguments.Length; i++)
         {
             arguments[i] = ReadBytes(r) ?? throw new SerializationException("A call with a missing argument.");
         }
 
-        return new CallItem(secret, id, function, isChunk, arguments, slot);
+        return new CallItem(secret, id, function, isChunk, arguments, slot, limits);
+    }
+
+    /// <summary>A call's timeout or grace period: zero (none) up to the longest a timer counts.</summary>
+    private static TimeSpan ReadLimit(BinaryReader r)
+    {
+        var ticks = r.ReadInt64();
+        return ticks >= 0 && ticks <= CallOptions.Longest.Ticks
+            ? TimeSpan.FromTicks(ticks)
+            : throw new SerializationException($"A call limit of {ticks} ticks is out of range.");
     }
 
     private static void WriteResult(BinaryWriter w, ResultItem result)
     {
         w.Write(result.Id);
         w.Write(result.Skipped);
+        w.Write((byte)result.Stopped);
         WriteBytes(w, result.Value);
         Write(w, result.Error);
     }
@@ -199,8 +219,15 @@ internal sealed class ProtocolSerializer(ExtendedActorSystem system) : Serialize
     {
         var id = r.ReadInt64();
         var skipped = r.ReadBoolean();
+        var stopped = r.ReadByte() switch
+        {
+            0 => Calls.StopReason.None,
+            1 => Calls.StopReason.Canceled,
+            2 => Calls.StopReason.TimedOut,
+            var other => throw new SerializationException($"An unknown stop reason {other}."),
+        };
         var value = ReadBytes(r);
-        return new ResultItem(id, value, ReadError(r, 0), skipped);
+        return new ResultItem(id, value, ReadError(r, 0), skipped, stopped);
     }
 
     internal static void Write(BinaryWriter w, CallDescriptor d)

@@ -1,8 +1,11 @@
 using System.Collections.Concurrent;
 using System.Reflection;
+using ActorPool.Calls;
 using ActorPool.Security;
+using ActorPool.Threads;
 using ActorPool.Wire;
 using Akka.Actor;
+using Akka.Event;
 
 namespace ActorPool.WorkerProcess;
 
@@ -34,6 +37,13 @@ internal sealed class CallRunner(
 
     private readonly Dictionary<CallDescriptor, Invocation> invocations = new();
     private readonly Outbox outbox = new();
+    // The stoppable calls (those with a token or a timeout) running here, by id, for the stop actor to cancel.
+    private readonly ConcurrentDictionary<long, CallControl> running = new();
+    // Calls asked to stop before they started here (a node's calls wait in this actor's mailbox, already running for the
+    // executor): they end canceled without running. Ids below the next call's are dropped then, so this never grows.
+    private readonly ConcurrentDictionary<long, byte> stoppedEarly = new();
+    // On a cluster node, where nothing can kill a call that will not stop: the threads such calls run on, to abandon it.
+    private readonly CallThreads? callThreads = board is null ? new CallThreads("actorpool-node-call", 0, static () => { }) : null;
     private IActorRef flusher = ActorRefs.Nobody;
     private bool refused;
 
@@ -54,6 +64,8 @@ internal sealed class CallRunner(
 
         var self = Self;
         flusher = Context.ActorOf(Akka.Actor.Props.Create(() => new Flusher(outbox, self, replyKey, maxPayload)), "outbox");
+        // Its own actor, on another thread, so a stop request overtakes the calls queued here behind the running one.
+        Context.ActorOf(Akka.Actor.Props.Create(() => new Stopper(running, stoppedEarly, secret)), StopperName);
         // A reference, not a selection: the systems refuse inbound actor selections (untrusted mode), so nothing can
         // reach an actor here by naming its path.
         var parent = ((ExtendedActorSystem)Context.System).Provider.ResolveActorRef(parentPath);
@@ -86,15 +98,12 @@ internal sealed class CallRunner(
         switch (message)
         {
             case CallItem call when IsOurs(call.Secret):
-                Sender.Tell(new ResultBatch(replyKey, [Run(call)]), Self);
+                Sender.Tell(new ResultBatch(replyKey, [Take(call)]), Self);
                 break;
             case CallBatch batch when IsOurs(batch.Secret):
                 for (var i = 0; i < batch.Calls.Length; i++)
                 {
-                    var call = batch.Calls[i];
-                    Post(Sender, board is not null && call.Slot >= 0 && !board.TryStart(call.Slot, call.Id)
-                        ? new ResultItem(call.Id, null, null, Skipped: true)
-                        : Run(call), last: i == batch.Calls.Length - 1);
+                    Post(Sender, Take(batch.Calls[i]), last: i == batch.Calls.Length - 1);
                 }
 
                 break;
@@ -162,8 +171,89 @@ internal sealed class CallRunner(
         protected override void OnReceive(object message) => outbox.Flush((IActorRef)message, worker, replyKey, maxPayload);
     }
 
-    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1031", Justification = "Whatever the call throws is its outcome.")]
-    private ResultItem Run(CallItem call)
+    /// <summary>The name of the child that takes <see cref="CancelCall"/>s: the parent reaches it at the runner's path plus this.</summary>
+    public const string StopperName = "stop";
+
+    /// <summary>
+    /// Runs <paramref name="call"/> if it is still this worker's (a call sent ahead is, unless the parent won its word on the
+    /// board first), and answers for it. A stoppable call runs with a token the stop actor can cancel: inline in a worker
+    /// process, whose parent kills it if it overstays its grace period; on a call thread on a node, which abandons it instead.
+    /// </summary>
+    private ResultItem Take(CallItem call)
+    {
+        if (!call.Limits.Stoppable)
+        {
+            return board is not null && call.Slot >= 0 && !board.TryStart(call.Slot, call.Id) ? Skipped(call) : Run(call, Resolve(call), null);
+        }
+
+        var control = new CallControl(call.Limits.Timeout > TimeSpan.Zero ? call.Limits.Timeout : null, call.Limits.Grace, CancellationToken.None);
+        running[call.Id] = control; // before the claim: a stop request that finds the call started finds its token
+        try
+        {
+            if (!stoppedEarly.IsEmpty && WasStoppedEarly(call.Id))
+            {
+                return new ResultItem(call.Id, null, null, Stopped: StopReason.Canceled);
+            }
+
+            if (board is not null)
+            {
+                if (control.Timeout is not null)
+                {
+                    board.StampStart(call.Slot, System.Diagnostics.Stopwatch.GetTimestamp()); // the parent's clock for the timeout
+                }
+
+                if (call.Slot >= 0 && !board.TryStart(call.Slot, call.Id))
+                {
+                    return Skipped(call);
+                }
+
+                control.StartClock();
+                using (CallContext.Enter(control.Token))
+                {
+                    return Run(call, Resolve(call), control);
+                }
+            }
+
+            if (Resolve(call) is not { } invocation)
+            {
+                return Run(call, null, control); // answers with why it cannot run here
+            }
+
+            ResultItem? result = null;
+            if (callThreads!.Run(() => result = Run(call, invocation, control), control))
+            {
+                return result!;
+            }
+
+            callThreads.LogAbandoned(Context.GetLogger(), invocation.Method, control);
+            return new ResultItem(call.Id, null, null, Stopped: control.Reason);
+        }
+        finally
+        {
+            running.TryRemove(call.Id, out _);
+            control.Finished();
+        }
+    }
+
+    /// <summary>True if call <paramref name="id"/> was asked to stop before it started; forgets the requests for calls before it, which have ended.</summary>
+    private bool WasStoppedEarly(long id)
+    {
+        foreach (var stale in stoppedEarly.Keys.Where(key => key < id))
+        {
+            stoppedEarly.TryRemove(stale, out _);
+        }
+
+        return stoppedEarly.TryRemove(id, out _);
+    }
+
+    /// <summary>Threads abandoned to calls that did not stop (on a node; none in a worker process, which is killed instead).</summary>
+    public int AbandonedThreads => callThreads?.Abandoned ?? 0;
+
+    private static ResultItem Skipped(CallItem call) => new(call.Id, null, null, Skipped: true);
+
+    /// <summary>The function of <paramref name="call"/>, resolved once per function (on this actor's thread); null if it may not run here.</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1031", Justification = "A function that cannot be resolved fails its call.")]
+    private Invocation? Resolve(CallItem call)
     {
         try
         {
@@ -174,7 +264,21 @@ internal sealed class CallRunner(
                 invocations[call.Function] = invocation;
             }
 
-            var bytes = call.IsChunk ? invocation.RunChunk(call.Arguments) : invocation.Run(call.Arguments);
+            return invocation;
+        }
+        catch (Exception)
+        {
+            return null; // Run resolves it again and answers with why
+        }
+    }
+
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1031", Justification = "Whatever the call throws is its outcome.")]
+    private ResultItem Run(CallItem call, Invocation? resolved, CallControl? control)
+    {
+        try
+        {
+            var invocation = resolved ?? ResolveOrThrow(call);
+            var bytes = call.IsChunk ? invocation.RunChunk(call.Arguments) : invocation.Run(call.Arguments, control?.Token ?? CancellationToken.None);
             if (bytes.LongLength > maxPayload)
             {
                 throw new PayloadException(
@@ -184,9 +288,45 @@ internal sealed class CallRunner(
 
             return new ResultItem(call.Id, bytes, null);
         }
+        catch (OperationCanceledException) when (control is { Reason: not StopReason.None })
+        {
+            return new ResultItem(call.Id, null, null, Stopped: control.Reason); // it stopped as asked
+        }
         catch (Exception e)
         {
             return new ResultItem(call.Id, null, ErrorInfo.From(e));
+        }
+    }
+
+    private Invocation ResolveOrThrow(CallItem call)
+    {
+        allowList?.Check(call.Function);
+        return new Invocation(call.Function);
+    }
+
+    /// <summary>Cancels the token of a running call its parent asks to stop, on a thread of its own while the call runs.</summary>
+    private sealed class Stopper(ConcurrentDictionary<long, CallControl> running, ConcurrentDictionary<long, byte> stoppedEarly, string secret) : UntypedActor
+    {
+        private const int MaxStoppedEarly = 4096;
+
+        protected override void OnReceive(object message)
+        {
+            if (message is not CancelCall cancel || !SecretText.Matches(cancel.Secret, secret))
+            {
+                return;
+            }
+
+            // Noted first, then looked for: the runner registers a call first, then looks at the notes, so one of the two
+            // always sees the other however they interleave. The bound only guards against a flood of stale requests.
+            if (stoppedEarly.Count < MaxStoppedEarly)
+            {
+                stoppedEarly[cancel.Id] = 0;
+            }
+
+            if (running.TryGetValue(cancel.Id, out var control))
+            {
+                control.RequestStop(StopReason.Canceled);
+            }
         }
     }
 }

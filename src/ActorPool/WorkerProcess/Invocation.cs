@@ -5,35 +5,68 @@ namespace ActorPool.WorkerProcess;
 
 /// <summary>
 /// A function resolved in a worker: reads a call's payloads as its parameter types, runs it, and serializes what it
-/// returns. A <c>Map</c> chunk runs through a delegate of the method's exact types, made once, so its items are
-/// neither boxed nor passed through reflection one by one.
+/// returns. A function whose last parameter is a <see cref="CancellationToken"/> gets the call's token there (no payload
+/// travels for it); one that returns a task is awaited, and its result is the call's. A <c>Map</c> chunk runs through a
+/// delegate of the method's exact types, made once, so its items are neither boxed nor passed through reflection one by one.
 /// </summary>
 internal sealed class Invocation
 {
     private readonly MethodInfo method;
+
+    /// <summary>The method it runs.</summary>
+    public MethodInfo Method => method;
     private readonly object? target;
     private readonly Type[] parameters;
     private readonly Type resultType;
+    private readonly bool takesToken;
+    private readonly bool awaits;
+    private readonly PropertyInfo? taskResult;
     private IChunkRunner? chunkRunner;
 
     public Invocation(CallDescriptor descriptor)
     {
         (method, target) = descriptor.Resolve();
-        parameters = method.GetParameters().Select(p => p.ParameterType).ToArray();
-        resultType = method.ReturnType == typeof(void) ? typeof(object) : method.ReturnType;
+        var all = method.GetParameters().Select(p => p.ParameterType).ToArray();
+        takesToken = TakesToken(method);
+        parameters = takesToken ? all[..^1] : all;
+        var returns = method.ReturnType;
+        awaits = typeof(Task).IsAssignableFrom(returns);
+        taskResult = awaits && returns.IsGenericType ? returns.GetProperty(nameof(Task<int>.Result)) : null;
+        resultType = taskResult?.PropertyType ?? (returns == typeof(void) || awaits ? typeof(object) : returns);
     }
 
-    /// <summary>Runs one call: one payload per parameter.</summary>
-    public byte[] Run(byte[][] payloads)
+    /// <summary>True if <paramref name="method"/> takes the call's token as its last parameter, which no payload fills.</summary>
+    public static bool TakesToken(MethodInfo method)
+    {
+        var parameters = method.GetParameters();
+        return parameters.Length > 0 && parameters[^1].ParameterType == typeof(CancellationToken);
+    }
+
+    /// <summary>Runs one call: one payload per parameter but the token, which is <paramref name="token"/>.</summary>
+    public byte[] Run(byte[][] payloads, CancellationToken token)
     {
         CheckCount(payloads);
-        var arguments = new object?[payloads.Length];
-        for (var i = 0; i < arguments.Length; i++)
+        var arguments = new object?[payloads.Length + (takesToken ? 1 : 0)];
+        for (var i = 0; i < payloads.Length; i++)
         {
             arguments[i] = Payload.Deserialize(payloads[i], parameters[i], ArgumentName(i));
         }
 
+        if (takesToken)
+        {
+            arguments[^1] = token;
+        }
+
         var result = method.Invoke(target, BindingFlags.DoNotWrapExceptions, null, arguments, null);
+        if (awaits)
+        {
+            // Blocking this worker's thread is the point: a worker runs one call at a time. The task's continuations run
+            // on the .NET thread pool, never on an actor's thread (nothing here has a synchronization context).
+            var task = result as Task ?? throw new InvalidOperationException($"{method.Name} returned a null Task instead of a task to await.");
+            task.GetAwaiter().GetResult();
+            result = taskResult?.GetValue(task);
+        }
+
         return Payload.Serialize(result, resultType, "The result");
     }
 

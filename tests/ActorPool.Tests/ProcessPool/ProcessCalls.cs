@@ -28,6 +28,15 @@ internal static class ProcessCalls
         return Environment.ProcessId;
     }
 
+    /// <summary>Leaves the worker's pid beside probe <paramref name="key"/>, marks <paramref name="item"/> started, then hangs deaf to every stop request.</summary>
+    public static int PidThenHang(string key, int item)
+    {
+        File.WriteAllText(PidFile(key, item), Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
+        Probe.Of(key).Enter(item);
+        Thread.Sleep(TimeSpan.FromMinutes(2));
+        return Environment.ProcessId;
+    }
+
     /// <summary>The pid <see cref="PidThenStep"/> left for <paramref name="item"/>.</summary>
     public static int PidOf(string key, int item) => int.Parse(File.ReadAllText(PidFile(key, item)), CultureInfo.InvariantCulture);
 
