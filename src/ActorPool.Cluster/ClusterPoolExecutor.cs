@@ -66,6 +66,7 @@ public sealed class ClusterPoolExecutor : Executor
             var root = system.Settings.Config;
             var frame = root.GetByteSize("akka.remote.dot-netty.tcp.maximum-frame-size") ?? 128_000;
             maxPayload = Math.Min(ActorPoolConfig.MaxPayloadSize(root), frame - (64 << 10));
+            DefaultGracePeriod = ActorPoolConfig.GracePeriod(root);
             var spec = new ClusterPoolSpec(MaxWorkers, ActorPoolConfig.NotNegative(root, "cluster.prefetch"), secret, root.GetString("actorpool.cluster.worker-role"), init, maxPayload,
                 root.GetTimeSpan("actorpool.cluster.shutdown-without-workers-timeout", TimeSpan.FromSeconds(30)));
             view = spec.View;
@@ -105,12 +106,13 @@ public sealed class ClusterPoolExecutor : Executor
 
     /// <summary>Completes once at least <paramref name="count"/> node workers have joined and proved the secret.</summary>
     /// <exception cref="TimeoutException">They did not within <paramref name="timeout"/>.</exception>
-    public async Task WaitForWorkersAsync(int count, TimeSpan timeout)
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled first.</exception>
+    public async Task WaitForWorkersAsync(int count, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         try
         {
-            await view.WhenAtLeast(count).WaitAsync(timeout).ConfigureAwait(false);
+            await view.WhenAtLeast(count).WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {

@@ -57,12 +57,15 @@ public abstract partial class Executor : IDisposable, IAsyncDisposable
         terminated.GetAwaiter().GetResult();
     }
 
-    /// <summary>Stops taking new calls and completes once every submitted call has finished and the workers have stopped.</summary>
+    /// <summary>
+    /// Stops taking new calls and completes once every submitted call has finished and the workers have stopped.
+    /// Canceling <paramref name="cancellationToken"/> stops the waiting (the task is canceled), not the shutdown.
+    /// </summary>
     /// <remarks>The asynchronous form of Python's <c>Executor.shutdown(wait=True, cancel_futures)</c>.</remarks>
-    public Task ShutdownAsync(bool cancelFutures = false)
+    public Task ShutdownAsync(bool cancelFutures = false, CancellationToken cancellationToken = default)
     {
         RequestShutdown(cancelFutures);
-        return terminated;
+        return cancellationToken.CanBeCanceled ? terminated.WaitAsync(cancellationToken) : terminated;
     }
 
     /// <summary>Shuts down and waits, as <c>Shutdown(wait: true)</c>. Never throws for a call's failure.</summary>

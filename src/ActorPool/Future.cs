@@ -148,18 +148,30 @@ public abstract partial class Future
     /// <see cref="TimeoutException"/> if the wait runs out.
     /// </summary>
     /// <remarks>Python's <c>Future.result(timeout)</c>.</remarks>
-    public object? Result(TimeSpan? timeout = null) => UntypedResult(timeout);
+    public object? Result(TimeSpan? timeout = null) => UntypedResult(timeout, CancellationToken.None);
 
-    private protected abstract object? UntypedResult(TimeSpan? timeout);
+    /// <summary>
+    /// As <see cref="Result(TimeSpan?)"/>, and stops waiting with an <see cref="OperationCanceledException"/> when
+    /// <paramref name="cancellationToken"/> is canceled. The call goes on: stop it with <see cref="CallOptions.CancellationToken"/>.
+    /// </summary>
+    public object? Result(TimeSpan? timeout, CancellationToken cancellationToken) => UntypedResult(timeout, cancellationToken);
+
+    private protected abstract object? UntypedResult(TimeSpan? timeout, CancellationToken cancellationToken);
 
     /// <summary>
     /// The call's exception, or null if it succeeded. Waits like <see cref="Result(TimeSpan?)"/>;
     /// throws <see cref="OperationCanceledException"/> if canceled.
     /// </summary>
     /// <remarks>Python's <c>Future.exception(timeout)</c>.</remarks>
-    public Exception? Exception(TimeSpan? timeout = null)
+    public Exception? Exception(TimeSpan? timeout = null) => Exception(timeout, CancellationToken.None);
+
+    /// <summary>
+    /// As <see cref="Exception(TimeSpan?)"/>, and stops waiting with an <see cref="OperationCanceledException"/> when
+    /// <paramref name="cancellationToken"/> is canceled. The call goes on.
+    /// </summary>
+    public Exception? Exception(TimeSpan? timeout, CancellationToken cancellationToken)
     {
-        WaitUntilDone(timeout);
+        WaitUntilDone(timeout, cancellationToken);
         return state == FutureState.Finished ? error : throw CanceledError(); // final: read without the lock
     }
 
@@ -279,8 +291,9 @@ public abstract partial class Future
     private protected abstract void CompleteTask();
 
     /// <summary>Blocks until done or the timeout runs out; throws <see cref="TimeoutException"/> in the latter case.</summary>
-    private protected void WaitUntilDone(TimeSpan? timeout)
+    private protected void WaitUntilDone(TimeSpan? timeout, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         if (IsFinal)
         {
             return;
@@ -309,7 +322,7 @@ public abstract partial class Future
         }
 
         var deadline = Deadline.After(timeout);
-        while (!done.Wait(deadline.Remaining))
+        while (!done.Wait(deadline.Remaining, cancellationToken))
         {
             if (deadline.HasExpired)
             {

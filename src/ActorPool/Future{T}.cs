@@ -45,9 +45,15 @@ public sealed class Future<T> : Future
     /// or <see cref="TimeoutException"/> if the wait runs out.
     /// </summary>
     /// <remarks>Python's <c>Future.result(timeout)</c>.</remarks>
-    public new T Result(TimeSpan? timeout = null)
+    public new T Result(TimeSpan? timeout = null) => Result(timeout, CancellationToken.None);
+
+    /// <summary>
+    /// As <see cref="Result(TimeSpan?)"/>, and stops waiting with an <see cref="OperationCanceledException"/> when
+    /// <paramref name="cancellationToken"/> is canceled. The call goes on: stop it with <see cref="CallOptions.CancellationToken"/>.
+    /// </summary>
+    public new T Result(TimeSpan? timeout, CancellationToken cancellationToken)
     {
-        WaitUntilDone(timeout);
+        WaitUntilDone(timeout, cancellationToken);
         // Final now, so nothing here changes any more: read without the lock (state is volatile, and written last).
         if (state != FutureState.Finished)
         {
@@ -63,7 +69,7 @@ public sealed class Future<T> : Future
         return default!; // unreachable: Rethrow always throws
     }
 
-    private protected override object? UntypedResult(TimeSpan? timeout) => Result(timeout);
+    private protected override object? UntypedResult(TimeSpan? timeout, CancellationToken cancellationToken) => Result(timeout, cancellationToken);
 
     /// <summary>Adds a typed callback; see <see cref="Future.AddDoneCallback(Action{Future})"/>.</summary>
     /// <remarks>Python's <c>Future.add_done_callback(fn)</c>.</remarks>

@@ -98,3 +98,20 @@ internal static class StopCalls
         return new TaskCompletionSource<int>().Task;
     }
 }
+
+/// <summary>An item of a <c>MapAsync</c> in the stopping tests: the probe to record in, and which item it is.</summary>
+public sealed record StopItem(string Key, int Item)
+{
+    /// <summary>Item 0 returns at once; any other waits for its call's token (from <see cref="CallContext"/>) and ends canceled.</summary>
+    public static int FirstQuickRestWait(StopItem item)
+    {
+        Probe.Of(item.Key).Enter(item.Item);
+        if (item.Item > 0)
+        {
+            CallContext.CancellationToken.WaitHandle.WaitOne(Probe.Bound);
+            CallContext.CancellationToken.ThrowIfCancellationRequested();
+        }
+
+        return item.Item;
+    }
+}
