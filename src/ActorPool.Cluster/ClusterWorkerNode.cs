@@ -7,6 +7,7 @@ using System.Runtime.InteropServices;
 using ActorPool.Cluster.Node;
 using ActorPool.Security;
 using Akka;
+using ActorPool.WorkerProcess;
 using Akka.Actor;
 using Akka.Configuration;
 using Akka.Event;
@@ -53,6 +54,13 @@ public sealed class ClusterWorkerNode : IAsyncDisposable
 
     /// <summary>The assemblies whose methods this node runs.</summary>
     public IReadOnlyCollection<string> AllowedAssemblies { get; }
+
+    /// <summary>
+    /// Threads of the node workers in this process left to calls that did not stop within their grace period after their
+    /// token was canceled or their timeout ran out, and still running them. Each was logged as a warning naming the call's
+    /// method; their futures were settled on the executor's side. Nothing can stop a .NET thread.
+    /// </summary>
+    public static int AbandonedThreads => CallRunner.NodeAbandonedThreads;
 
     /// <summary>Completes when the node has left the cluster and stopped.</summary>
     public Task WhenStopped => system.WhenTerminated;

@@ -127,8 +127,19 @@ public abstract partial class Executor : IDisposable, IAsyncDisposable
             return Enqueue(item).TypedFuture;
         }
 
-        Enqueue(item, post: !control.UserToken.IsCancellationRequested);
+        // Watched before it is posted, so it cannot settle first and leave a registration nobody disposes; a token canceled
+        // now cancels it here (it then never reaches a worker: the router drops a canceled call).
         control.Watch(item);
+        try
+        {
+            Enqueue(item, post: !control.UserToken.IsCancellationRequested);
+        }
+        catch
+        {
+            control.Finished(); // refused (a function it cannot run, a shut-down or broken pool): stop watching
+            throw;
+        }
+
         return item.TypedFuture;
     }
 

@@ -13,6 +13,8 @@ using Akka.Configuration;
 //   poison ADDRESS PATH...    sends PoisonPill and Kill to each actor PATH at ADDRESS, by reference and by selection.
 //   suspend ADDRESS PATH...   sends the system message Suspend to each actor PATH at ADDRESS (it would freeze it).
 //   forge PROXY WORKER VALUE  sends the actor PROXY answers to calls 1-16, all VALUE, claiming to be the actor WORKER.
+//   cancel STOPPER            sends the actor STOPPER (a worker's stop actor) requests to stop calls 1-16, with a
+//                             guessed secret.
 //   flood PORT BIG IDLE       opens BIG connections that announce a 136 MiB frame and send 64 KiB of it, and IDLE that
 //                             send nothing; prints "holding" and keeps them open until stdin ends.
 //   garbage PORT              sends 64 KiB of random bytes and closes.
@@ -23,6 +25,7 @@ return args switch
     ["poison", var address, .. var paths] when paths.Length > 0 => await Poison(address, paths),
     ["suspend", var address, .. var paths] when paths.Length > 0 => await Suspend(address, paths),
     ["forge", var proxy, var worker, var value] => await Forge(proxy, worker, int.Parse(value, CultureInfo.InvariantCulture)),
+    ["cancel", var stopper] => await Cancel(stopper),
     ["flood", var port, var big, var idle] => Flood(int.Parse(port, CultureInfo.InvariantCulture), int.Parse(big, CultureInfo.InvariantCulture), int.Parse(idle, CultureInfo.InvariantCulture)),
     ["garbage", var port] => Garbage(int.Parse(port, CultureInfo.InvariantCulture)),
     _ => Usage(),
@@ -30,7 +33,7 @@ return args switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Attacker deploy MARKER ADDRESS... | poison ADDRESS PATH... | flood PORT BIG IDLE | garbage PORT");
+    Console.Error.WriteLine("usage: Attacker deploy MARKER ADDRESS... | poison ADDRESS PATH... | suspend ADDRESS PATH... | forge PROXY WORKER VALUE | cancel STOPPER | flood PORT BIG IDLE | garbage PORT");
     return 2;
 }
 
@@ -111,6 +114,21 @@ static async Task<int> Forge(string proxy, string worker, int value)
 
     var batch = Activator.CreateInstance(Internal("ActorPool.Wire.ResultBatch"), "a-guessed-key", items)!;
     provider.ResolveActorRef(proxy).Tell(batch, provider.ResolveActorRef(worker));
+    await Task.Delay(TimeSpan.FromSeconds(3));
+    Console.WriteLine("sent");
+    await system.Terminate();
+    return 0;
+}
+
+static async Task<int> Cancel(string stopper)
+{
+    using var system = ActorSystem.Create("attacker", SystemConfig(stopper));
+    var target = ((ExtendedActorSystem)system).Provider.ResolveActorRef(stopper);
+    for (var id = 1L; id <= 16; id++)
+    {
+        target.Tell(Activator.CreateInstance(Internal("ActorPool.Wire.CancelCall"), "a-guessed-secret", id)!);
+    }
+
     await Task.Delay(TimeSpan.FromSeconds(3));
     Console.WriteLine("sent");
     await system.Terminate();

@@ -19,6 +19,7 @@ internal sealed class CallControl
 {
     private readonly CancellationTokenSource source = new();
     private CancellationTokenRegistration registration;
+    private bool finished;
     private ITimer? timer;
     private IActorRef? runner;
     private int reason;
@@ -69,13 +70,25 @@ internal sealed class CallControl
             : null;
     }
 
-    /// <summary>Watches the user's token for <paramref name="item"/>, once the call is posted (a token already canceled calls back at once).</summary>
+    /// <summary>Watches the user's token for <paramref name="item"/>, before the call is posted (a token already canceled calls back at once).</summary>
     public void Watch(WorkItem item)
     {
-        if (UserToken.CanBeCanceled)
+        if (!UserToken.CanBeCanceled)
         {
-            registration = UserToken.UnsafeRegister(static state => ((WorkItem)state!).TokenCanceled(), item);
+            return;
         }
+
+        var watching = UserToken.UnsafeRegister(static state => ((WorkItem)state!).TokenCanceled(), item);
+        lock (source)
+        {
+            if (!finished)
+            {
+                registration = watching;
+                return;
+            }
+        }
+
+        watching.Dispose(); // the call settled meanwhile (its token's own callback canceled it): nothing to watch
     }
 
     /// <summary>In this process, as the call starts running: counts its timeout from now.</summary>
@@ -117,7 +130,15 @@ internal sealed class CallControl
     /// <summary>The call has settled: stops watching the user's token and the clock.</summary>
     public void Finished()
     {
-        registration.Dispose();
+        CancellationTokenRegistration watching;
+        lock (source)
+        {
+            finished = true;
+            watching = registration;
+            registration = default;
+        }
+
+        watching.Dispose();
         timer?.Dispose();
     }
 }

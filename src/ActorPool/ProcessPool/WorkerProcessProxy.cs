@@ -204,9 +204,11 @@ internal sealed class WorkerProcessProxy : UntypedActor, IWithTimers
             // The router gives this proxy calls only from now on (a successor registering later changes nothing).
             announced = true;
             Context.Parent.Tell(WorkerIdle.Ready);
-            if (Interlocked.Decrement(ref pool.Startup.Pending) == 0 && pool.SpareWorkers > 0)
+            // The pool's own workers are up: boot the spares (for the next pool, and for replacing a worker that dies or
+            // is killed). A replacement that took one boots another once it is up, so the next replacement is as quick.
+            if (Interlocked.Decrement(ref pool.Startup.Pending) <= 0 && pool.SpareWorkers > 0)
             {
-                pool.Launcher.EnsureSpares(pool.SpareWorkers); // the pool's own workers are up: boot the next pool's
+                pool.Launcher.EnsureSpares(pool.SpareWorkers);
             }
         }
 
@@ -363,8 +365,8 @@ internal sealed class WorkerProcessProxy : UntypedActor, IWithTimers
         control.RequestStop(reason); // the first reason stands: a call canceled before its timeout ran out ends canceled
         held.Item.SettleStopped(deferCallbacks: true); // this may be the scheduler's thread: user callbacks go to the thread pool
         log.Warning(
-            "Killed worker process {0}: its call to {1}.{2} was still running {3} after it was asked to stop ({4}). A replacement starts; the calls it held unstarted run elsewhere.",
-            child.Pid, held.Item.Function.Method.DeclaringType?.Name, held.Item.Function.Method.Name, control.Grace,
+            "Killed worker process {0}: its call to {1} was still running {2} after it was asked to stop ({3}). A replacement starts; the calls it held unstarted run elsewhere.",
+            child.Pid, MethodNames.Describe(held.Item.Function.Method), control.Grace,
             control.Reason == StopReason.TimedOut ? "its timeout ran out" : "its token was canceled");
         Signal(child, kill: true);
     }

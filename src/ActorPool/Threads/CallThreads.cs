@@ -57,11 +57,14 @@ internal sealed class CallThreads(string prefix, int firstIndex, Action enterThr
     /// <summary>The warning for a call abandoned by <see cref="Run"/>: which method, how long, why.</summary>
     public void LogAbandoned(ILoggingAdapter log, System.Reflection.MethodBase method, CallControl control) =>
         log.Warning(
-            "Abandoned the thread of a call to {0}.{1}: it was still running {2} after it was asked to stop ({3}). Its future is settled and its result will be discarded; {4} abandoned thread(s) still running.",
-            method.DeclaringType?.Name, method.Name, control.Grace, control.Reason == StopReason.TimedOut ? "its timeout ran out" : "its token was canceled", Abandoned);
+            "Abandoned the thread of a call to {0}: it was still running {1} after it was asked to stop ({2}). Its future is settled and its result will be discarded; {3} abandoned thread(s) still running.",
+            MethodNames.Describe(method), control.Grace, control.Reason == StopReason.TimedOut ? "its timeout ran out" : "its token was canceled", Abandoned);
 
-    /// <summary>Ends the idle call threads, and waits for them: the pool has stopped, so no call runs on one that is not abandoned.</summary>
-    public void Stop()
+    /// <summary>
+    /// Ends the call threads as they become idle; with <paramref name="join"/>, waits for the idle ones (the pool has
+    /// stopped, so no call runs on one that is not abandoned).
+    /// </summary>
+    public void Stop(bool join)
     {
         stopping = true;
         foreach (var thread in all)
@@ -69,7 +72,7 @@ internal sealed class CallThreads(string prefix, int firstIndex, Action enterThr
             thread.Wake();
         }
 
-        while (idle.TryPop(out var thread))
+        while (join && idle.TryPop(out var thread))
         {
             thread.Join();
         }

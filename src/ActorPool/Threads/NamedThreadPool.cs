@@ -87,9 +87,10 @@ internal sealed class NamedThreadPool : ExecutorService
             available.Release(threads.Length);
         }
 
+        // A call thread is one of this pool's too: it must not wait for itself.
+        CallThreads.Stop(join: join && !IsCurrentThread);
         if (join && !IsCurrentThread)
         {
-            CallThreads.Stop();
             foreach (var thread in threads)
             {
                 if (thread.IsAlive)

@@ -54,13 +54,7 @@ internal sealed class ThreadWorker(WorkerPoolSpec spec, CallThreads callThreads)
             case HandOver.NotPending:
                 break; // canceled (and notified) while it waited here: its room is free
             case HandOver.Accepted when item.Control is { } control:
-                // A call that may have to be abandoned runs on a thread of its own, watched from this one.
-                if (!callThreads.Run(() => RunHere(item, spec), control))
-                {
-                    item.SettleStopped();
-                    callThreads.LogAbandoned(Context.GetLogger(), item.Function, control);
-                }
-
+                RunStoppable(item, control);
                 break;
             case HandOver.Accepted:
                 RunHere(item, spec);
@@ -68,6 +62,16 @@ internal sealed class ThreadWorker(WorkerPoolSpec spec, CallThreads callThreads)
         }
 
         return true;
+    }
+
+    /// <summary>A call that may have to be abandoned runs on a thread of its own, watched from this one (its own method: the closure is allocated only here).</summary>
+    private void RunStoppable(WorkItem item, CallControl control)
+    {
+        if (!callThreads.Run(() => RunHere(item, spec), control))
+        {
+            item.SettleStopped();
+            callThreads.LogAbandoned(Context.GetLogger(), item.Function, control);
+        }
     }
 
     /// <summary>Runs a call on the current thread, unless the initializer failed on it.</summary>

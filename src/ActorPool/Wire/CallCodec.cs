@@ -51,15 +51,13 @@ internal static class CallCodec
     private static byte[][] EncodeArguments(WorkItem item, long maxPayloadSize)
     {
         var parameters = item.Function.Method.GetParameters();
-        if (WorkerProcess.Invocation.TakesToken(item.Function.Method))
-        {
-            parameters = parameters[..^1]; // the call's token: the worker gives its own
-        }
+        // A last CancellationToken parameter is the call's token, which the worker gives: no payload travels for it.
+        var count = parameters.Length > 0 && parameters[^1].ParameterType == typeof(CancellationToken) ? parameters.Length - 1 : parameters.Length;
 
-        var encoded = new byte[parameters.Length][];
+        var encoded = new byte[count][];
         var columns = item.IsChunk ? item.Columns : null;
         long size = 0;
-        for (var i = 0; i < parameters.Length; i++)
+        for (var i = 0; i < count; i++)
         {
             var what = $"Argument {i + 1} of {item.Function.Method.Name}";
             try

@@ -160,7 +160,7 @@ internal sealed class ProtocolSerializer(ExtendedActorSystem system) : Serialize
     private const int MaxBatch = 1 << 16;
 
     /// <summary>The fewest bytes a call, a result, a string or a byte array takes on the wire: a count is checked against them.</summary>
-    private const int MinCallBytes = 8 + MinStringBytes + 4 + 1 + 4 + 4 + 8 + 8 + 4;
+    private const int MinCallBytes = 8 + MinStringBytes + 4 + 1 + 4 + 4 + 1 + 4;
 
     private const int MinResultBytes = 8 + 1 + 1 + 4 + 1;
 
@@ -172,8 +172,13 @@ internal sealed class ProtocolSerializer(ExtendedActorSystem system) : Serialize
         Write(w, call.Function);
         w.Write(call.IsChunk);
         w.Write(call.Slot);
-        w.Write(call.Limits.Timeout.Ticks);
-        w.Write(call.Limits.Grace.Ticks);
+        w.Write(call.Limits.Stoppable); // most calls: one byte, no limits
+        if (call.Limits.Stoppable)
+        {
+            w.Write(call.Limits.Timeout.Ticks);
+            w.Write(call.Limits.Grace.Ticks);
+        }
+
         w.Write(call.Arguments.Length);
         foreach (var argument in call.Arguments)
         {
@@ -187,7 +192,12 @@ internal sealed class ProtocolSerializer(ExtendedActorSystem system) : Serialize
         var function = ReadDescriptor(r);
         var isChunk = r.ReadBoolean();
         var slot = r.ReadInt32();
-        var limits = new CallLimits(ReadLimit(r), ReadLimit(r));
+        var limits = r.ReadBoolean() ? new CallLimits(ReadLimit(r), ReadLimit(r)) : default;
+        if (limits != default && !limits.Stoppable)
+        {
+            throw new SerializationException("A stoppable call without a grace period.");
+        }
+
         var arguments = new byte[Count(r, 64, 4)][];
         for (var i = 0; i < arguments.Length; i++)
         {

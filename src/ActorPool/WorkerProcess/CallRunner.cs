@@ -43,7 +43,10 @@ internal sealed class CallRunner(
     // executor): they end canceled without running. Ids below the next call's are dropped then, so this never grows.
     private readonly ConcurrentDictionary<long, byte> stoppedEarly = new();
     // On a cluster node, where nothing can kill a call that will not stop: the threads such calls run on, to abandon it.
-    private readonly CallThreads? callThreads = board is null ? new CallThreads("actorpool-node-call", 0, static () => { }) : null;
+    private readonly CallThreads? callThreads = board is null ? NodeCallThreads : null;
+
+    /// <summary>The call threads of every node worker in this process (shared, so one count covers them all).</summary>
+    private static readonly CallThreads NodeCallThreads = new("actorpool-node-call", 0, static () => { });
     private IActorRef flusher = ActorRefs.Nobody;
     private bool refused;
 
@@ -214,25 +217,34 @@ internal sealed class CallRunner(
                 }
             }
 
-            if (Resolve(call) is not { } invocation)
-            {
-                return Run(call, null, control); // answers with why it cannot run here
-            }
-
-            ResultItem? result = null;
-            if (callThreads!.Run(() => result = Run(call, invocation, control), control))
-            {
-                return result!;
-            }
-
-            callThreads.LogAbandoned(Context.GetLogger(), invocation.Method, control);
-            return new ResultItem(call.Id, null, null, Stopped: control.Reason);
+            return RunOnCallThread(call, control);
         }
         finally
         {
             running.TryRemove(call.Id, out _);
             control.Finished();
         }
+    }
+
+    /// <summary>
+    /// On a node: runs a stoppable call on a call thread, abandoned if it overstays its grace period (then it is answered
+    /// as stopped). Its own method, so the closure is allocated for these calls only.
+    /// </summary>
+    private ResultItem RunOnCallThread(CallItem call, CallControl control)
+    {
+        if (Resolve(call) is not { } invocation)
+        {
+            return Run(call, null, control); // answers with why it cannot run here
+        }
+
+        ResultItem? result = null;
+        if (callThreads!.Run(() => result = Run(call, invocation, control), control))
+        {
+            return result!;
+        }
+
+        callThreads.LogAbandoned(Context.GetLogger(), invocation.Method, control);
+        return new ResultItem(call.Id, null, null, Stopped: control.Reason);
     }
 
     /// <summary>True if call <paramref name="id"/> was asked to stop before it started; forgets the requests for calls before it, which have ended.</summary>
@@ -246,8 +258,8 @@ internal sealed class CallRunner(
         return stoppedEarly.TryRemove(id, out _);
     }
 
-    /// <summary>Threads abandoned to calls that did not stop (on a node; none in a worker process, which is killed instead).</summary>
-    public int AbandonedThreads => callThreads?.Abandoned ?? 0;
+    /// <summary>Threads of this process's node workers abandoned to calls that did not stop (a worker process is killed instead).</summary>
+    public static int NodeAbandonedThreads => NodeCallThreads.Abandoned;
 
     private static ResultItem Skipped(CallItem call) => new(call.Id, null, null, Skipped: true);
 

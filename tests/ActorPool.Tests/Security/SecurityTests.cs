@@ -130,6 +130,27 @@ public sealed class SecurityTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public async Task ForgedStopRequests_ToANodesStopActor_AreIgnored()
+    {
+        using var cluster = new LocalCluster();
+        using var executor = new ClusterPoolExecutor(new ClusterPoolExecutorOptions { Secret = cluster.Secret });
+        var node = cluster.StartNode(executor.Address, workers: 1);
+        using var probe = new Probe();
+        using var source = new CancellationTokenSource();
+        var running = executor.Submit(StopCalls.WaitForToken, probe.Key, 1, new CallOptions { CancellationToken = source.Token });
+        probe.WaitForStarts(1);
+        var proxy = await ProxyOfTheOnlyWorker(executor);
+        var workerName = proxy.Path.Name[..proxy.Path.Name.LastIndexOf('-')];
+        var stopper = $"akka.tcp://{executor.Address.System}@127.0.0.1:{Port(node.Pid)}/user/actorpool-node/{workerName}/stop";
+
+        Attack("cancel", stopper).Expect("sent", Bound);
+
+        Assert.False(running.IsDone, "a stop request without the pool's secret stopped the call");
+        source.Cancel(); // the real one does
+        Assert.Throws<OperationCanceledException>(() => running.Result(Bound));
+    }
+
+    [Fact]
     public void BigFrameHeadersAndIdleConnections_LeaveParentAndWorkerWithinBoundsAndAnswering()
     {
         var (target, parent) = StartTarget();

@@ -1,4 +1,5 @@
 using System.Runtime.Serialization;
+using ActorPool.Calls;
 using ActorPool.Cluster.Protocol;
 using ActorPool.Configuration;
 using ActorPool.Wire;
@@ -24,13 +25,16 @@ public sealed class ProtocolSerializerFuzzTests(ITestOutputHelper output) : Akka
         object[] samples =
         [
             Call(),
+            Call() with { Limits = new CallLimits(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5)) },
             new CallBatch("secret", [Call(), Call()]),
-            new ResultBatch("reply-key", [new ResultItem(1, [1, 2, 3], null), new ResultItem(2, null, Error(3), Skipped: false), new ResultItem(3, null, null, Skipped: true)]),
+            new ResultBatch("reply-key", [new ResultItem(1, [1, 2, 3], null), new ResultItem(2, null, Error(3), Skipped: false), new ResultItem(3, null, null, Skipped: true),
+                new ResultItem(4, null, null, Stopped: StopReason.TimedOut)]),
             new RegisterWorker("secret", 42, TestActor),
             new WorkerInitializerFailed("secret", 42, Error(2)),
+            new CancelCall("secret", 7),
         ];
 
-        Fuzz(serializer, samples, ["C", "B", "S", "W", "I", "?"]);
+        Fuzz(serializer, samples, ["C", "B", "S", "W", "I", "X", "?"]);
     }
 
     [Fact]
@@ -87,6 +91,32 @@ public sealed class ProtocolSerializerFuzzTests(ITestOutputHelper output) : Akka
         Assert.Equal([9], result.Value);
         Assert.Equal(3, result.Error!.Count);
         Assert.Equal("level 3", result.Error.Inner[0].Inner[0].Message);
+    }
+
+    [Fact]
+    public void RoundTrip_CallLimitsStopReasonAndCancelCall_ReadBackWhatWasWritten()
+    {
+        var serializer = new ProtocolSerializer((ExtendedActorSystem)Sys);
+        var limits = new CallLimits(TimeSpan.FromMilliseconds(1500), TimeSpan.FromSeconds(5));
+        object[] messages = [Call() with { Limits = limits }, new ResultBatch("k", [new ResultItem(3, null, null, Stopped: StopReason.Canceled)]), new CancelCall("secret", 9)];
+
+        var back = messages.Select(m => serializer.FromBinary(serializer.ToBinary(m), serializer.Manifest(m))).ToArray();
+
+        Assert.Equal(limits, ((CallItem)back[0]).Limits);
+        Assert.Equal(StopReason.Canceled, Assert.Single(((ResultBatch)back[1]).Results).Stopped);
+        Assert.Equal(new CancelCall("secret", 9), back[2]);
+    }
+
+    [Theory]
+    [InlineData(-1L)]
+    [InlineData(long.MaxValue)]
+    public void FromBinary_CallLimitOutOfRange_IsAMalformedMessage(long ticks)
+    {
+        var serializer = new ProtocolSerializer((ExtendedActorSystem)Sys);
+        var call = Call() with { Limits = new CallLimits(TimeSpan.FromTicks(ticks), TimeSpan.FromSeconds(1)) };
+
+        var error = Assert.Throws<SerializationException>(() => serializer.FromBinary(serializer.ToBinary(call), "C"));
+        Assert.Contains("out of range", error.Message, StringComparison.Ordinal);
     }
 
     private void Fuzz(SerializerWithStringManifest serializer, object[] samples, string[] manifests)
