@@ -1,5 +1,5 @@
 // ActorPool's executors against Task.Run and CPython's concurrent.futures, on the same trivial calls.
-// Usage: dotnet run -c Release --project tests/ActorPool.Benchmarks -- [--reps N] [--workers N] [--json PATH] [--quick] [--pools threads|processes|cluster|both|all] [--queued N]
+// Usage: dotnet run -c Release --project tests/ActorPool.Benchmarks -- [--reps N] [--workers N] [--json PATH] [--quick] [--pools threads|processes|cluster|stopping|both|all] [--queued N]
 // Prints a table per pool, then one table of the performance targets with PASS/MISS; --json writes every figure.
 using System.Globalization;
 using System.Runtime.InteropServices;
@@ -27,8 +27,8 @@ for (var a = 0; a < args.Length; a++)
         case "--json": jsonPath = a + 1 < args.Length ? args[++a] : throw new ArgumentException("--json needs a path"); break;
         case "--quick": quick = true; break;
         case "--queued": queuedOption = PositiveInt(args, ++a); break;
-        case "--pools": pools = a + 1 < args.Length && args[++a] is "threads" or "processes" or "cluster" or "both" or "all" ? args[a] : throw new ArgumentException("--pools takes threads, processes, cluster, both (threads and processes) or all"); break;
-        default: throw new ArgumentException($"Unknown option {args[a]}; expected --reps N, --workers N, --json PATH, --quick, --pools threads|processes|cluster|both|all, --queued N.");
+        case "--pools": pools = a + 1 < args.Length && args[++a] is "threads" or "processes" or "cluster" or "stopping" or "both" or "all" ? args[a] : throw new ArgumentException("--pools takes threads, processes, cluster, stopping (CallOptions: cancel and forced-stop latencies), both (threads and processes) or all"); break;
+        default: throw new ArgumentException($"Unknown option {args[a]}; expected --reps N, --workers N, --json PATH, --quick, --pools threads|processes|cluster|stopping|both|all, --queued N.");
     }
 }
 
@@ -45,7 +45,9 @@ const int ProcessWorkers = 2;
 var threadPool = pools is "threads" or "both" or "all" ? RunThreadPool() : null;
 var processPool = pools is "processes" or "both" or "all" ? ProcessPoolBenchmarks.Run(ProcessWorkers, reps, quick) : null;
 var clusterPool = pools is "cluster" or "all" ? ClusterBenchmarks.Run(reps, quick) : null;
-var rows = TargetRows(threadPool, processPool, clusterPool);
+// Its own run counts (many cancels, a few slow forced stops) rather than --reps: a latency's median needs many samples.
+var stopping = pools is "stopping" or "all" ? StoppingBenchmarks.Run(quick) : null;
+var rows = TargetRows(threadPool, processPool, clusterPool, stopping);
 Summary.Print(rows, quick);
 
 if (jsonPath is not null)
@@ -114,6 +116,21 @@ if (jsonPath is not null)
             },
         },
         clusterPool = clusterPool?.Select(c => new { c.Nodes, c.WorkersPerNode, c.Calls, c.SleepMillis, c.IdealSeconds, c.MedianSeconds, c.RatioToIdeal, c.ScalingFromOneNode, c.Prefetch }),
+        stopping = stopping is not { } s ? null : new
+        {
+            timeoutMillis = s.Timeout.TotalMilliseconds,
+            gracePeriodMillis = s.Grace.TotalMilliseconds,
+            threadCancelToResultMillis = LatencyJson(s.ThreadCancel),
+            threadCancelToCallbackMillis = LatencyJson(s.ThreadCancelCallback),
+            processCancelToResultMillis = LatencyJson(s.ProcessCancel),
+            processCancelToCallbackMillis = LatencyJson(s.ProcessCancelCallback),
+            threadForcedGraceEndToSettledMillis = LatencyJson(s.ThreadForced.Settled),
+            threadForcedGraceEndToNextResultMillis = LatencyJson(s.ThreadForced.Replaced),
+            processForcedFreshPoolGraceEndToSettledMillis = LatencyJson(s.ProcessForcedFreshPools.Settled),
+            processForcedFreshPoolGraceEndToReplacementResultMillis = LatencyJson(s.ProcessForcedFreshPools.Replaced),
+            processForcedOnePoolGraceEndToSettledMillis = LatencyJson(s.ProcessForcedOnePool.Settled),
+            processForcedOnePoolGraceEndToReplacementResultMillis = LatencyJson(s.ProcessForcedOnePool.Replaced),
+        },
         targets = rows.Select(r => new { r.Benchmark, r.Target, r.ActorPool, r.TaskRun, r.CPython, r.Ratio, r.Verdict }),
     };
     File.WriteAllText(jsonPath, JsonSerializer.Serialize(raw, JsonOptions.Indented));
@@ -174,7 +191,7 @@ ThreadPoolResult RunThreadPool()
     return new ThreadPoolResult(apSubmit, apMap, apRoundTrip, trSubmit, trRoundTrip, py, queued);
 }
 
-List<TargetRow> TargetRows(ThreadPoolResult? threads, ProcessPoolResult? processes, IReadOnlyList<ClusterScaling>? cluster)
+List<TargetRow> TargetRows(ThreadPoolResult? threads, ProcessPoolResult? processes, IReadOnlyList<ClusterScaling>? cluster, StoppingResult? stopping)
 {
     var rows = new List<TargetRow>();
     const string Dash = "—";
@@ -235,8 +252,19 @@ List<TargetRow> TargetRows(ThreadPoolResult? threads, ProcessPoolResult? process
             : new(name, ClusterTarget, Summary.NotRun, Dash, Dash, Dash, null));
     }
 
+    // Stopping is judged on the median, with the 95th percentile beside it: one slow run on a shared machine is not a verdict.
+    rows.Add(StoppingRow("ThreadPoolExecutor(2) cancel of a running call, Cancel() → Result() returns", "≤ 1 ms median", stopping?.ThreadCancel, 1));
+    rows.Add(StoppingRow("ProcessPoolExecutor(2) cancel of a running call, Cancel() → Result() returns", "≤ 2 ms median", stopping?.ProcessCancel, 2));
+    rows.Add(StoppingRow("ProcessPoolExecutor(1) forced stop of a hung call, grace over → replacement's first result (fresh pool, spare booted)", "≤ 1 s median", stopping?.ProcessForcedFreshPools.Replaced, 1000));
+    rows.Add(StoppingRow("the same, forced stops in a row on one pool", "≤ 1 s median", stopping?.ProcessForcedOnePool.Replaced, 1000));
     return rows;
+
+    TargetRow StoppingRow(string name, string target, Latencies? latencies, double goalMillis) => latencies is { } l
+        ? new(name, target, Invariant($"{StoppingBenchmarks.Ms(l.Median)} (p95 {StoppingBenchmarks.Ms(l.P95)}, {l.Count} runs)"), Dash, Dash, Dash, l.Median <= goalMillis)
+        : new(name, target, Summary.NotRun, Dash, Dash, Dash, null);
 }
+
+static object LatencyJson(Latencies l) => new { median = l.Median, p95 = l.P95, max = l.Max, runs = l.Millis };
 
 // A missing CPython figure means python3 was not found.
 static string CPythonFigure(double? value, Func<double, string> format) => value is { } v ? format(v) : "skipped";
