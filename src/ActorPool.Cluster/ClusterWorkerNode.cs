@@ -23,20 +23,6 @@ namespace ActorPool.Cluster;
 /// </summary>
 public sealed class ClusterWorkerNode : IAsyncDisposable
 {
-    private const string Usage = """
-        ActorPool worker node: joins an ActorPool cluster and runs its executors' calls.
-        Options:
-          --seed ADDRESS     a member to join through, e.g. akka.tcp://actorpool@10.0.0.5:4053 (repeatable; required)
-          --host NAME        interface to listen on (default 127.0.0.1: this machine only)
-          --port N           port to listen on (default 0: a free port)
-          --workers N        worker actors per executor (default: one per processor)
-          --allow A[,B...]   assemblies whose methods may run here (default: this app's own)
-          --config FILE      HOCON over ActorPool's cluster defaults (e.g. TLS: hocon/cluster-tls.conf)
-          --secret-stdin     read the cluster secret from the first line of stdin, and leave when stdin ends
-        The secret comes from ACTORPOOL_CLUSTER_SECRET unless --secret-stdin is given; never from the command line.
-        SIGTERM or Ctrl+C leaves the cluster gracefully: the calls this node holds finish first.
-        """;
-
     private readonly ActorSystem system;
 
     private ClusterWorkerNode(ActorSystem system, int workers, IReadOnlyCollection<string> allowedAssemblies)
@@ -130,22 +116,10 @@ public sealed class ClusterWorkerNode : IAsyncDisposable
     public static async Task<int> RunAsync(string[] args)
     {
         ArgumentNullException.ThrowIfNull(args);
-        ClusterNodeOptions options;
-        bool secretFromStdin;
-        try
+        var (parsed, secretFromStdin, exitCode) = await NodeCommandLine.ParseAsync(args).ConfigureAwait(false);
+        if (parsed is not { } options)
         {
-            (options, secretFromStdin) = Parse(args);
-        }
-        catch (ArgumentException e)
-        {
-            await Console.Error.WriteLineAsync($"{e.Message}\n\n{Usage}").ConfigureAwait(false);
-            return 2;
-        }
-
-        if (args is ["--help"] or ["-h"])
-        {
-            Console.WriteLine(Usage);
-            return 0;
+            return exitCode; // help or the version printed (0), or what was wrong with the arguments (2)
         }
 
         if (secretFromStdin)
@@ -191,43 +165,6 @@ public sealed class ClusterWorkerNode : IAsyncDisposable
             _ = node.StopAsync();
         }
     }
-
-    private static (ClusterNodeOptions Options, bool SecretFromStdin) Parse(string[] args)
-    {
-        var options = new ClusterNodeOptions();
-        var secretFromStdin = false;
-        for (var i = 0; i < args.Length; i++)
-        {
-            string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
-            switch (args[i])
-            {
-                case "--seed": options.Seeds.Add(Value()); break;
-                case "--host": options.Hostname = Value(); break;
-                case "--port": options.Port = Number(args[i], Value()); break;
-                case "--workers": options.Workers = Number(args[i], Value()); break;
-                case "--allow":
-                    foreach (var name in Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-                    {
-                        options.AllowedAssemblies.Add(name);
-                    }
-
-                    break;
-                case "--config":
-                    var path = Value();
-                    options.Config = File.Exists(path) ? ConfigurationFactory.ParseString(File.ReadAllText(path)) : throw new ArgumentException($"--config: no file at {path}.");
-                    break;
-                case "--secret-stdin": secretFromStdin = true; break;
-                case "--help" or "-h": break; // RunAsync prints the usage
-                case "--secret": throw new ArgumentException("The secret never goes on the command line (other users can read it there): set ACTORPOOL_CLUSTER_SECRET, or pass --secret-stdin.");
-                default: throw new ArgumentException($"Unknown option {args[i]}.");
-            }
-        }
-
-        return (options, secretFromStdin);
-    }
-
-    private static int Number(string option, string value) =>
-        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : throw new ArgumentException($"{option} takes a number, not '{value}'.");
 
     private static Address ParseSeed(string seed)
     {

@@ -272,12 +272,4 @@ public sealed class ClusterPoolExecutorTests(ITestOutputHelper output) : IDispos
         var error = Assert.Throws<ArgumentException>(() => ClusterWorkerNode.Start(new ClusterNodeOptions { Secret = "s" }));
         Assert.Contains("seed", error.Message, StringComparison.Ordinal);
     }
-
-    [Theory]
-    [InlineData("--secret", "hunter2")]
-    [InlineData("--seed")]
-    [InlineData("--workers", "many")]
-    [InlineData("--bogus")]
-    public async Task WorkerNodeRun_BadArguments_ExitsWith2(params string[] args) =>
-        Assert.Equal(2, await ClusterWorkerNode.RunAsync(args));
 }
