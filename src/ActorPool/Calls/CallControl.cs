@@ -101,8 +101,8 @@ internal sealed class CallControl
     }
 
     /// <summary>
-    /// Asks the running call to stop for <paramref name="why"/>: cancels its token here, and tells its runner, if it has
-    /// one in another process. True if this request is the first.
+    /// Asks the running call to stop for <paramref name="why"/>: cancels its own token in this process. True if this request
+    /// is the first; the caller then tells the <see cref="Runner"/>, if the call runs in another process.
     /// </summary>
     public bool RequestStop(StopReason why)
     {
