@@ -56,6 +56,7 @@ internal sealed class WorkerProcessProxy : UntypedActor, IWithTimers
     private bool announced;
     private bool flushScheduled;
     private bool refused;
+    private bool? signaled; // set by TerminateWorkers (false) or KillWorkers (true): its calls end with the pool
 
     public WorkerProcessProxy(ProcessPoolContext pool)
     {
@@ -154,6 +155,7 @@ internal sealed class WorkerProcessProxy : UntypedActor, IWithTimers
                 Force(child, held, StopReason.Canceled);
                 break;
             case SignalWorkers signal:
+                signaled = signal.Kill;
                 foreach (var child in new[] { current, successor })
                 {
                     if (child is not null)
@@ -276,6 +278,13 @@ internal sealed class WorkerProcessProxy : UntypedActor, IWithTimers
             return;
         }
 
+        if (child.Remote is null && signaled is { } ended)
+        {
+            // Ended by TerminateWorkers/KillWorkers while it started: the pool is shutting down, not broken.
+            Lose(child, new BrokenProcessPoolException($"Worker process {child.Pid} was ended by {(ended ? "KillWorkers" : "TerminateWorkers")} before it was ready."));
+            return;
+        }
+
         if (child.Remote is null)
         {
             // It died before it was ready: as in CPython, that is a failing initializer, and the pool is broken.
@@ -287,9 +296,10 @@ internal sealed class WorkerProcessProxy : UntypedActor, IWithTimers
             return;
         }
 
-        Lose(child, new BrokenProcessPoolException(
-            $"Worker process {child.Pid} terminated abruptly with exit code {exitCode} while running this call. " +
-            "The pool has started a replacement; other calls are not affected (those it held unstarted run on another worker)."));
+        Lose(child, new BrokenProcessPoolException(signaled is { } kill
+            ? $"Worker process {child.Pid} was ended by {(kill ? "KillWorkers" : "TerminateWorkers")} (exit code {exitCode}) while running this call."
+            : $"Worker process {child.Pid} terminated abruptly with exit code {exitCode} while running this call. " +
+              "The pool has started a replacement; other calls are not affected (those it held unstarted run on another worker)."));
     }
 
     /// <summary>Fails the calls the process had started and stops this proxy; the router then starts a fresh one.</summary>
