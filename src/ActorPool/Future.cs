@@ -122,25 +122,7 @@ public abstract partial class Future
     /// Cancels a call that was stopped (its token canceled) while pending or running, as its executor settles it:
     /// unlike <see cref="Cancel()"/>, also a running one, and its waiters are notified at once. False if already settled.
     /// </summary>
-    internal bool TryCancelStopped(bool deferCallbacks = false)
-    {
-        Completion completion;
-        lock (Gate)
-        {
-            if (state is not (FutureState.Pending or FutureState.Running))
-            {
-                return false;
-            }
-
-            startGate?.Failed(); // a worker holding it unstarted must not start it now
-            state = FutureState.CanceledAndNotified;
-            NotifyWaiters();
-            completion = TakeCompletion();
-        }
-
-        Complete(completion, deferCallbacks);
-        return true;
-    }
+    internal bool TryCancelStopped(bool deferCallbacks = false) => TryEnd(FutureState.CanceledAndNotified, null, deferCallbacks);
 
     /// <summary>
     /// The call's result: waits up to <paramref name="timeout"/> (null waits forever, zero not at all).
@@ -247,7 +229,13 @@ public abstract partial class Future
     internal bool TrySetException(Exception error) => TrySetException(error, deferCallbacks: false);
 
     /// <summary>As <see cref="TrySetException(Exception)"/>; with <paramref name="deferCallbacks"/>, callbacks run on the .NET thread pool.</summary>
-    internal bool TrySetException(Exception error, bool deferCallbacks)
+    internal bool TrySetException(Exception error, bool deferCallbacks) => TryEnd(FutureState.Finished, error, deferCallbacks);
+
+    /// <summary>
+    /// Ends a pending or running future without a result: failed with <paramref name="failure"/>, or canceled and notified.
+    /// A worker holding the call unstarted must not start it now. False if the future was already final.
+    /// </summary>
+    private bool TryEnd(FutureState final, Exception? failure, bool deferCallbacks)
     {
         Completion completion;
         lock (Gate)
@@ -258,8 +246,8 @@ public abstract partial class Future
             }
 
             startGate?.Failed();
-            this.error = error;
-            state = FutureState.Finished;
+            error = failure;
+            state = final;
             NotifyWaiters();
             completion = TakeCompletion();
         }

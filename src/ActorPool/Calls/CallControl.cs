@@ -46,6 +46,9 @@ internal sealed class CallControl
     /// <summary>Why the call is being stopped, once it is.</summary>
     public StopReason Reason => (StopReason)Volatile.Read(ref reason);
 
+    /// <summary>Why the call is being stopped, for a log line.</summary>
+    public string StopCause => Reason == StopReason.TimedOut ? "its timeout ran out" : "its token was canceled";
+
     /// <summary>
     /// The actor that holds the call in another process's name (a worker process's or a node's proxy), told to stop it;
     /// set before the call can start, so a stop request that finds the call running always finds its runner.

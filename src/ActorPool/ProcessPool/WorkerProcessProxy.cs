@@ -156,12 +156,9 @@ internal sealed class WorkerProcessProxy : UntypedActor, IWithTimers
                 break;
             case SignalWorkers signal:
                 signaled = signal.Kill;
-                foreach (var child in new[] { current, successor })
+                foreach (var child in Children)
                 {
-                    if (child is not null)
-                    {
-                        Signal(child, signal.Kill);
-                    }
+                    Signal(child, signal.Kill);
                 }
 
                 break;
@@ -175,13 +172,10 @@ internal sealed class WorkerProcessProxy : UntypedActor, IWithTimers
 
     protected override void PostStop()
     {
-        foreach (var child in refused ? [] : new[] { current, successor })
+        foreach (var child in refused ? [] : Children)
         {
-            if (child is not null)
-            {
-                Settlement.FailHeld(child, Self, new BrokenProcessPoolException($"The process pool stopped before worker process {child.Pid} finished this call."));
-                child.Stop(pool.StopTimeout, log);
-            }
+            Settlement.FailHeld(child, Self, new BrokenProcessPoolException($"The process pool stopped before worker process {child.Pid} finished this call."));
+            child.Stop(pool.StopTimeout, log);
         }
 
         // The calls still waiting here (and those given back above) are pending and no worker's: the router requeues
@@ -316,10 +310,9 @@ internal sealed class WorkerProcessProxy : UntypedActor, IWithTimers
     /// </summary>
     private void RequestStop(WorkItem item)
     {
-        foreach (var child in new[] { current, successor })
+        foreach (var child in Children)
         {
-            var held = child?.InFlight.Values.FirstOrDefault(held => held.Item == item);
-            if (child is not null && held is not null)
+            if (child.InFlight.Values.FirstOrDefault(held => held.Item == item) is { } held)
             {
                 child.Stopper?.Tell(new CancelCall(pool.Secret, held.Id), Self);
                 var force = new ForceStop(child.Pid, held.Id);
@@ -376,8 +369,7 @@ internal sealed class WorkerProcessProxy : UntypedActor, IWithTimers
         held.Item.SettleStopped(deferCallbacks: true); // this may be the scheduler's thread: user callbacks go to the thread pool
         log.Warning(
             "Killed worker process {0}: its call to {1} was still running {2} after it was asked to stop ({3}). A replacement starts; the calls it held unstarted run elsewhere.",
-            child.Pid, MethodNames.Describe(held.Item.Function.Method), control.Grace,
-            control.Reason == StopReason.TimedOut ? "its timeout ran out" : "its token was canceled");
+            child.Pid, MethodNames.Describe(held.Item.Function.Method), control.Grace, control.StopCause);
         Signal(child, kill: true);
     }
 
@@ -405,6 +397,9 @@ internal sealed class WorkerProcessProxy : UntypedActor, IWithTimers
             Retire(child);
         }
     }
+
+    /// <summary>The worker process, and its successor if one is starting (current is null only before PreStart launched it).</summary>
+    private IEnumerable<WorkerChild> Children => new[] { current, successor }.OfType<WorkerChild>();
 
     private WorkerChild? Find(int pid) => current.Pid == pid ? current : successor?.Pid == pid ? successor : null;
 

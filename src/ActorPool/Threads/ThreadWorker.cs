@@ -70,7 +70,7 @@ internal sealed class ThreadWorker(WorkerPoolSpec spec, CallThreads callThreads)
         if (!callThreads.Run(() => RunHere(item, spec), control))
         {
             item.SettleStopped();
-            callThreads.LogAbandoned(Context.GetLogger(), item.Function, control);
+            callThreads.LogAbandoned(Context.GetLogger(), item.Function.Method, control);
         }
     }
 

@@ -186,7 +186,7 @@ internal sealed class CallRunner(
     {
         if (!call.Limits.Stoppable)
         {
-            return board is not null && call.Slot >= 0 && !board.TryStart(call.Slot, call.Id) ? Skipped(call) : Run(call, Resolve(call), null);
+            return board is not null && call.Slot >= 0 && !board.TryStart(call.Slot, call.Id) ? Skipped(call) : Run(call, null);
         }
 
         var control = new CallControl(call.Limits.Timeout > TimeSpan.Zero ? call.Limits.Timeout : null, call.Limits.Grace, CancellationToken.None);
@@ -213,7 +213,7 @@ internal sealed class CallRunner(
                 control.StartClock();
                 using (CallContext.Enter(control.Token))
                 {
-                    return Run(call, Resolve(call), control);
+                    return Run(call, control);
                 }
             }
 
@@ -230,15 +230,21 @@ internal sealed class CallRunner(
     /// On a node: runs a stoppable call on a call thread, abandoned if it overstays its grace period (then it is answered
     /// as stopped). Its own method, so the closure is allocated for these calls only.
     /// </summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1031", Justification = "A function that cannot be resolved fails its call, as in Run.")]
     private ResultItem RunOnCallThread(CallItem call, CallControl control)
     {
-        if (Resolve(call) is not { } invocation)
+        Invocation invocation;
+        try
         {
-            return Run(call, null, control); // answers with why it cannot run here
+            invocation = InvocationFor(call); // here, not on the call thread, which an abandoned call may still hold
+        }
+        catch (Exception e)
+        {
+            return new ResultItem(call.Id, null, ErrorInfo.From(e)); // it may not, or cannot, run here
         }
 
         ResultItem? result = null;
-        if (callThreads!.Run(() => result = Run(call, invocation, control), control))
+        if (callThreads!.Run(() => result = Run(call, control, invocation), control))
         {
             return result!;
         }
@@ -263,33 +269,25 @@ internal sealed class CallRunner(
 
     private static ResultItem Skipped(CallItem call) => new(call.Id, null, null, Skipped: true);
 
-    /// <summary>The function of <paramref name="call"/>, resolved once per function (on this actor's thread); null if it may not run here.</summary>
-    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1031", Justification = "A function that cannot be resolved fails its call.")]
-    private Invocation? Resolve(CallItem call)
+    /// <summary>The function of <paramref name="call"/>, resolved once per function; throws if it may not run here.</summary>
+    private Invocation InvocationFor(CallItem call)
     {
-        try
+        if (!invocations.TryGetValue(call.Function, out var invocation))
         {
-            if (!invocations.TryGetValue(call.Function, out var invocation))
-            {
-                allowList?.Check(call.Function);
-                invocation = new Invocation(call.Function);
-                invocations[call.Function] = invocation;
-            }
+            allowList?.Check(call.Function);
+            invocation = new Invocation(call.Function);
+            invocations[call.Function] = invocation;
+        }
 
-            return invocation;
-        }
-        catch (Exception)
-        {
-            return null; // Run resolves it again and answers with why
-        }
+        return invocation;
     }
 
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1031", Justification = "Whatever the call throws is its outcome.")]
-    private ResultItem Run(CallItem call, Invocation? resolved, CallControl? control)
+    private ResultItem Run(CallItem call, CallControl? control, Invocation? resolved = null)
     {
         try
         {
-            var invocation = resolved ?? ResolveOrThrow(call);
+            var invocation = resolved ?? InvocationFor(call);
             var bytes = call.IsChunk ? invocation.RunChunk(call.Arguments) : invocation.Run(call.Arguments, control?.Token ?? CancellationToken.None);
             if (bytes.LongLength > maxPayload)
             {
@@ -308,12 +306,6 @@ internal sealed class CallRunner(
         {
             return new ResultItem(call.Id, null, ErrorInfo.From(e));
         }
-    }
-
-    private Invocation ResolveOrThrow(CallItem call)
-    {
-        allowList?.Check(call.Function);
-        return new Invocation(call.Function);
     }
 
     /// <summary>Cancels the token of a running call its parent asks to stop, on a thread of its own while the call runs.</summary>
