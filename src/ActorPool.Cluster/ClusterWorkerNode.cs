@@ -5,6 +5,7 @@ using System.Globalization;
 using System.Reflection;
 using System.Runtime.InteropServices;
 using ActorPool.Cluster.Node;
+using ActorPool.Launching;
 using ActorPool.Security;
 using Akka;
 using ActorPool.WorkerProcess;
@@ -73,7 +74,7 @@ public sealed class ClusterWorkerNode : IAsyncDisposable
         var allowed = options.AllowedAssemblies.Count > 0 ? options.AllowedAssemblies.ToList() : config.GetStringList("actorpool.cluster.node.allowed-assemblies").ToList();
         if (allowed.Count == 0)
         {
-            allowed.Add(AppName());
+            allowed.Add(ChildProgram.AppName());
         }
 
         var drainTimeout = config.GetTimeSpan("actorpool.cluster.node.drain-timeout");
@@ -176,14 +177,5 @@ public sealed class ClusterWorkerNode : IAsyncDisposable
         {
             throw new ArgumentException($"'{seed}' is not a cluster address; a seed looks like akka.tcp://actorpool@127.0.0.1:4053 (see ClusterPoolExecutor.Address).", e);
         }
-    }
-
-    /// <summary>The app this node runs as: the one its .deps.json is named after (dotnet exec --depsfile), else the entry assembly.</summary>
-    internal static string AppName()
-    {
-        var deps = (AppContext.GetData("APP_CONTEXT_DEPS_FILES") as string)?.Split(';')[0];
-        return deps is { Length: > 0 } && deps.EndsWith(".deps.json", StringComparison.OrdinalIgnoreCase)
-            ? Path.GetFileName(deps)[..^".deps.json".Length]
-            : Assembly.GetEntryAssembly()?.GetName().Name ?? "";
     }
 }

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using ActorPool.ProcessPool;
+using ActorPool.Launching;
 using Akka.Actor;
 
 namespace ActorPool.Cluster;
@@ -31,7 +31,7 @@ public sealed class LocalNodeProcess : IDisposable
     {
         ArgumentNullException.ThrowIfNull(seed);
         ArgumentException.ThrowIfNullOrEmpty(secret);
-        var start = new WorkerLauncher().ExecOf(typeof(LocalNodeProcess).Assembly.Location);
+        var start = ChildProgram.Of(typeof(LocalNodeProcess).Assembly).StartInfo();
         foreach (var arg in new[] { "--seed", seed.ToString(), "--secret-stdin" })
         {
             start.ArgumentList.Add(arg);

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Text.Json;
+using ActorPool.Launching;
 using ActorPool.Transport.Loopback;
 using ActorPool.Wire;
 using ActorPool.WorkerProcess;
@@ -9,9 +9,8 @@ using ActorPool.WorkerProcess;
 namespace ActorPool.ProcessPool;
 
 /// <summary>
-/// Starts worker processes that load the same assemblies as this one, whatever started it (<c>dotnet run</c>, a
-/// test host, a published app): <c>dotnet exec --runtimeconfig {app}.runtimeconfig.json --depsfile {app}.deps.json
-/// ActorPool.dll</c> resolves the parent app's dependency graph in the child and runs <see cref="WorkerHost"/>.
+/// Starts worker processes that load the same assemblies as this one, however the app was deployed (see
+/// <see cref="ChildProgram"/>), each running <see cref="WorkerHost"/>.
 /// The transport key, the pool's secret, payload limit and initializer go through stdin, never the command line or environment, so a
 /// process booted before its pool existed (the spare) can serve any pool; every launcher of a process starts the same command.
 /// </summary>
@@ -21,30 +20,16 @@ internal sealed class WorkerLauncher
     private static readonly List<(Process Process, string Transport)> Spares = [];
     private static string? sparesContext;
 
-    private readonly string host;
-    private readonly string depsFile;
-    private readonly string runtimeConfig;
-    private readonly string workerAssembly;
+    private readonly ChildProgram worker;
     private readonly string transport;
 
     /// <param name="transport">The HOCON path of the Akka.Remote transport the workers must speak (their parent's);
     /// empty for the workers' default, the loopback transport.</param>
+    /// <exception cref="NotSupportedException">This app's deployment cannot start worker processes (<see cref="ChildProgram.Of"/>).</exception>
     public WorkerLauncher(string transport = "")
     {
         this.transport = transport;
-        depsFile = (AppContext.GetData("APP_CONTEXT_DEPS_FILES") as string)?.Split(';')[0] ?? "";
-        runtimeConfig = depsFile.EndsWith(".deps.json", StringComparison.OrdinalIgnoreCase)
-            ? depsFile[..^".deps.json".Length] + ".runtimeconfig.json"
-            : "";
-        if (!File.Exists(depsFile) || !File.Exists(runtimeConfig))
-        {
-            throw new NotSupportedException(
-                "ProcessPoolExecutor starts workers with 'dotnet exec' on this app's .deps.json and .runtimeconfig.json, " +
-                $"and could not find them (deps: '{depsFile}'). Single-file and self-contained apps are not supported yet; publish framework-dependent.");
-        }
-
-        workerAssembly = typeof(WorkerHost).Assembly.Location;
-        host = DotnetHost();
+        worker = ChildProgram.Of(typeof(WorkerHost).Assembly);
     }
 
     /// <summary>
@@ -54,7 +39,7 @@ internal sealed class WorkerLauncher
     /// </summary>
     public Process Start()
     {
-        var start = ExecOf(workerAssembly);
+        var start = worker.StartInfo();
         start.Environment[WorkerHost.ParentPidVariable] = Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
         if (transport.Length > 0)
         {
@@ -67,27 +52,11 @@ internal sealed class WorkerLauncher
 
         // Start-up is mostly JIT; tiered PGO's instrumentation only slows a short-lived worker's first second.
         start.Environment.TryAdd("DOTNET_TieredPGO", "0");
-        var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start a worker process with {host}.");
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start a worker process with {start.FileName}.");
         // First thing on its stdin, before its transport listens: the key that it and this process prove to each other.
         process.StandardInput.WriteLine(LoopbackHandshake.KeyLine);
         process.StandardInput.Flush();
         return process;
-    }
-
-    /// <summary>
-    /// <c>dotnet exec</c> of <paramref name="assembly"/> (an Exe of ours) on this app's dependency graph, with stdin
-    /// redirected (the introduction, then, when it ends, the parent's death) and stdout/stderr inherited (a
-    /// worker's output is the parent's, as in Python).
-    /// </summary>
-    public ProcessStartInfo ExecOf(string assembly)
-    {
-        var start = new ProcessStartInfo(host) { UseShellExecute = false, RedirectStandardInput = true };
-        foreach (var arg in new[] { "exec", "--runtimeconfig", runtimeConfig, "--depsfile", depsFile, assembly })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        return start;
     }
 
     /// <summary>
@@ -176,7 +145,7 @@ internal sealed class WorkerLauncher
         worker.StandardInput.WriteLine(secret);
         worker.StandardInput.WriteLine(replyKey);
         worker.StandardInput.WriteLine(maxPayload.ToString(CultureInfo.InvariantCulture));
-        worker.StandardInput.WriteLine(initializer is null ? "" : JsonSerializer.Serialize(initializer)); // one line: JSON escapes newlines
+        worker.StandardInput.WriteLine(initializer is null ? "" : JsonSerializer.Serialize(initializer, WireJsonContext.Default.CallDescriptor)); // one line: JSON escapes newlines
         worker.StandardInput.WriteLine(board.Slots.ToString(CultureInfo.InvariantCulture));
         worker.StandardInput.WriteLine(board.Path);
         worker.StandardInput.Flush();
@@ -209,26 +178,5 @@ internal sealed class WorkerLauncher
                 // already gone
             }
         }
-    }
-
-    private static string DotnetHost()
-    {
-        var name = RuntimeInformation.IsOSPlatform(OSPlatform.Windows) ? "dotnet.exe" : "dotnet";
-        if (Environment.ProcessPath is { } self && Path.GetFileName(self) == name)
-        {
-            return self;
-        }
-
-        // An apphost-started app: the muxer sits three levels above the shared runtime (dotnet/shared/Microsoft.NETCore.App/<v>/).
-        var root = Path.GetFullPath(Path.Combine(RuntimeEnvironment.GetRuntimeDirectory(), "..", "..", ".."));
-        foreach (var candidate in new[] { Path.Combine(root, name), Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") })
-        {
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new NotSupportedException($"Could not find the 'dotnet' host (looked in {root}); set DOTNET_HOST_PATH to it.");
     }
 }

@@ -1,4 +1,6 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
+using ActorPool.Launching;
 using System.Runtime.CompilerServices;
 
 namespace ActorPool.Wire;
@@ -80,6 +82,8 @@ internal sealed record CallDescriptor(string DeclaringType, int MethodToken, str
     }
 
     /// <summary>Finds the method (and the lambda singleton it runs on, if any) in this process.</summary>
+    [UnconditionalSuppressMessage("Trimming", "IL2057", Justification = TrimmingNotSupported.Justification)]
+    [UnconditionalSuppressMessage("Trimming", "IL2060", Justification = TrimmingNotSupported.Justification)]
     public (MethodInfo Method, object? Target) Resolve()
     {
         var type = Type.GetType(DeclaringType, throwOnError: true)!;

@@ -1,4 +1,6 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
+using ActorPool.Launching;
 using System.Runtime.ExceptionServices;
 
 namespace ActorPool.Wire;
@@ -78,6 +80,7 @@ internal sealed record ErrorInfo(string TypeName, string Message, string? StackT
         return rebuilt;
     }
 
+    [UnconditionalSuppressMessage("Trimming", "IL2057", Justification = TrimmingNotSupported.Justification)]
     private Exception? Rebuild(Exception[] inners)
     {
         var type = Type.GetType(TypeName, throwOnError: false);

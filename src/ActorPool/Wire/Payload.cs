@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
+using ActorPool.Launching;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -27,6 +29,7 @@ internal static class Payload
     /// as soon as it would pass <paramref name="limit"/> bytes: a 1 GiB argument is refused after the first 128 MiB,
     /// not after all of it was written.
     /// </summary>
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = TrimmingNotSupported.Justification)]
     public static byte[] Serialize(object? value, Type type, string what, long limit = long.MaxValue)
     {
         if (value is Array array && IsRawArray(type) && array.GetType() == type)
@@ -60,6 +63,7 @@ internal static class Payload
         }
     }
 
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = TrimmingNotSupported.Justification)]
     public static object? Deserialize(byte[] bytes, Type type, string what)
     {
         if (bytes is [RawTag, ..])

@@ -1,4 +1,6 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
+using ActorPool.Launching;
 using ActorPool.Wire;
 
 namespace ActorPool.WorkerProcess;
@@ -23,6 +25,7 @@ internal sealed class Invocation
     private readonly PropertyInfo? taskResult;
     private IChunkRunner? chunkRunner;
 
+    [UnconditionalSuppressMessage("Trimming", "IL2075", Justification = TrimmingNotSupported.Justification)]
     public Invocation(CallDescriptor descriptor)
     {
         (method, target) = descriptor.Resolve();

@@ -9,7 +9,7 @@ using Akka.Actor;
 namespace ActorPool.WorkerProcess;
 
 /// <summary>
-/// The entry point of a worker process (ActorPool.dll run by <see cref="ProcessPool.WorkerLauncher"/>): an actor system on
+/// A worker process's program (the app, started by <see cref="ProcessPool.WorkerLauncher"/>, runs it from its startup hook): an actor system on
 /// 127.0.0.1, one <see cref="CallRunner"/>, and two watches on the parent (its pid, and the end of stdin)
 /// so no worker outlives it.
 /// </summary>
@@ -21,7 +21,7 @@ internal static class WorkerHost
     /// <summary>The Akka.Remote transport a worker enables (its HOCON path), when not the workers' default (the loopback transport).</summary>
     public const string TransportVariable = "ACTORPOOL_WORKER_TRANSPORT";
 
-    public static int Main()
+    public static int Run()
     {
         var parentPid = int.Parse(Required(ParentPidVariable), CultureInfo.InvariantCulture);
         ExitWhenParentProcessDies(parentPid);
@@ -52,7 +52,7 @@ internal static class WorkerHost
         }
 
         var maxPayload = long.Parse(maxPayloadLine, CultureInfo.InvariantCulture);
-        var initializer = initializerLine.Length > 0 ? JsonSerializer.Deserialize<CallDescriptor>(initializerLine) : null;
+        var initializer = initializerLine.Length > 0 ? JsonSerializer.Deserialize(initializerLine, WireJsonContext.Default.CallDescriptor) : null;
         // Mapped before registering: the parent deletes the file once this worker has registered.
         using var board = ClaimBoard.Open(boardPath, int.Parse(boardSlots, CultureInfo.InvariantCulture)); // the worker actor may restart; the board lives on
         ExitWhenInputEnds(input);
@@ -70,7 +70,7 @@ internal static class WorkerHost
     private static string Required(string name) =>
         Environment.GetEnvironmentVariable(name) is { Length: > 0 } value
             ? value
-            : throw new InvalidOperationException($"{name} is not set: ActorPool.dll runs as a worker process only when a ProcessPoolExecutor starts it.");
+            : throw new InvalidOperationException($"{name} is not set: a worker process runs only when a ProcessPoolExecutor starts it.");
 
     /// <summary>Stdin ends when the parent dies, however it dies (SIGKILL included), or when it lets this worker go.</summary>
     private static void ExitWhenInputEnds(TextReader input) =>

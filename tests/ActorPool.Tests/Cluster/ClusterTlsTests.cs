@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using ActorPool.Cluster.Configuration;
-using ActorPool.ProcessPool;
+using ActorPool.Launching;
 using ActorPool.Cluster;
 using Akka.Configuration;
 
@@ -35,7 +35,7 @@ public sealed class ClusterTlsTests
     [Trait("Category", "Slow")]
     public async Task NodeProgram_NetworkAddressWithoutTls_ExitsWithCode2NamingTheAddress()
     {
-        var start = new WorkerLauncher().ExecOf(typeof(ClusterWorkerNode).Assembly.Location);
+        var start = ChildProgram.Of(typeof(ClusterWorkerNode).Assembly).StartInfo();
         foreach (var arg in new[] { "--seed", "akka.tcp://actorpool@127.0.0.1:4053", "--host", "10.1.2.3", "--secret-stdin" })
         {
             start.ArgumentList.Add(arg);
