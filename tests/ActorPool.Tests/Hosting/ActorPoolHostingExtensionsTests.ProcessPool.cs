@@ -62,7 +62,7 @@ public sealed partial class ActorPoolHostingExtensionsTests
             // Never leave a worker behind, whatever failed above.
             foreach (var worker in pids)
             {
-                OsProcesses.KillIfStillRunning(worker, "ActorPool.dll");
+                OsProcesses.KillWorkerIfStillRunning(worker);
             }
         }
 

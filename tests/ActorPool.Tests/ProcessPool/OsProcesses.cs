@@ -52,34 +52,31 @@ internal static class OsProcesses
     }
 
     /// <summary>
-    /// Cleans up after a test: kills <paramref name="pid"/> if it still runs and its command line contains
-    /// <paramref name="commandLinePart"/> (so a recycled pid is left alone). Never throws.
+    /// Cleans up after a test: kills <paramref name="pid"/> if it still runs and is a worker process (or node) that ActorPool
+    /// started, so a recycled pid is left alone. Never throws.
     /// </summary>
-    public static void KillIfStillRunning(int pid, string commandLinePart)
+    public static void KillWorkerIfStillRunning(int pid)
     {
         try
         {
-            if (IsRunning(pid) && CommandLine(pid).Contains(commandLinePart, StringComparison.Ordinal))
+            if (IsRunning(pid) && StartedAsActorPoolProgram(pid))
             {
                 using var process = Process.GetProcessById(pid);
                 process.Kill(entireProcessTree: true);
             }
         }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException or System.ComponentModel.Win32Exception)
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException or UnauthorizedAccessException or System.ComponentModel.Win32Exception)
         {
             // already gone
         }
     }
 
-    /// <summary>The process's command line where the OS tells it (Linux); elsewhere its name.</summary>
-    private static string CommandLine(int pid)
-    {
-        if (OperatingSystem.IsLinux())
-        {
-            return File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/cmdline").Replace('\0', ' ');
-        }
-
-        using var process = Process.GetProcessById(pid);
-        return process.MainModule?.FileName ?? process.ProcessName;
-    }
+    /// <summary>
+    /// True if the process was started with <c>ACTORPOOL_PROGRAM</c> set, as ActorPool starts every worker process and local
+    /// node (the app itself, so its command line tells nothing). Its environment at start is readable on Linux only;
+    /// elsewhere this says false, so nothing is killed.
+    /// </summary>
+    private static bool StartedAsActorPoolProgram(int pid) =>
+        OperatingSystem.IsLinux()
+        && File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/environ").Split('\0').Any(entry => entry.StartsWith("ACTORPOOL_PROGRAM=", StringComparison.Ordinal));
 }

@@ -13,6 +13,15 @@ internal static class ProcessCalls
 
     public static int Pid() => Environment.ProcessId;
 
+    /// <summary>What a worker sees of how it was started: the two variables now, the app it is, and whether it was started with the program variable.</summary>
+    public static string[] LaunchView() =>
+    [
+        Environment.GetEnvironmentVariable("DOTNET_STARTUP_HOOKS") ?? "",
+        Environment.GetEnvironmentVariable("ACTORPOOL_PROGRAM") ?? "",
+        System.Reflection.Assembly.GetEntryAssembly()?.GetName().Name ?? "",
+        OperatingSystem.IsLinux() && File.ReadAllText("/proc/self/environ").Split('\0').Contains("ACTORPOOL_PROGRAM=ActorPool") ? "started as ActorPool" : "",
+    ];
+
     /// <summary>The worker's pid, after <paramref name="milliseconds"/>, so calls submitted together spread over the workers.</summary>
     public static int PidAfter(int milliseconds)
     {

@@ -63,7 +63,7 @@ public sealed partial class ProcessPoolExecutorTests
 
             foreach (var pid in pids)
             {
-                OsProcesses.KillIfStillRunning(pid, "ActorPool.dll");
+                OsProcesses.KillWorkerIfStillRunning(pid);
             }
         }
     }

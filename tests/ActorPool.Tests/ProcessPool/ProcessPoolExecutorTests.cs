@@ -45,7 +45,7 @@ public sealed partial class ProcessPoolExecutorTests(ITestOutputHelper output, S
         {
             foreach (var pid in seenPids)
             {
-                OsProcesses.KillIfStillRunning(pid, "ActorPool.dll");
+                OsProcesses.KillWorkerIfStillRunning(pid);
             }
         }
 
