@@ -1,4 +1,4 @@
-using ActorPool.Wire;
+using ActorPool.Hosting.Registration;
 using Akka.Actor;
 using Akka.Hosting;
 using Akka.Remote;
@@ -24,17 +24,10 @@ public static class ActorPoolHostingExtensions
     /// </summary>
     public static AkkaConfigurationBuilder WithThreadPoolExecutor(this AkkaConfigurationBuilder builder, string name, ThreadPoolExecutorOptions options)
     {
-        ArgumentNullException.ThrowIfNull(builder);
-        ArgumentException.ThrowIfNullOrEmpty(name);
-        ArgumentNullException.ThrowIfNull(options);
-        if (options.MaxWorkers is <= 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), options.MaxWorkers, "max_workers must be greater than 0");
-        }
-
+        HostedRegistration.CheckArguments(builder, name, options);
         var (maxWorkers, prefix, initializer) = (options.MaxWorkers, options.ThreadNamePrefix ?? "", options.Initializer);
-        return builder.AddStartup((system, _) => ExecutorRegistry.For(system).Register(name,
-            () => new ThreadPoolExecutor(maxWorkers, prefix, initializer, system)));
+        return HostedRegistration.AddExecutor(builder, name, maxWorkers, initializer: null,
+            system => new ThreadPoolExecutor(maxWorkers, prefix, initializer, system));
     }
 
     /// <summary>Registers a <see cref="ProcessPoolExecutor"/> named <paramref name="name"/> with the HOCON defaults.</summary>
@@ -59,26 +52,14 @@ public static class ActorPoolHostingExtensions
     /// </remarks>
     public static AkkaConfigurationBuilder WithProcessPoolExecutor(this AkkaConfigurationBuilder builder, string name, ProcessPoolExecutorOptions options)
     {
-        ArgumentNullException.ThrowIfNull(builder);
-        ArgumentException.ThrowIfNullOrEmpty(name);
-        ArgumentNullException.ThrowIfNull(options);
-        if (options.MaxWorkers is <= 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), options.MaxWorkers, "max_workers must be greater than 0");
-        }
-
+        HostedRegistration.CheckArguments(builder, name, options);
         if (options.MaxTasksPerChild is <= 0)
         {
             throw new ArgumentOutOfRangeException(nameof(options), options.MaxTasksPerChild, "max_tasks_per_child must be >= 1");
         }
 
-        if (options.Initializer is not null)
-        {
-            CallDescriptor.For(options.Initializer, nameof(options)); // refuse a capturing initializer now, not when the system starts
-        }
-
         var (maxWorkers, initializer, maxTasksPerChild) = (options.MaxWorkers, options.Initializer, options.MaxTasksPerChild);
-        return builder.AddStartup((system, _) =>
+        return HostedRegistration.AddExecutor(builder, name, maxWorkers, initializer, system =>
         {
             if (system is not ExtendedActorSystem { Provider: IRemoteActorRefProvider })
             {
@@ -89,7 +70,7 @@ public static class ActorPoolHostingExtensions
                     "WithRemoting(hostname: \"127.0.0.1\", port: 0) from Akka.Remote.Hosting.");
             }
 
-            ExecutorRegistry.For(system).Register(name, () => new ProcessPoolExecutor(maxWorkers, initializer, maxTasksPerChild, system));
+            return new ProcessPoolExecutor(maxWorkers, initializer, maxTasksPerChild, system);
         });
     }
 
