@@ -19,14 +19,15 @@ public static class ActorPoolHostingExtensions
     /// <summary>
     /// Registers a <see cref="ThreadPoolExecutor"/> named <paramref name="name"/>, running in the hosted actor system.
     /// It is created when the system starts; resolve it with <c>ExecutorRegistry.For(system).Get&lt;ThreadPoolExecutor&gt;(name)</c>
-    /// or <c>system.GetExecutor&lt;ThreadPoolExecutor&gt;(name)</c>. It is shut down, its queued work finished, in the
+    /// or <c>system.GetExecutor&lt;ThreadPoolExecutor&gt;(name)</c>, or, once <c>services.AddActorPool()</c> is called, inject it
+    /// (<c>[FromKeyedServices(name)] ThreadPoolExecutor</c>). It is shut down, its queued work finished, in the
     /// system's coordinated shutdown.
     /// </summary>
     public static AkkaConfigurationBuilder WithThreadPoolExecutor(this AkkaConfigurationBuilder builder, string name, ThreadPoolExecutorOptions options)
     {
         HostedRegistration.CheckArguments(builder, name, options);
         var (maxWorkers, prefix, initializer) = (options.MaxWorkers, options.ThreadNamePrefix ?? "", options.Initializer);
-        return HostedRegistration.AddExecutor(builder, name, maxWorkers, initializer: null,
+        return HostedRegistration.AddExecutor(builder, name, maxWorkers, initializer: null, options.Default,
             system => new ThreadPoolExecutor(maxWorkers, prefix, initializer, system));
     }
 
@@ -41,7 +42,8 @@ public static class ActorPoolHostingExtensions
     /// <summary>
     /// Registers a <see cref="ProcessPoolExecutor"/> named <paramref name="name"/>, its router in the hosted actor system
     /// and its workers in child processes. It is created when the system starts; resolve it with
-    /// <c>system.GetExecutor&lt;ProcessPoolExecutor&gt;(name)</c>. It is shut down, its queued work finished and its
+    /// <c>system.GetExecutor&lt;ProcessPoolExecutor&gt;(name)</c>, or, once <c>services.AddActorPool()</c> is called, inject it
+    /// (<c>[FromKeyedServices(name)] ProcessPoolExecutor</c>). It is shut down, its queued work finished and its
     /// worker processes stopped, in the system's coordinated shutdown.
     /// </summary>
     /// <remarks>
@@ -59,7 +61,7 @@ public static class ActorPoolHostingExtensions
         }
 
         var (maxWorkers, initializer, maxTasksPerChild) = (options.MaxWorkers, options.Initializer, options.MaxTasksPerChild);
-        return HostedRegistration.AddExecutor(builder, name, maxWorkers, initializer, system =>
+        return HostedRegistration.AddExecutor(builder, name, maxWorkers, initializer, options.Default, system =>
         {
             if (system is not ExtendedActorSystem { Provider: IRemoteActorRefProvider })
             {

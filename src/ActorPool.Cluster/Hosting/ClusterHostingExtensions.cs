@@ -77,6 +77,7 @@ public static class ClusterHostingExtensions
             name,
             options.MaxWorkers,
             options.Initializer,
+            isDefault: false,
             system =>
             {
                 CheckCoordinator(system, name);

@@ -24,7 +24,7 @@ internal static class HostedRegistration
     /// to be free in the system's registry. A thread pool passes no initializer here: its own runs in this process.
     /// </summary>
     internal static AkkaConfigurationBuilder AddExecutor(
-        AkkaConfigurationBuilder builder, string name, int? maxWorkers, Action? initializer, Func<ActorSystem, Executor> create)
+        AkkaConfigurationBuilder builder, string name, int? maxWorkers, Action? initializer, bool isDefault, Func<ActorSystem, Executor> create)
     {
         if (maxWorkers is <= 0)
         {
@@ -36,6 +36,6 @@ internal static class HostedRegistration
             CallDescriptor.For(initializer, nameof(initializer));
         }
 
-        return builder.AddStartup((system, _) => ExecutorRegistry.For(system).Register(name, () => create(system)));
+        return builder.AddStartup((system, _) => ExecutorRegistry.For(system).Register(name, () => create(system), isDefault));
     }
 }
