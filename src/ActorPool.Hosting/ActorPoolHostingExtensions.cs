@@ -1,4 +1,4 @@
-using ActorPool.Wire;
+using ActorPool.Hosting.Registration;
 using Akka.Actor;
 using Akka.Hosting;
 using Akka.Remote;
@@ -19,22 +19,16 @@ public static class ActorPoolHostingExtensions
     /// <summary>
     /// Registers a <see cref="ThreadPoolExecutor"/> named <paramref name="name"/>, running in the hosted actor system.
     /// It is created when the system starts; resolve it with <c>ExecutorRegistry.For(system).Get&lt;ThreadPoolExecutor&gt;(name)</c>
-    /// or <c>system.GetExecutor&lt;ThreadPoolExecutor&gt;(name)</c>. It is shut down, its queued work finished, in the
+    /// or <c>system.GetExecutor&lt;ThreadPoolExecutor&gt;(name)</c>, or, once <c>services.AddActorPool()</c> is called, inject it
+    /// (<c>[FromKeyedServices(name)] ThreadPoolExecutor</c>). It is shut down, its queued work finished, in the
     /// system's coordinated shutdown.
     /// </summary>
     public static AkkaConfigurationBuilder WithThreadPoolExecutor(this AkkaConfigurationBuilder builder, string name, ThreadPoolExecutorOptions options)
     {
-        ArgumentNullException.ThrowIfNull(builder);
-        ArgumentException.ThrowIfNullOrEmpty(name);
-        ArgumentNullException.ThrowIfNull(options);
-        if (options.MaxWorkers is <= 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), options.MaxWorkers, "max_workers must be greater than 0");
-        }
-
+        HostedRegistration.CheckArguments(builder, name, options);
         var (maxWorkers, prefix, initializer) = (options.MaxWorkers, options.ThreadNamePrefix ?? "", options.Initializer);
-        return builder.AddStartup((system, _) => ExecutorRegistry.For(system).Register(name,
-            () => new ThreadPoolExecutor(maxWorkers, prefix, initializer, system)));
+        return HostedRegistration.AddExecutor(builder, name, maxWorkers, initializer: null, options.Default,
+            system => new ThreadPoolExecutor(maxWorkers, prefix, initializer, system));
     }
 
     /// <summary>Registers a <see cref="ProcessPoolExecutor"/> named <paramref name="name"/> with the HOCON defaults.</summary>
@@ -48,7 +42,8 @@ public static class ActorPoolHostingExtensions
     /// <summary>
     /// Registers a <see cref="ProcessPoolExecutor"/> named <paramref name="name"/>, its router in the hosted actor system
     /// and its workers in child processes. It is created when the system starts; resolve it with
-    /// <c>system.GetExecutor&lt;ProcessPoolExecutor&gt;(name)</c>. It is shut down, its queued work finished and its
+    /// <c>system.GetExecutor&lt;ProcessPoolExecutor&gt;(name)</c>, or, once <c>services.AddActorPool()</c> is called, inject it
+    /// (<c>[FromKeyedServices(name)] ProcessPoolExecutor</c>). It is shut down, its queued work finished and its
     /// worker processes stopped, in the system's coordinated shutdown.
     /// </summary>
     /// <remarks>
@@ -59,26 +54,14 @@ public static class ActorPoolHostingExtensions
     /// </remarks>
     public static AkkaConfigurationBuilder WithProcessPoolExecutor(this AkkaConfigurationBuilder builder, string name, ProcessPoolExecutorOptions options)
     {
-        ArgumentNullException.ThrowIfNull(builder);
-        ArgumentException.ThrowIfNullOrEmpty(name);
-        ArgumentNullException.ThrowIfNull(options);
-        if (options.MaxWorkers is <= 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), options.MaxWorkers, "max_workers must be greater than 0");
-        }
-
+        HostedRegistration.CheckArguments(builder, name, options);
         if (options.MaxTasksPerChild is <= 0)
         {
             throw new ArgumentOutOfRangeException(nameof(options), options.MaxTasksPerChild, "max_tasks_per_child must be >= 1");
         }
 
-        if (options.Initializer is not null)
-        {
-            CallDescriptor.For(options.Initializer, nameof(options)); // refuse a capturing initializer now, not when the system starts
-        }
-
         var (maxWorkers, initializer, maxTasksPerChild) = (options.MaxWorkers, options.Initializer, options.MaxTasksPerChild);
-        return builder.AddStartup((system, _) =>
+        return HostedRegistration.AddExecutor(builder, name, maxWorkers, initializer, options.Default, system =>
         {
             if (system is not ExtendedActorSystem { Provider: IRemoteActorRefProvider })
             {
@@ -89,7 +72,7 @@ public static class ActorPoolHostingExtensions
                     "WithRemoting(hostname: \"127.0.0.1\", port: 0) from Akka.Remote.Hosting.");
             }
 
-            ExecutorRegistry.For(system).Register(name, () => new ProcessPoolExecutor(maxWorkers, initializer, maxTasksPerChild, system));
+            return new ProcessPoolExecutor(maxWorkers, initializer, maxTasksPerChild, system);
         });
     }
 

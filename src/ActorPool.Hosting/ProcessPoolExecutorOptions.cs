@@ -1,16 +1,29 @@
 namespace ActorPool.Hosting;
 
-/// <summary>How <see cref="ActorPoolHostingExtensions.WithProcessPoolExecutor(Akka.Hosting.AkkaConfigurationBuilder, string, ProcessPoolExecutorOptions)"/>
-/// builds its executor. A null property keeps the default from the actor system's HOCON (<c>actorpool.process-pool</c>).</summary>
+/// <summary>
+/// How a <see cref="ProcessPoolExecutor"/> is built: by
+/// <see cref="ActorPoolHostingExtensions.WithProcessPoolExecutor(Akka.Hosting.AkkaConfigurationBuilder, string, ProcessPoolExecutorOptions)"/>
+/// in the hosted actor system, or by <see cref="ActorPoolBuilder.AddProcessPoolExecutor"/> in one of its own, where these
+/// are named options (the executor's name) that configuration can bind (<c>ActorPool:Executors:{name}</c>). A null
+/// property keeps the default from the actor system's HOCON (<c>actorpool.process-pool</c>).
+/// </summary>
 public sealed class ProcessPoolExecutorOptions
 {
     /// <summary>Worker processes; null keeps <c>actorpool.process-pool.max-workers</c>, whose default is
     /// <see cref="Environment.ProcessorCount"/>.</summary>
     public int? MaxWorkers { get; set; }
 
-    /// <summary>A static method (or capture-free lambda) run in each worker process before its first call; null runs nothing.</summary>
+    /// <summary>A static method (or capture-free lambda) run in each worker process before its first call; null runs nothing.
+    /// Code only: configuration cannot set it.</summary>
     public Action? Initializer { get; set; }
 
     /// <summary>Calls a worker process runs before it is replaced by a fresh one; null never replaces it.</summary>
     public int? MaxTasksPerChild { get; set; }
+
+    /// <summary>
+    /// Makes this executor the one the service provider gives for <see cref="ProcessPoolExecutor"/> (and for
+    /// <see cref="Executor"/>) when asked without a name while several are registered. One executor alone of its type
+    /// is its default without it.
+    /// </summary>
+    public bool Default { get; set; }
 }

@@ -1,7 +1,12 @@
 namespace ActorPool.Hosting;
 
-/// <summary>How <see cref="ActorPoolHostingExtensions.WithThreadPoolExecutor(Akka.Hosting.AkkaConfigurationBuilder, string, ThreadPoolExecutorOptions)"/>
-/// builds its executor. A null property keeps the default from the actor system's HOCON (<c>actorpool.thread-pool</c>).</summary>
+/// <summary>
+/// How a <see cref="ThreadPoolExecutor"/> is built: by
+/// <see cref="ActorPoolHostingExtensions.WithThreadPoolExecutor(Akka.Hosting.AkkaConfigurationBuilder, string, ThreadPoolExecutorOptions)"/>
+/// in the hosted actor system, or by <see cref="ActorPoolBuilder.AddThreadPoolExecutor"/> in one of its own, where these
+/// are named options (the executor's name) that configuration can bind (<c>ActorPool:Executors:{name}</c>). A null
+/// property keeps the default from the actor system's HOCON (<c>actorpool.thread-pool</c>).
+/// </summary>
 public sealed class ThreadPoolExecutorOptions
 {
     /// <summary>Worker threads; null keeps <c>actorpool.thread-pool.max-workers</c>.</summary>
@@ -10,6 +15,13 @@ public sealed class ThreadPoolExecutorOptions
     /// <summary>Thread name prefix; null keeps <c>actorpool.thread-pool.thread-name-prefix</c>.</summary>
     public string? ThreadNamePrefix { get; set; }
 
-    /// <summary>Runs once on each worker thread before its first call; null runs nothing.</summary>
+    /// <summary>Runs once on each worker thread before its first call; null runs nothing. Code only: configuration cannot set it.</summary>
     public Action? Initializer { get; set; }
+
+    /// <summary>
+    /// Makes this executor the one the service provider gives for <see cref="ThreadPoolExecutor"/> (and for
+    /// <see cref="Executor"/>) when asked without a name while several are registered. One executor alone of its type
+    /// is its default without it.
+    /// </summary>
+    public bool Default { get; set; }
 }

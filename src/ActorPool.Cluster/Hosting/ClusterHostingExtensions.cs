@@ -1,8 +1,7 @@
 using ActorPool.Cluster.Security;
 using ActorPool.Cluster.Configuration;
 using System.Runtime.CompilerServices;
-using ActorPool.Hosting;
-using ActorPool.Wire;
+using ActorPool.Hosting.Registration;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Event;
@@ -55,14 +54,7 @@ public static class ClusterHostingExtensions
     /// <see cref="ClusterPoolExecutorOptions.Config"/> (the app's system has its own).</exception>
     public static AkkaConfigurationBuilder WithClusterPoolExecutor(this AkkaConfigurationBuilder builder, string name, ClusterPoolExecutorOptions options)
     {
-        ArgumentNullException.ThrowIfNull(builder);
-        ArgumentException.ThrowIfNullOrEmpty(name);
-        ArgumentNullException.ThrowIfNull(options);
-        if (options.MaxWorkers is <= 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), options.MaxWorkers, "max_workers must be greater than 0");
-        }
-
+        HostedRegistration.CheckArguments(builder, name, options);
         if (options.Hostname is not null || options.Port is not null || options.Config is not null)
         {
             throw new ArgumentException(
@@ -79,19 +71,18 @@ public static class ClusterHostingExtensions
         }
 
         var secret = ClusterSecret.Resolve(options.Secret, $"The cluster pool '{name}'");
-        if (options.Initializer is not null)
-        {
-            CallDescriptor.For(options.Initializer, nameof(options)); // refuse a capturing initializer now, not when the system starts
-        }
-
         var executorOptions = new ClusterPoolExecutorOptions { Secret = secret, MaxWorkers = options.MaxWorkers, Initializer = options.Initializer };
-        return builder
-            .AddHocon(ClusterConfig.CoordinatorDefaults, HoconAddMode.Append)
-            .AddStartup((system, _) =>
+        return HostedRegistration.AddExecutor(
+            builder.AddHocon(ClusterConfig.CoordinatorDefaults, HoconAddMode.Append),
+            name,
+            options.MaxWorkers,
+            options.Initializer,
+            isDefault: false,
+            system =>
             {
                 CheckCoordinator(system, name);
                 JoinSelfUnlessSeeded(system);
-                ExecutorRegistry.For(system).Register(name, () => new ClusterPoolExecutor(executorOptions, system));
+                return new ClusterPoolExecutor(executorOptions, system);
             });
     }
 

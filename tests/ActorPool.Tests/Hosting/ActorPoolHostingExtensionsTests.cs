@@ -73,7 +73,7 @@ public sealed partial class ActorPoolHostingExtensionsTests
         {
             created = true;
             return first;
-        }));
+        }, isDefault: false));
 
         Assert.False(created);
         Assert.Contains("'cpu' is already registered", error.Message);

@@ -50,6 +50,28 @@ public sealed class ClusterHostingExtensionsTests
         Assert.Throws<InvalidOperationException>(() => other.Submit(ProcessCalls.Pid));
     }
 
+    [Fact]
+    public async Task AddClusterPoolServices_HostedClusterPools_ResolvedByNameAndAmbiguousUnkeyed()
+    {
+        using var host = TestHosts.Build(
+            "actorpool",
+            builder => builder
+                .AddHocon(ClusterMember, HoconAddMode.Prepend)
+                .WithClusterPoolExecutor("nodes", new ClusterPoolExecutorOptions { Secret = secret, MaxWorkers = 1 })
+                .WithClusterPoolExecutor("more-nodes", new ClusterPoolExecutorOptions { Secret = secret }),
+            services => services.AddActorPool(pool => pool.AddClusterPoolServices()));
+        await host.StartAsync();
+        var system = host.Services.GetRequiredService<ActorSystem>();
+
+        var nodes = host.Services.GetRequiredKeyedService<ClusterPoolExecutor>("nodes");
+
+        Assert.Same(system.GetExecutor<ClusterPoolExecutor>("nodes"), nodes);
+        Assert.Same(system.GetExecutor<ClusterPoolExecutor>("more-nodes"), host.Services.GetRequiredKeyedService<Executor>("more-nodes"));
+        var error = Assert.Throws<InvalidOperationException>(() => host.Services.GetRequiredService<ClusterPoolExecutor>());
+        Assert.Contains("2 executors are registered as a ClusterPoolExecutor ('more-nodes', 'nodes')", error.Message);
+        await host.StopAsync();
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("akka.actor.provider = remote\nakka.remote.dot-netty.tcp.hostname = \"127.0.0.1\"\nakka.remote.dot-netty.tcp.port = 0")]
