@@ -56,6 +56,7 @@ public sealed class ExecutorRegistry : IExtension
         }
 
         var executor = create();
+        executor.Meter.Rename(name); // before it takes a call: its telemetry carries the name it is registered under
         try
         {
             CheckSingleDefault(name, executor, isDefault);

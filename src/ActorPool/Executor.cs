@@ -1,5 +1,6 @@
 using ActorPool.Calls;
 using ActorPool.Routing;
+using ActorPool.Telemetry;
 using Akka.Actor;
 
 namespace ActorPool;
@@ -21,10 +22,16 @@ public abstract partial class Executor : IDisposable, IAsyncDisposable
     private Task terminated = Task.CompletedTask;
     private bool shutdown;
 
-    private protected Executor(int maxWorkers)
+    /// <param name="maxWorkers">Python's <c>max_workers</c>.</param>
+    /// <param name="kind">The executor's <c>actorpool.executor.kind</c> in telemetry: <c>thread</c>, <c>process</c> or <c>cluster</c>.</param>
+    private protected Executor(int maxWorkers, string kind)
     {
         MaxWorkers = maxWorkers;
+        Meter = new ExecutorMeter(kind);
     }
+
+    /// <summary>The executor's measurements in the <c>ActorPool</c> meter, and its name there.</summary>
+    internal ExecutorMeter Meter { get; }
 
     /// <summary>The number of workers that run calls at the same time (for a cluster pool without a cap, <see cref="int.MaxValue"/>: as many as its nodes offer).</summary>
     /// <remarks>Python's <c>max_workers</c>.</remarks>
@@ -92,6 +99,7 @@ public abstract partial class Executor : IDisposable, IAsyncDisposable
         spec = workers;
         var props = PoolRouter.Props(workers, pool);
         router = system.ActorOf(string.IsNullOrEmpty(routerDispatcher) ? props : props.WithDispatcher(routerDispatcher), name);
+        Meter.Began(() => pool.Workers);
         terminated = FinishAsync();
         return router;
     }
@@ -102,6 +110,7 @@ public abstract partial class Executor : IDisposable, IAsyncDisposable
     private async Task FinishAsync()
     {
         await pool.Stopped.Task.ConfigureAwait(false);
+        Meter.Ended();
         await ReleaseAsync().ConfigureAwait(false);
     }
 
@@ -161,6 +170,7 @@ public abstract partial class Executor : IDisposable, IAsyncDisposable
                 throw new InvalidOperationException(AfterShutdownMessage);
             }
 
+            item.Future.StartMetering(Meter); // accepted: from here on it is counted, settled however it settles
             if (!post)
             {
                 return item; // its token is canceled already: Watch cancels it, and it never reaches a worker

@@ -54,6 +54,7 @@ public abstract partial class Future
     {
         Debug.Assert(Monitor.IsEntered(Gate) && state == FutureState.Pending, "caller holds the lock of a pending future");
         state = FutureState.Running;
+        MeterStartedLocked();
     }
 
     /// <summary>Notifies the waiters of a future canceled and not yet notified. The caller holds <see cref="SyncRoot"/>.</summary>

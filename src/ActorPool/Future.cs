@@ -111,6 +111,7 @@ public abstract partial class Future
             }
 
             state = FutureState.Canceled;
+            MeterSettledLocked(wasRunning: false);
             completion = TakeCompletion();
         }
 
@@ -199,6 +200,7 @@ public abstract partial class Future
             {
                 case FutureState.Pending:
                     state = FutureState.Running;
+                    MeterStartedLocked();
                     startGate?.Running();
                     return true;
                 case FutureState.Canceled:
@@ -231,11 +233,14 @@ public abstract partial class Future
     /// <summary>As <see cref="TrySetException(Exception)"/>; with <paramref name="deferCallbacks"/>, callbacks run on the .NET thread pool.</summary>
     internal bool TrySetException(Exception error, bool deferCallbacks) => TryEnd(FutureState.Finished, error, deferCallbacks);
 
+    /// <summary>Fails the future with the error of a call its <see cref="CallOptions.Timeout"/> stopped (counted as a timeout, not a failure).</summary>
+    internal bool TryTimeOut(TimeoutException error, bool deferCallbacks) => TryEnd(FutureState.Finished, error, deferCallbacks, timedOut: true);
+
     /// <summary>
     /// Ends a pending or running future without a result: failed with <paramref name="failure"/>, or canceled and notified.
     /// A worker holding the call unstarted must not start it now. False if the future was already final.
     /// </summary>
-    private bool TryEnd(FutureState final, Exception? failure, bool deferCallbacks)
+    private bool TryEnd(FutureState final, Exception? failure, bool deferCallbacks, bool timedOut = false)
     {
         Completion completion;
         lock (Gate)
@@ -246,8 +251,10 @@ public abstract partial class Future
             }
 
             startGate?.Failed();
+            var wasRunning = state == FutureState.Running;
             error = failure;
             state = final;
+            MeterSettledLocked(wasRunning, timedOut);
             NotifyWaiters();
             completion = TakeCompletion();
         }

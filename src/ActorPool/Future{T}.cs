@@ -106,8 +106,10 @@ public sealed class Future<T> : Future
                 return false;
             }
 
+            var wasRunning = state == FutureState.Running;
             result = value;
             state = FutureState.Finished;
+            MeterSettledLocked(wasRunning);
             NotifyWaiters();
             completion = TakeCompletion();
         }

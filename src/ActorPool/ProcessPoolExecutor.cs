@@ -38,7 +38,7 @@ public sealed class ProcessPoolExecutor : Executor
     /// <param name="system">An actor system with remoting enabled to run the router in (left running on <c>Dispose</c>); null makes a private one.</param>
     /// <remarks>Python's <c>ProcessPoolExecutor(max_workers, initializer=..., max_tasks_per_child=...)</c>.</remarks>
     public ProcessPoolExecutor(int? maxWorkers = null, Action? initializer = null, int? maxTasksPerChild = null, ActorSystem? system = null)
-        : base(WorkerCount.Validate(maxWorkers ?? DefaultMaxWorkers(system)))
+        : base(WorkerCount.Validate(maxWorkers ?? DefaultMaxWorkers(system)), "process")
     {
         if (maxTasksPerChild is <= 0)
         {

@@ -29,7 +29,7 @@ public sealed class ThreadPoolExecutor : Executor
     /// <param name="system">The actor system to run the router and workers in (left running on <c>Dispose</c>); null makes a private one.</param>
     /// <remarks>Python's <c>ThreadPoolExecutor(max_workers, thread_name_prefix, initializer)</c>.</remarks>
     public ThreadPoolExecutor(int? maxWorkers = null, string threadNamePrefix = "", Action? initializer = null, ActorSystem? system = null)
-        : base(WorkerCount.Validate(maxWorkers ?? DefaultMaxWorkers(system)))
+        : base(WorkerCount.Validate(maxWorkers ?? DefaultMaxWorkers(system)), "thread")
     {
         ArgumentNullException.ThrowIfNull(threadNamePrefix);
         var n = Interlocked.Increment(ref counter);

@@ -123,7 +123,9 @@ internal sealed partial class OwnedExecutors(
         {
             foreach (var (name, _, isDefault, create) in plans)
             {
-                made.Add(new NamedExecutor(name, create(), isDefault));
+                var executor = create();
+                executor.Meter.Rename(name); // before it takes a call: its telemetry carries the name it is declared under
+                made.Add(new NamedExecutor(name, executor, isDefault));
             }
         }
         catch

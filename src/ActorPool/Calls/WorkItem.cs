@@ -59,7 +59,7 @@ internal abstract class WorkItem : CallTicket, INoSerializationVerificationNeede
     {
         if (Control?.Reason == StopReason.TimedOut)
         {
-            Future.TrySetException(Control.TimeoutError(), deferCallbacks);
+            Future.TryTimeOut(Control.TimeoutError(), deferCallbacks);
         }
         else
         {

@@ -96,6 +96,7 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
                 Dispatch();
                 break;
             case Terminated terminated when slots.Remove(terminated.ActorRef, out var slot):
+                pool.Workers = slots.Count;
                 Lost(slot);
                 break;
             case InitializerFailed failed:
@@ -186,6 +187,7 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
     {
         Context.Watch(worker);
         var slot = slots.Add(worker);
+        pool.Workers = slots.Count;
         if (spec.WorkersStartReady)
         {
             slots.MakeReady(slot);

@@ -8,6 +8,7 @@ internal sealed class PoolState
 {
     private volatile Exception? brokenCause;
     private volatile bool routerStopped;
+    private volatile int workers;
 
     /// <summary>Why the pool is broken (the initializer's exception), or null while it is healthy.</summary>
     public Exception? BrokenCause => brokenCause;
@@ -23,7 +24,18 @@ internal sealed class PoolState
     /// </summary>
     public bool RouterStopped => routerStopped;
 
-    public void MarkRouterStopped() => routerStopped = true;
+    public void MarkRouterStopped()
+    {
+        routerStopped = true;
+        workers = 0;
+    }
+
+    /// <summary>The workers the router has now (started or starting), for the <c>actorpool.workers</c> gauge; set by the router.</summary>
+    public int Workers
+    {
+        get => workers;
+        set => workers = value;
+    }
 
     public TaskCompletionSource Stopped { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 

@@ -11,6 +11,8 @@ namespace ActorPool.Tests.Contract;
 [Trait("Category", "Slow")] // worker node processes (the shared cluster)
 public sealed class ClusterPoolExecutorContractTests(SharedClusterFixture cluster) : ExecutorContractTests
 {
+    protected override string ExpectedKind => "cluster";
+
     protected override Type BrokenExceptionType => typeof(BrokenClusterPoolException);
 
     protected override Executor CreateExecutor(int? maxWorkers = null, Action? initializer = null) =>

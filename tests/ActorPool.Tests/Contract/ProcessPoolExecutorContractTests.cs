@@ -8,6 +8,8 @@ namespace ActorPool.Tests.Contract;
 [Trait("Category", "Slow")] // real worker processes
 public sealed class ProcessPoolExecutorContractTests : ExecutorContractTests
 {
+    protected override string ExpectedKind => "process";
+
     protected override Type BrokenExceptionType => typeof(BrokenProcessPoolException);
 
     // A worker process costs about a second of CPU to start on a 2-core machine; 5 per test tripled the suite's time.

@@ -8,6 +8,8 @@ public sealed class ThreadPoolExecutorContractTests : ExecutorContractTests
 {
     private readonly List<ActorSystem> systems = [];
 
+    protected override string ExpectedKind => "thread";
+
     protected override Type BrokenExceptionType => typeof(BrokenThreadPoolException);
 
     protected override Executor CreateExecutor(int? maxWorkers = null, Action? initializer = null)

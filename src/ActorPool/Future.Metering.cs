@@ -1,0 +1,57 @@
+using System.Diagnostics;
+using ActorPool.Telemetry;
+
+namespace ActorPool;
+
+// What a future tells the ActorPool meter as its call moves from queued to running to settled: each transition once,
+// under the future's lock, so the queued and running counts balance. Nothing here is public.
+public abstract partial class Future
+{
+    private ExecutorMeter? meter; // set once its executor has accepted the call; null for a future nobody submitted
+    private long meterSince;      // when it was queued, then when it started (0 when nobody measures that)
+
+    /// <summary>Starts metering the call, once its executor has accepted it; a call already settled (a token canceled first) is counted as such.</summary>
+    internal void StartMetering(ExecutorMeter executor)
+    {
+        lock (Gate)
+        {
+            Debug.Assert(meter is null, "a call is metered once");
+            meter = executor;
+            switch (state)
+            {
+                case FutureState.Pending:
+                    meterSince = executor.Submitted(pending: true);
+                    break;
+                case FutureState.Running: // not posted yet, so never; counted as started at once if it were
+                    executor.Submitted(pending: true);
+                    meterSince = executor.Started(0);
+                    break;
+                default:
+                    executor.Submitted(pending: false);
+                    executor.SettledBeforeQueued(OutcomeLocked(timedOut: false));
+                    break;
+            }
+        }
+    }
+
+    /// <summary>The call has started. The caller holds <see cref="Gate"/> and has just made the future running.</summary>
+    private void MeterStartedLocked()
+    {
+        if (meter is { } executor)
+        {
+            meterSince = executor.Started(meterSince);
+        }
+    }
+
+    /// <summary>The call has settled. The caller holds <see cref="Gate"/> and has just made the future final.</summary>
+    private protected void MeterSettledLocked(bool wasRunning, bool timedOut = false) =>
+        meter?.Settled(wasRunning, wasRunning ? meterSince : 0, OutcomeLocked(timedOut));
+
+    private string OutcomeLocked(bool timedOut) => state switch
+    {
+        FutureState.Canceled or FutureState.CanceledAndNotified => CallOutcome.Canceled,
+        _ when timedOut => CallOutcome.Timeout,
+        _ when error is not null => CallOutcome.Failure,
+        _ => CallOutcome.Success,
+    };
+}
