@@ -1,5 +1,5 @@
 // ActorPool's executors against Task.Run and CPython's concurrent.futures, on the same trivial calls.
-// Usage: dotnet run -c Release --project tests/ActorPool.Benchmarks -- [--reps N] [--workers N] [--json PATH] [--quick] [--pools threads|processes|cluster|stopping|both|all] [--queued N]
+// Usage: dotnet run -c Release --project tests/ActorPool.Benchmarks -- [--reps N] [--workers N] [--json PATH] [--quick] [--pools threads|processes|cluster|stopping|both|all] [--queued N] [--telemetry]
 // Prints a table per pool, then one table of the performance targets with PASS/MISS; --json writes every figure.
 using System.Globalization;
 using System.Runtime.InteropServices;
@@ -18,6 +18,7 @@ string? jsonPath = null;
 var quick = false;
 var pools = "both";
 int? queuedOption = null;
+var telemetry = false;
 for (var a = 0; a < args.Length; a++)
 {
     switch (args[a])
@@ -27,10 +28,14 @@ for (var a = 0; a < args.Length; a++)
         case "--json": jsonPath = a + 1 < args.Length ? args[++a] : throw new ArgumentException("--json needs a path"); break;
         case "--quick": quick = true; break;
         case "--queued": queuedOption = PositiveInt(args, ++a); break;
+        case "--telemetry": telemetry = true; break;
         case "--pools": pools = a + 1 < args.Length && args[++a] is "threads" or "processes" or "cluster" or "stopping" or "both" or "all" ? args[a] : throw new ArgumentException("--pools takes threads, processes, cluster, stopping (CallOptions: cancel and forced-stop latencies), both (threads and processes) or all"); break;
-        default: throw new ArgumentException($"Unknown option {args[a]}; expected --reps N, --workers N, --json PATH, --quick, --pools threads|processes|cluster|stopping|both|all, --queued N.");
+        default: throw new ArgumentException($"Unknown option {args[a]}; expected --reps N, --workers N, --json PATH, --quick, --pools threads|processes|cluster|stopping|both|all, --queued N, --telemetry.");
     }
 }
+
+// With --telemetry the OpenTelemetry SDK collects the ActorPool meter for the whole run, as an app that exports it does.
+using var collecting = telemetry ? TelemetryCollection.Start() : null;
 
 var reps = repsOption ?? (quick ? 1 : 5);
 // On a shared machine other processes skew every column; the load average at start says how much to trust a run.
