@@ -170,7 +170,7 @@ public abstract partial class Executor : IDisposable, IAsyncDisposable
                 throw new InvalidOperationException(AfterShutdownMessage);
             }
 
-            item.Future.StartMetering(Meter); // accepted: from here on it is counted, settled however it settles
+            item.Future.StartMetering(Meter, shared: item.Control is not null); // accepted: counted from here, however it settles
             if (!post)
             {
                 return item; // its token is canceled already: Watch cancels it, and it never reaches a worker

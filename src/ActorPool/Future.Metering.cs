@@ -10,26 +10,33 @@ public abstract partial class Future
     private ExecutorMeter? meter; // set once its executor has accepted the call; null for a future nobody submitted
     private long meterSince;      // when it was queued, then when it started (0 when nobody measures that)
 
-    /// <summary>Starts metering the call, once its executor has accepted it; a call already settled (a token canceled first) is counted as such.</summary>
-    internal void StartMetering(ExecutorMeter executor)
+    /// <summary>
+    /// Starts metering the call, once its executor has accepted it and before it posts it. A call whose future is
+    /// <paramref name="shared"/> already (a token watches it, and may cancel it meanwhile) is metered under the lock, and
+    /// counted as settled if it is; the future of any other call is still its executor's alone, and needs no lock.
+    /// </summary>
+    internal void StartMetering(ExecutorMeter executor, bool shared)
     {
+        if (!shared)
+        {
+            Debug.Assert(meter is null && state == FutureState.Pending, "an unshared call is pending and metered once");
+            meter = executor;
+            meterSince = executor.Submitted(pending: true); // posting the call publishes both fields
+            return;
+        }
+
         lock (Gate)
         {
             Debug.Assert(meter is null, "a call is metered once");
             meter = executor;
-            switch (state)
+            if (state == FutureState.Pending)
             {
-                case FutureState.Pending:
-                    meterSince = executor.Submitted(pending: true);
-                    break;
-                case FutureState.Running: // not posted yet, so never; counted as started at once if it were
-                    executor.Submitted(pending: true);
-                    meterSince = executor.Started(0);
-                    break;
-                default:
-                    executor.Submitted(pending: false);
-                    executor.SettledBeforeQueued(OutcomeLocked(timedOut: false));
-                    break;
+                meterSince = executor.Submitted(pending: true);
+            }
+            else
+            {
+                executor.Submitted(pending: false); // not posted yet, so it never ran: settled by its token
+                executor.SettledBeforeQueued(OutcomeLocked(timedOut: false));
             }
         }
     }

@@ -25,11 +25,12 @@ internal static class ActorPoolInstruments
     public static readonly Counter<long> Completed = Meter.CreateCounter<long>(
         "actorpool.calls.completed", "{call}", "Calls settled, by outcome: success, failure, canceled or timeout.");
 
-    public static readonly UpDownCounter<long> Queued = Meter.CreateUpDownCounter<long>(
-        "actorpool.calls.queued", "{call}", "Calls accepted and not yet started.");
+    // Read from counts each executor keeps, so they are exact whenever a listener attaches (ExecutorMeter).
+    public static readonly ObservableUpDownCounter<long> Queued = Meter.CreateObservableUpDownCounter(
+        "actorpool.calls.queued", ExecutorMeter.ObserveQueued, "{call}", "Calls accepted and not yet started.");
 
-    public static readonly UpDownCounter<long> Running = Meter.CreateUpDownCounter<long>(
-        "actorpool.calls.running", "{call}", "Calls started and not yet settled.");
+    public static readonly ObservableUpDownCounter<long> Running = Meter.CreateObservableUpDownCounter(
+        "actorpool.calls.running", ExecutorMeter.ObserveRunning, "{call}", "Calls started and not yet settled.");
 
     public static readonly Histogram<double> Duration = Meter.CreateHistogram(
         "actorpool.call.duration", "s", "Run time of a call that started: from its start to its settling.", advice: Seconds);

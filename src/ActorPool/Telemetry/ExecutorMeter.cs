@@ -5,10 +5,15 @@ using System.Diagnostics.Metrics;
 namespace ActorPool.Telemetry;
 
 /// <summary>
-/// One executor's side of the <c>ActorPool</c> meter: its tags, and the measurements a call's future records as it moves
-/// from queued to running to settled (<see cref="Future"/> calls these under its lock, once per transition, so the
-/// queued and running counts return to 0 when every call has settled). An instrument nobody listens to costs a check.
+/// One executor's side of the <c>ActorPool</c> meter: its tags, its counts of queued and running calls, and the
+/// measurements a call's future records as it moves from queued to running to settled (<see cref="Future"/> calls these
+/// once per transition, under its lock once the call is shared).
 /// </summary>
+/// <remarks>
+/// Queued and running are counts kept here at all times and read by observable instruments, not deltas sent to
+/// listeners: so they are exact whenever a listener attaches, and 0 once every call has settled. Counters and
+/// histograms nobody listens to cost a check, and the clock is read only for a histogram somebody listens to.
+/// </remarks>
 internal sealed class ExecutorMeter
 {
     private const string KindTag = "actorpool.executor.kind";
@@ -17,11 +22,13 @@ internal sealed class ExecutorMeter
 
     private static int count;
 
-    // The executors alive now, each with how to count its workers, for the actorpool.workers gauge.
+    // The executors alive now, each with how to count its workers, for the observable instruments.
     private static readonly ConcurrentDictionary<ExecutorMeter, Func<int>> Live = new();
 
     private readonly KeyValuePair<string, object?> kind;
     private KeyValuePair<string, object?> name;
+    private long queued;
+    private long running;
 
     /// <param name="kind"><c>thread</c>, <c>process</c> or <c>cluster</c>.</param>
     public ExecutorMeter(string kind)
@@ -36,15 +43,11 @@ internal sealed class ExecutorMeter
     /// <summary>Names the executor, before it takes any call (hosting registers executors by name).</summary>
     public void Rename(string newName) => name = new(NameTag, newName);
 
-    /// <summary>Counts the executor's workers in <c>actorpool.workers</c> with <paramref name="workers"/>, until <see cref="Ended"/>.</summary>
+    /// <summary>Reports the executor in the observable instruments, its workers counted by <paramref name="workers"/>, until <see cref="Ended"/>.</summary>
     public void Began(Func<int> workers) => Live[this] = workers;
 
-    /// <summary>The executor has stopped: it has no workers any more.</summary>
+    /// <summary>The executor has stopped: it is no longer reported.</summary>
     public void Ended() => Live.TryRemove(this, out _);
-
-    /// <summary>The gauge's reading: every live executor's worker count, with its tags.</summary>
-    internal static IEnumerable<Measurement<int>> ObserveWorkers() =>
-        Live.Select(entry => new Measurement<int>(entry.Value(), entry.Key.kind, entry.Key.name)).ToList();
 
     /// <summary>A call accepted; it waits (<paramref name="pending"/>) unless it settled already (a token canceled before it was sent).</summary>
     /// <returns>The time it was queued, for <see cref="Started"/>; 0 when nobody measures waits.</returns>
@@ -56,7 +59,7 @@ internal sealed class ExecutorMeter
             return 0;
         }
 
-        ActorPoolInstruments.Queued.Add(1, kind, name);
+        Interlocked.Increment(ref queued);
         return ActorPoolInstruments.QueueDuration.Enabled ? Stopwatch.GetTimestamp() : 0;
     }
 
@@ -64,8 +67,8 @@ internal sealed class ExecutorMeter
     /// <returns>The time it started, for <see cref="Settled"/>; 0 when nobody measures run times.</returns>
     public long Started(long queuedAt)
     {
-        ActorPoolInstruments.Queued.Add(-1, kind, name);
-        ActorPoolInstruments.Running.Add(1, kind, name);
+        Interlocked.Decrement(ref queued);
+        Interlocked.Increment(ref running);
         if (queuedAt != 0 && ActorPoolInstruments.QueueDuration.Enabled)
         {
             ActorPoolInstruments.QueueDuration.Record(Stopwatch.GetElapsedTime(queuedAt).TotalSeconds, kind, name);
@@ -79,7 +82,7 @@ internal sealed class ExecutorMeter
     {
         if (wasRunning)
         {
-            ActorPoolInstruments.Running.Add(-1, kind, name);
+            Interlocked.Decrement(ref running);
             if (startedAt != 0 && ActorPoolInstruments.Duration.Enabled)
             {
                 ActorPoolInstruments.Duration.Record(Stopwatch.GetElapsedTime(startedAt).TotalSeconds, kind, name);
@@ -87,7 +90,7 @@ internal sealed class ExecutorMeter
         }
         else
         {
-            ActorPoolInstruments.Queued.Add(-1, kind, name);
+            Interlocked.Decrement(ref queued);
         }
 
         ActorPoolInstruments.Completed.Add(1, kind, name, new(OutcomeTag, outcome));
@@ -95,4 +98,16 @@ internal sealed class ExecutorMeter
 
     /// <summary>A call that was already settled when it was accepted: counted as submitted and completed, never queued.</summary>
     public void SettledBeforeQueued(string outcome) => ActorPoolInstruments.Completed.Add(1, kind, name, new(OutcomeTag, outcome));
+
+    /// <summary><c>actorpool.calls.queued</c>: every live executor's calls accepted and not yet started.</summary>
+    internal static IEnumerable<Measurement<long>> ObserveQueued() =>
+        Live.Keys.Select(meter => new Measurement<long>(Volatile.Read(ref meter.queued), meter.kind, meter.name)).ToList();
+
+    /// <summary><c>actorpool.calls.running</c>: every live executor's calls started and not yet settled.</summary>
+    internal static IEnumerable<Measurement<long>> ObserveRunning() =>
+        Live.Keys.Select(meter => new Measurement<long>(Volatile.Read(ref meter.running), meter.kind, meter.name)).ToList();
+
+    /// <summary><c>actorpool.workers</c>: every live executor's workers.</summary>
+    internal static IEnumerable<Measurement<int>> ObserveWorkers() =>
+        Live.Select(entry => new Measurement<int>(entry.Value(), entry.Key.kind, entry.Key.name)).ToList();
 }
