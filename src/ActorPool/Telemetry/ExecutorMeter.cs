@@ -19,6 +19,7 @@ internal sealed class ExecutorMeter
     private const string KindTag = "actorpool.executor.kind";
     private const string NameTag = "actorpool.executor.name";
     private const string OutcomeTag = "outcome";
+    private const string ReasonTag = "reason";
 
     private static int count;
 
@@ -63,18 +64,30 @@ internal sealed class ExecutorMeter
         return ActorPoolInstruments.QueueDuration.Enabled ? Stopwatch.GetTimestamp() : 0;
     }
 
-    /// <summary>A queued call started.</summary>
+    /// <summary>A queued call started: now, or at <paramref name="workerStartedAt"/> when its worker stamped that.</summary>
+    /// <param name="queuedAt">What <see cref="Submitted"/> returned.</param>
+    /// <param name="workerStartedAt">
+    /// When a worker process started the call (a <see cref="Stopwatch"/> timestamp, the machine's monotonic clock in every
+    /// process), for a call the parent learns of later; 0 when it starts now.
+    /// </param>
     /// <returns>The time it started, for <see cref="Settled"/>; 0 when nobody measures run times.</returns>
-    public long Started(long queuedAt)
+    public long Started(long queuedAt, long workerStartedAt = 0)
     {
         Interlocked.Decrement(ref queued);
         Interlocked.Increment(ref running);
-        if (queuedAt != 0 && ActorPoolInstruments.QueueDuration.Enabled)
+        if (!ActorPoolInstruments.QueueDuration.Enabled && !ActorPoolInstruments.Duration.Enabled)
         {
-            ActorPoolInstruments.QueueDuration.Record(Stopwatch.GetElapsedTime(queuedAt).TotalSeconds, kind, name);
+            return 0;
         }
 
-        return ActorPoolInstruments.Duration.Enabled ? Stopwatch.GetTimestamp() : 0;
+        var now = Stopwatch.GetTimestamp();
+        var startedAt = workerStartedAt is > 0 && workerStartedAt <= now ? workerStartedAt : now;
+        if (queuedAt != 0 && ActorPoolInstruments.QueueDuration.Enabled)
+        {
+            ActorPoolInstruments.QueueDuration.Record(Stopwatch.GetElapsedTime(queuedAt, Math.Max(queuedAt, startedAt)).TotalSeconds, kind, name);
+        }
+
+        return ActorPoolInstruments.Duration.Enabled ? startedAt : 0;
     }
 
     /// <summary>A call settled with <paramref name="outcome"/> (<see cref="CallOutcome"/>), after running or while still queued.</summary>
@@ -95,6 +108,9 @@ internal sealed class ExecutorMeter
 
         ActorPoolInstruments.Completed.Add(1, kind, name, new(OutcomeTag, outcome));
     }
+
+    /// <summary>A worker was given up on, or retired, and a fresh one takes its place: <paramref name="reason"/> is a <see cref="WorkerRestartReason"/>.</summary>
+    public void WorkerRestarted(string reason) => ActorPoolInstruments.Restarts.Add(1, kind, name, new(ReasonTag, reason));
 
     /// <summary>A call that was already settled when it was accepted: counted as submitted and completed, never queued.</summary>
     public void SettledBeforeQueued(string outcome) => ActorPoolInstruments.Completed.Add(1, kind, name, new(OutcomeTag, outcome));
