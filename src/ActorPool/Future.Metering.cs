@@ -41,12 +41,18 @@ public abstract partial class Future
         }
     }
 
-    /// <summary>The call has started. The caller holds <see cref="Gate"/> and has just made the future running.</summary>
+    /// <summary>The executor's side of the meter, once it has accepted the call; null for a future nobody submitted.</summary>
+    internal ExecutorMeter? Meter => meter;
+
+    /// <summary>
+    /// The call has started. The caller holds <see cref="Gate"/> and has just made the future running. A worker process
+    /// that started a call it was sent ahead stamped when; the parent learns of it later, so that stamp is the start.
+    /// </summary>
     private void MeterStartedLocked()
     {
         if (meter is { } executor)
         {
-            meterSince = executor.Started(meterSince);
+            meterSince = executor.Started(meterSince, startGate?.WorkerStartedAt ?? 0);
         }
     }
 

@@ -16,6 +16,9 @@ public abstract partial class Future
         /// <summary>True if a worker holding the call has started it, though the future still says pending.</summary>
         bool HasStarted { get; }
 
+        /// <summary>When the worker started the call, as a <see cref="Stopwatch"/> timestamp, if it stamped that; else 0.</summary>
+        long WorkerStartedAt { get; }
+
         /// <summary>For <see cref="Cancel()"/>: true if no worker will start the call now; false if one has.</summary>
         bool TryPreventStart();
 

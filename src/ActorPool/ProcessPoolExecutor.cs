@@ -99,7 +99,8 @@ public sealed class ProcessPoolExecutor : Executor
             settings.StartupTimeout,
             settings.StopTimeout,
             spareWorkers,
-            1 + settings.Prefetch);
+            1 + settings.Prefetch,
+            Meter);
         context.Startup.Pending = MaxWorkers;
         try
         {

@@ -204,6 +204,8 @@ internal abstract class CallTicket : Future.IStartGate
     // The future's side, called under its lock: see Future.IStartGate.
     bool Future.IStartGate.HasStarted => holder is Claim { HasStarted: true };
 
+    long Future.IStartGate.WorkerStartedAt => holder is Claim { HasStarted: true } claim ? claim.StartedAt : 0;
+
     bool Future.IStartGate.TryPreventStart()
     {
         Debug.Assert(Monitor.IsEntered(Future.SyncRoot), "caller holds the future's lock");

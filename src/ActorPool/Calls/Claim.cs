@@ -13,6 +13,9 @@ internal abstract class Claim
     /// <summary>True if the worker has started the call (it can no longer be canceled).</summary>
     public abstract bool HasStarted { get; }
 
+    /// <summary>When the worker started the call (a <see cref="System.Diagnostics.Stopwatch"/> timestamp), once <see cref="HasStarted"/>; 0 if it does not say.</summary>
+    public virtual long StartedAt => 0;
+
     /// <summary>Stops the worker from starting the call: true if it will never run there.</summary>
     public abstract bool TryCancel();
 

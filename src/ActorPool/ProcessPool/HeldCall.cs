@@ -16,8 +16,8 @@ internal sealed class HeldCall(WorkItem item, ClaimBoard board, int slot, long i
     /// <summary>The id it was sent with, unique for its proxy.</summary>
     public long Id => id;
 
-    /// <summary>When the worker started it (a <see cref="System.Diagnostics.Stopwatch"/> timestamp), for a call with a timeout that has started.</summary>
-    public long StartedAt => board.StartedAt(slot);
+    /// <summary>When the worker started it (a <see cref="System.Diagnostics.Stopwatch"/> timestamp), once it has.</summary>
+    public override long StartedAt => board.StartedAt(slot);
 
     /// <summary>Its size on the wire, counted against how much a worker may hold.</summary>
     public long Bytes => bytes;

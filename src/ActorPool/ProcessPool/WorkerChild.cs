@@ -53,6 +53,9 @@ internal sealed class WorkerChild
     /// <summary>Sent its last allowed call: it gets nothing more, and goes once it has answered everything.</summary>
     public bool Retiring { get; set; }
 
+    /// <summary>Killed by its proxy to stop a call that overstayed its grace period (so its exit is no crash).</summary>
+    public bool KilledToStopCall { get; set; }
+
     /// <summary>The calls it holds, by the id they were sent with.</summary>
     public Dictionary<long, HeldCall> InFlight { get; } = new();
 

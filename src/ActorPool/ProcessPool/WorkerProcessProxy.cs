@@ -1,6 +1,7 @@
 using ActorPool.Calls;
 using ActorPool.Routing;
 using ActorPool.Security;
+using ActorPool.Telemetry;
 using ActorPool.Wire;
 using ActorPool.WorkerProcess;
 using Akka.Actor;
@@ -214,9 +215,10 @@ internal sealed class WorkerProcessProxy : UntypedActor, IWithTimers
     /// <summary>Sends the current worker what it has room for; one that has been sent its last allowed call gets a successor now, so the switch-over costs no start-up.</summary>
     private void Flush()
     {
-        if (flow.Flush(current, Self, roomFreed, timed))
+        if (flow.Flush(current, Self, roomFreed, timed) && successor is null)
         {
-            successor ??= Launch();
+            successor = Launch();
+            pool.Meter.WorkerRestarted(WorkerRestartReason.Recycled);
         }
     }
 
@@ -269,6 +271,7 @@ internal sealed class WorkerProcessProxy : UntypedActor, IWithTimers
             // The successor held no call yet: start another, and let the current worker finish undisturbed.
             child.Release();
             successor = Launch();
+            pool.Meter.WorkerRestarted(WorkerRestartReason.Crashed);
             return;
         }
 
@@ -288,6 +291,12 @@ internal sealed class WorkerProcessProxy : UntypedActor, IWithTimers
             Context.Parent.Tell(new InitializerFailed(error));
             Lose(child, error);
             return;
+        }
+
+        if (signaled is null)
+        {
+            // Lost while the pool runs: the router starts a replacement (unless it is shutting down with nothing left to run).
+            pool.Meter.WorkerRestarted(child.KilledToStopCall ? WorkerRestartReason.Stopped : WorkerRestartReason.Crashed);
         }
 
         Lose(child, new BrokenProcessPoolException(signaled is { } kill
@@ -370,6 +379,7 @@ internal sealed class WorkerProcessProxy : UntypedActor, IWithTimers
         log.Warning(
             "Killed worker process {0}: its call to {1} was still running {2} after it was asked to stop ({3}). A replacement starts; the calls it held unstarted run elsewhere.",
             child.Pid, MethodNames.Describe(held.Item.Function.Method), control.Grace, control.StopCause);
+        child.KilledToStopCall = true;
         Signal(child, kill: true);
     }
 

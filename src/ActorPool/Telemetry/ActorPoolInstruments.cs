@@ -38,6 +38,9 @@ internal static class ActorPoolInstruments
     public static readonly ObservableGauge<int> Workers = Meter.CreateObservableGauge(
         "actorpool.workers", ExecutorMeter.ObserveWorkers, "{worker}", "Workers each executor has now: threads, worker processes or node workers.");
 
+    public static readonly Counter<long> Restarts = Meter.CreateCounter<long>(
+        "actorpool.worker.restarts", "{worker}", "Workers replaced, by reason: crashed, recycled, stopped or memory.");
+
     public static readonly Histogram<double> QueueDuration = Meter.CreateHistogram(
         "actorpool.call.queue.duration", "s", "Time a call waited: from its submission to its start.", advice: Seconds);
 }

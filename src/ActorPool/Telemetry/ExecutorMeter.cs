@@ -19,6 +19,7 @@ internal sealed class ExecutorMeter
     private const string KindTag = "actorpool.executor.kind";
     private const string NameTag = "actorpool.executor.name";
     private const string OutcomeTag = "outcome";
+    private const string ReasonTag = "reason";
 
     private static int count;
 
@@ -27,8 +28,14 @@ internal sealed class ExecutorMeter
 
     private readonly KeyValuePair<string, object?> kind;
     private KeyValuePair<string, object?> name;
-    private long queued;
-    private long running;
+
+    // Queued is accepted - started - settled while queued, and running is started - settled after starting: four counts
+    // that only grow, each on cache lines of its own per processor (a shared queued/running pair, changed by the submitter
+    // and the workers alike, would move between cores with every call).
+    private readonly StripedCount accepted = new();
+    private readonly StripedCount started = new();
+    private readonly StripedCount settledQueued = new();
+    private readonly StripedCount settledRunning = new();
 
     /// <param name="kind"><c>thread</c>, <c>process</c> or <c>cluster</c>.</param>
     public ExecutorMeter(string kind)
@@ -53,28 +60,43 @@ internal sealed class ExecutorMeter
     /// <returns>The time it was queued, for <see cref="Started"/>; 0 when nobody measures waits.</returns>
     public long Submitted(bool pending)
     {
-        ActorPoolInstruments.Submitted.Add(1, kind, name);
+        if (ActorPoolInstruments.Submitted.Enabled)
+        {
+            ActorPoolInstruments.Submitted.Add(1, kind, name);
+        }
+
         if (!pending)
         {
             return 0;
         }
 
-        Interlocked.Increment(ref queued);
+        accepted.Increment();
         return ActorPoolInstruments.QueueDuration.Enabled ? Stopwatch.GetTimestamp() : 0;
     }
 
-    /// <summary>A queued call started.</summary>
+    /// <summary>A queued call started: now, or at <paramref name="workerStartedAt"/> when its worker stamped that.</summary>
+    /// <param name="queuedAt">What <see cref="Submitted"/> returned.</param>
+    /// <param name="workerStartedAt">
+    /// When a worker process started the call (a <see cref="Stopwatch"/> timestamp, the machine's monotonic clock in every
+    /// process), for a call the parent learns of later; 0 when it starts now.
+    /// </param>
     /// <returns>The time it started, for <see cref="Settled"/>; 0 when nobody measures run times.</returns>
-    public long Started(long queuedAt)
+    public long Started(long queuedAt, long workerStartedAt = 0)
     {
-        Interlocked.Decrement(ref queued);
-        Interlocked.Increment(ref running);
-        if (queuedAt != 0 && ActorPoolInstruments.QueueDuration.Enabled)
+        started.Increment();
+        if (!ActorPoolInstruments.QueueDuration.Enabled && !ActorPoolInstruments.Duration.Enabled)
         {
-            ActorPoolInstruments.QueueDuration.Record(Stopwatch.GetElapsedTime(queuedAt).TotalSeconds, kind, name);
+            return 0;
         }
 
-        return ActorPoolInstruments.Duration.Enabled ? Stopwatch.GetTimestamp() : 0;
+        var now = Stopwatch.GetTimestamp();
+        var startedAt = workerStartedAt is > 0 && workerStartedAt <= now ? workerStartedAt : now;
+        if (queuedAt != 0 && ActorPoolInstruments.QueueDuration.Enabled)
+        {
+            ActorPoolInstruments.QueueDuration.Record(Stopwatch.GetElapsedTime(queuedAt, Math.Max(queuedAt, startedAt)).TotalSeconds, kind, name);
+        }
+
+        return ActorPoolInstruments.Duration.Enabled ? startedAt : 0;
     }
 
     /// <summary>A call settled with <paramref name="outcome"/> (<see cref="CallOutcome"/>), after running or while still queued.</summary>
@@ -82,7 +104,7 @@ internal sealed class ExecutorMeter
     {
         if (wasRunning)
         {
-            Interlocked.Decrement(ref running);
+            settledRunning.Increment();
             if (startedAt != 0 && ActorPoolInstruments.Duration.Enabled)
             {
                 ActorPoolInstruments.Duration.Record(Stopwatch.GetElapsedTime(startedAt).TotalSeconds, kind, name);
@@ -90,22 +112,48 @@ internal sealed class ExecutorMeter
         }
         else
         {
-            Interlocked.Decrement(ref queued);
+            settledQueued.Increment();
         }
 
-        ActorPoolInstruments.Completed.Add(1, kind, name, new(OutcomeTag, outcome));
+        if (ActorPoolInstruments.Completed.Enabled)
+        {
+            ActorPoolInstruments.Completed.Add(1, kind, name, new(OutcomeTag, outcome));
+        }
     }
+
+    /// <summary>A worker was given up on, or retired, and a fresh one takes its place: <paramref name="reason"/> is a <see cref="WorkerRestartReason"/>.</summary>
+    public void WorkerRestarted(string reason) => ActorPoolInstruments.Restarts.Add(1, kind, name, new(ReasonTag, reason));
 
     /// <summary>A call that was already settled when it was accepted: counted as submitted and completed, never queued.</summary>
     public void SettledBeforeQueued(string outcome) => ActorPoolInstruments.Completed.Add(1, kind, name, new(OutcomeTag, outcome));
 
     /// <summary><c>actorpool.calls.queued</c>: every live executor's calls accepted and not yet started.</summary>
     internal static IEnumerable<Measurement<long>> ObserveQueued() =>
-        Live.Keys.Select(meter => new Measurement<long>(Volatile.Read(ref meter.queued), meter.kind, meter.name)).ToList();
+        Live.Keys.Select(meter => new Measurement<long>(meter.Queued, meter.kind, meter.name)).ToList();
 
     /// <summary><c>actorpool.calls.running</c>: every live executor's calls started and not yet settled.</summary>
     internal static IEnumerable<Measurement<long>> ObserveRunning() =>
-        Live.Keys.Select(meter => new Measurement<long>(Volatile.Read(ref meter.running), meter.kind, meter.name)).ToList();
+        Live.Keys.Select(meter => new Measurement<long>(meter.Running, meter.kind, meter.name)).ToList();
+
+    // Each count is read after those it is reduced by, so a call that moves on meanwhile is never counted out before it
+    // was counted in: neither figure is ever below 0, and both are exact once nothing moves.
+    private long Queued
+    {
+        get
+        {
+            var leftQueue = settledQueued.Read() + started.Read();
+            return accepted.Read() - leftQueue;
+        }
+    }
+
+    private long Running
+    {
+        get
+        {
+            var ended = settledRunning.Read();
+            return started.Read() - ended;
+        }
+    }
 
     /// <summary><c>actorpool.workers</c>: every live executor's workers.</summary>
     internal static IEnumerable<Measurement<int>> ObserveWorkers() =>

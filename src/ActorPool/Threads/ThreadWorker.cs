@@ -1,5 +1,6 @@
 using ActorPool.Calls;
 using ActorPool.Routing;
+using ActorPool.Telemetry;
 using Akka.Actor;
 using Akka.Event;
 
@@ -69,6 +70,7 @@ internal sealed class ThreadWorker(WorkerPoolSpec spec, CallThreads callThreads)
     {
         if (!callThreads.Run(() => RunHere(item, spec), control))
         {
+            item.Future.Meter?.WorkerRestarted(WorkerRestartReason.Stopped); // a fresh thread keeps MaxWorkers calls running
             item.SettleStopped();
             callThreads.LogAbandoned(Context.GetLogger(), item.Function.Method, control);
         }

@@ -1,4 +1,5 @@
 using ActorPool.Calls;
+using ActorPool.Telemetry;
 
 namespace ActorPool.Wire;
 
@@ -87,6 +88,11 @@ internal static class CallCodec
     {
         if (result.Stopped != StopReason.None && item.Control is { } control)
         {
+            if (result.Abandoned)
+            {
+                item.Future.Meter?.WorkerRestarted(WorkerRestartReason.Stopped); // a node's thread given up on: another takes its place
+            }
+
             control.RequestStop(result.Stopped); // the worker's reason, unless the parent had one first
             item.SettleStopped();
         }

@@ -141,8 +141,9 @@ internal sealed unsafe class ClaimBoard : IDisposable
     public bool WasTakenBack(int slot, long id) => Volatile.Read(ref Word(slot)) == (id << 2 | TakenBack);
 
     /// <summary>
-    /// The worker, just before it tries to start a call with a timeout: when it starts, as a <see cref="System.Diagnostics.Stopwatch"/>
-    /// timestamp (the machine's monotonic clock, the same in every process), so the parent counts the timeout from the same moment.
+    /// The worker, just before it tries to start a call: when it starts, as a <see cref="System.Diagnostics.Stopwatch"/>
+    /// timestamp (the machine's monotonic clock, the same in every process), so the parent counts a timeout, and measures
+    /// the call's wait and run time, from the same moment.
     /// </summary>
     public void StampStart(int slot, long timestamp)
     {

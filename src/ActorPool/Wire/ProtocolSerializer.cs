@@ -216,11 +216,14 @@ internal sealed class ProtocolSerializer(ExtendedActorSystem system) : Serialize
             : throw new SerializationException($"A call limit of {ticks} ticks is out of range.");
     }
 
+    // Set in a result's stop-reason byte when the call was stopped by giving up its thread (never without a reason).
+    private const byte AbandonedFlag = 0x80;
+
     private static void WriteResult(BinaryWriter w, ResultItem result)
     {
         w.Write(result.Id);
         w.Write(result.Skipped);
-        w.Write((byte)result.Stopped);
+        w.Write((byte)((byte)result.Stopped | (result.Abandoned ? AbandonedFlag : 0)));
         WriteBytes(w, result.Value);
         Write(w, result.Error);
     }
@@ -229,15 +232,16 @@ internal sealed class ProtocolSerializer(ExtendedActorSystem system) : Serialize
     {
         var id = r.ReadInt64();
         var skipped = r.ReadBoolean();
-        var stopped = r.ReadByte() switch
+        var stop = r.ReadByte();
+        var stopped = (stop & ~AbandonedFlag) switch
         {
-            0 => Calls.StopReason.None,
+            0 when stop == 0 => Calls.StopReason.None,
             1 => Calls.StopReason.Canceled,
             2 => Calls.StopReason.TimedOut,
-            var other => throw new SerializationException($"An unknown stop reason {other}."),
+            _ => throw new SerializationException($"An unknown stop reason {stop}."),
         };
         var value = ReadBytes(r);
-        return new ResultItem(id, value, ReadError(r, 0), skipped, stopped);
+        return new ResultItem(id, value, ReadError(r, 0), skipped, stopped, (stop & AbandonedFlag) != 0);
     }
 
     internal static void Write(BinaryWriter w, CallDescriptor d)

@@ -186,7 +186,7 @@ internal sealed class CallRunner(
     {
         if (!call.Limits.Stoppable)
         {
-            return board is not null && call.Slot >= 0 && !board.TryStart(call.Slot, call.Id) ? Skipped(call) : Run(call, null);
+            return board is not null && call.Slot >= 0 && !StampAndStart(board, call) ? Skipped(call) : Run(call, null);
         }
 
         var control = new CallControl(call.Limits.Timeout > TimeSpan.Zero ? call.Limits.Timeout : null, call.Limits.Grace, CancellationToken.None);
@@ -200,12 +200,7 @@ internal sealed class CallRunner(
 
             if (board is not null)
             {
-                if (control.Timeout is not null)
-                {
-                    board.StampStart(call.Slot, System.Diagnostics.Stopwatch.GetTimestamp()); // the parent's clock for the timeout
-                }
-
-                if (call.Slot >= 0 && !board.TryStart(call.Slot, call.Id))
+                if (call.Slot >= 0 && !StampAndStart(board, call))
                 {
                     return Skipped(call);
                 }
@@ -224,6 +219,16 @@ internal sealed class CallRunner(
             running.TryRemove(call.Id, out _);
             control.Finished();
         }
+    }
+
+    /// <summary>
+    /// Claims a call sent ahead on the board, stamping first when it starts: the parent counts a timeout from that moment,
+    /// and reports the call's run time and wait from it (it learns of the start later, at the latest with the result).
+    /// </summary>
+    private static bool StampAndStart(ClaimBoard board, CallItem call)
+    {
+        board.StampStart(call.Slot, System.Diagnostics.Stopwatch.GetTimestamp());
+        return board.TryStart(call.Slot, call.Id);
     }
 
     /// <summary>
@@ -250,7 +255,7 @@ internal sealed class CallRunner(
         }
 
         callThreads.LogAbandoned(Context.GetLogger(), invocation.Method, control);
-        return new ResultItem(call.Id, null, null, Stopped: control.Reason);
+        return new ResultItem(call.Id, null, null, Stopped: control.Reason, Abandoned: true);
     }
 
     /// <summary>True if call <paramref name="id"/> was asked to stop before it started; forgets the requests for calls before it, which have ended.</summary>

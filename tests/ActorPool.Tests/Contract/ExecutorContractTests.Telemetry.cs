@@ -64,6 +64,25 @@ public abstract partial class ExecutorContractTests
     }
 
     [Fact]
+    public void Metrics_WorkerGivenUpOnToStopACall_CountsARestartForReasonStopped()
+    {
+        var executor = StartExecutor(1);
+        using var meter = new MeterCapture(executor.Meter.Name);
+        using var probe = new Probe();
+        var hung = executor.Submit(StopCalls.IgnoresToken, probe.Key, 1, 5_000,
+            new CallOptions { Timeout = TimeSpan.FromMilliseconds(100), GracePeriod = TimeSpan.FromMilliseconds(200) });
+
+        Assert.IsType<TimeoutException>(hung.Exception(Probe.Bound));
+        Assert.Equal(-6, executor.Submit(ContractCalls.Negate, 6).Result(Probe.Bound)); // the replacement runs the next call
+
+        // A process's restart is counted as its exit is seen, which may come just after the future settled.
+        Assert.True(SpinWait.SpinUntil(() => meter.Sum("actorpool.worker.restarts") >= 1, Probe.Bound), "no worker restart was counted");
+        Assert.Equal(1, meter.Sum("actorpool.worker.restarts", ("reason", "stopped")));
+        Assert.Equal(1, meter.Sum("actorpool.worker.restarts"));
+        Assert.Contains("actorpool.executor.kind", meter.TagKeys("actorpool.worker.restarts"));
+    }
+
+    [Fact]
     public void Metrics_WorkersGauge_ReadsTheExecutorsWorkersUntilItShutsDown()
     {
         var executor = StartExecutor(1);

@@ -36,6 +36,9 @@ internal sealed class MeterCapture : IDisposable
     /// <summary>How many measurements <paramref name="instrument"/> made (for a histogram: how many values it recorded).</summary>
     public int Count(string instrument) => Matching(instrument, null).Count();
 
+    /// <summary>The values <paramref name="instrument"/> recorded, in order.</summary>
+    public List<double> Values(string instrument) => Matching(instrument, null).Select(m => m.Value).ToList();
+
     /// <summary>The tag keys every measurement of <paramref name="instrument"/> carried.</summary>
     public IEnumerable<string> TagKeys(string instrument) =>
         Matching(instrument, null).SelectMany(m => m.Tags.Keys).Distinct();
