@@ -26,7 +26,7 @@ Console.WriteLine(otlp
     ? $"Exporting over OTLP to {Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT")}."
     : "Exporting to this console: each span as it ends, the metric points when the providers flush at exit.");
 
-// One trace for the whole run: the calls' spans join it, in this process and in the worker processes.
+// One trace for the whole run: the ActorPool source's spans for the calls join it, wherever the calls run.
 using (app.StartActivity("run the calls"))
 {
     foreach (var executor in new Executor[] { processes, threads })
