@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Security.Cryptography;
 using ActorPool;
@@ -22,11 +21,10 @@ internal sealed class Demo(DemoOptions options, CancellationToken cancel)
     // Program.cs handles those signals, and the using blocks below stop everything in order.
     private static readonly Config OwnShutdown = ConfigurationFactory.ParseString("akka.coordinated-shutdown.run-by-clr-shutdown-hook = off");
 
-    private readonly ConcurrentQueue<string> events = new();
-    private readonly ProgressView view = new();
+    private readonly ProgressView view = ProgressView.ForConsole();
     private readonly Stopwatch wall = Stopwatch.StartNew();
     private Tally tally = new(0);
-    private LocalNodeProcess? victim;
+    private NodeProcess? victim;
     private TimeSpan killedAt;
     private bool killDecided;
     private int failuresReported;
@@ -60,7 +58,7 @@ internal sealed class Demo(DemoOptions options, CancellationToken cancel)
             }
             else
             {
-                nodes.Start(executor.Address, secret, options.Nodes, options.Workers);
+                nodes.Start(executor.Address, secret, options.Nodes, options.Workers, view.Event);
                 pids.AddRange(nodes.Processes.Select(n => n.Pid));
                 await executor.WaitForWorkersAsync(options.Nodes * options.Workers, JoinTimeout).WaitAsync(cancel);
             }
@@ -80,7 +78,7 @@ internal sealed class Demo(DemoOptions options, CancellationToken cancel)
             }
 
             Console.WriteLine($"Submitted {workload.Count} calls: {workload.Sleeps.Count} sleeping 0.5-1.5 s, {workload.Primes.Count} counting primes.");
-            if (Watch(nodes))
+            if (view.Show(() => Watch(nodes)))
             {
                 Summary.Print(tally.Read(), workload, startup, tally.Elapsed, victim is null ? null : (Label(victim.Pid, Environment.MachineName), killedAt));
                 Console.WriteLine("Stopping the nodes (they leave the cluster), then the coordinator.");
@@ -142,11 +140,6 @@ internal sealed class Demo(DemoOptions options, CancellationToken cancel)
     {
         while (!cancel.WaitHandle.WaitOne(TimeSpan.FromMilliseconds(100)))
         {
-            while (events.TryDequeue(out var line))
-            {
-                view.Event(line);
-            }
-
             var counts = tally.Read();
             if (counts.Done == counts.Total)
             {
@@ -213,7 +206,7 @@ internal sealed class Demo(DemoOptions options, CancellationToken cancel)
             }
 
             var when = victim is null ? $"At {tally.Elapsed.TotalSeconds:F1} s" : $"{(tally.Elapsed - killedAt).TotalSeconds:F1} s after the kill";
-            events.Enqueue($"{when}, a call failed with {error.GetType().Name}: {error.Message}");
+            view.Event($"{when}, a call failed with {error.GetType().Name}: {error.Message}");
         }
     }
 }

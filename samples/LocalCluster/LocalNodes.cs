@@ -1,4 +1,3 @@
-using ActorPool.Cluster;
 using Akka.Actor;
 
 namespace LocalCluster;
@@ -10,15 +9,16 @@ namespace LocalCluster;
 /// </summary>
 internal sealed class LocalNodes : IDisposable
 {
-    private readonly List<LocalNodeProcess> nodes = [];
+    private readonly List<NodeProcess> nodes = [];
 
-    public IReadOnlyList<LocalNodeProcess> Processes => nodes;
+    public IReadOnlyList<NodeProcess> Processes => nodes;
 
-    public void Start(Address seed, string secret, int count, int workers)
+    /// <summary>Starts <paramref name="count"/> nodes; <paramref name="output"/> gets the lines they print.</summary>
+    public void Start(Address seed, string secret, int count, int workers, Action<string> output)
     {
         for (var i = 0; i < count; i++)
         {
-            nodes.Add(LocalNodeProcess.Start(seed, secret, workers));
+            nodes.Add(NodeProcess.Start(seed, secret, workers, output));
         }
     }
 

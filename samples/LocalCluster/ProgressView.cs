@@ -1,77 +1,32 @@
 namespace LocalCluster;
 
 /// <summary>
-/// The live view: on a terminal, one status line redrawn in place with <c>\r</c> (events print above it); when
-/// output is redirected (a file, a pipe, CI), no control characters at all, just a status line every few seconds.
+/// How the demo shows its progress: a live table redrawn in place on a terminal (<see cref="LiveProgressView"/>),
+/// plain lines when the output is redirected to a file, a pipe or CI (<see cref="PlainProgressView"/>), where
+/// cursor movements would only be noise.
 /// </summary>
-internal sealed class ProgressView
+internal abstract class ProgressView
 {
-    private static readonly TimeSpan RedirectedEvery = TimeSpan.FromSeconds(2);
+    /// <summary>The view that suits this process's standard output.</summary>
+    public static ProgressView ForConsole() =>
+        LiveProgressView.Supported ? new LiveProgressView() : new PlainProgressView();
 
-    private readonly bool live = !Console.IsOutputRedirected;
-    private int drawn; // characters of the status line on screen
-    private TimeSpan? lastLine;
+    /// <summary>Runs <paramref name="watch"/>, which calls the other members, with the view on screen.</summary>
+    public abstract T Show<T>(Func<T> watch);
 
-    /// <summary>Shows the status; called often, it draws as often as the output suits.</summary>
-    public void Update(Tally.Snapshot counts, TimeSpan elapsed)
-    {
-        if (live)
-        {
-            var line = Fit($"{Bar(counts)} {Status(counts, elapsed)}");
-            Console.Write($"\r{line}{new string(' ', Math.Max(0, drawn - line.Length))}");
-            drawn = line.Length;
-        }
-        else if (lastLine is not { } last || elapsed - last >= RedirectedEvery)
-        {
-            Console.WriteLine($"  {Status(counts, elapsed)}");
-            lastLine = elapsed;
-        }
-    }
+    /// <summary>Shows the counts; called often, it draws as often as the output suits.</summary>
+    public abstract void Update(Tally.Snapshot counts, TimeSpan elapsed);
 
-    /// <summary>Prints <paramref name="line"/> on a line of its own, above the status line.</summary>
-    public void Event(string line)
-    {
-        Clear();
-        Console.WriteLine(line);
-    }
+    /// <summary>
+    /// Prints <paramref name="line"/> on a line of its own, above the live view if there is one. Any thread may call
+    /// it: done-callbacks and the node processes' output do.
+    /// </summary>
+    public abstract void Event(string line);
 
-    /// <summary>Draws the final status and leaves it on its own line.</summary>
-    public void Finish(Tally.Snapshot counts, TimeSpan elapsed)
-    {
-        lastLine = null;
-        Update(counts, elapsed);
-        if (live)
-        {
-            Console.WriteLine();
-            drawn = 0;
-        }
-    }
+    /// <summary>Draws the final counts and leaves them on screen.</summary>
+    public abstract void Finish(Tally.Snapshot counts, TimeSpan elapsed);
 
-    private void Clear()
-    {
-        if (live && drawn > 0)
-        {
-            Console.Write($"\r{new string(' ', drawn)}\r");
-            drawn = 0;
-        }
-    }
-
-    private static string Bar(Tally.Snapshot counts)
-    {
-        const int width = 24;
-        var filled = counts.Total == 0 ? width : counts.Done * width / counts.Total;
-        return $"[{new string('#', filled)}{new string('-', width - filled)}]";
-    }
-
-    private static string Status(Tally.Snapshot counts, TimeSpan elapsed)
-    {
-        var nodes = counts.Nodes.Select(n => n.Failed > 0 ? $"{n.Node}: {n.Ok} ok {n.Failed} failed" : $"{n.Node}: {n.Ok}");
-        return $"{counts.Done,3}/{counts.Total} done ({counts.Ok} ok, {counts.Failed} failed) {elapsed.TotalSeconds,5:F1} s | {string.Join("  ", nodes)}";
-    }
-
-    private static string Fit(string line)
-    {
-        var width = Console.WindowWidth is > 10 and var w ? w - 1 : 119;
-        return line.Length <= width ? line : line[..width];
-    }
+    /// <summary>The counts in one line of text.</summary>
+    protected static string Status(Tally.Snapshot counts, TimeSpan elapsed) =>
+        $"{counts.Done,3}/{counts.Total} done ({counts.Ok} ok, {counts.Failed} failed) {elapsed.TotalSeconds,5:F1} s";
 }

@@ -2,8 +2,18 @@
 // `dotnet run --project samples/SeedDemos` runs all four; an argument (1-4) runs one.
 using System.Diagnostics;
 using ActorPool;
+using SeedDemos;
 
 var demos = new Action[] { SubmitTwo, SubmitTenThenAsCompleted, AsCompletedOfFive, MapOfFive };
+int[] calls = [2, 10, 5, 5]; // each demo's DoSomething calls, for the live view's bars
+
+// On a terminal, a live view runs this same program as a child and shows its lines above a bar per demo; the
+// child's output is redirected, so it runs the demos below and prints exactly what it would print to a file.
+if (LiveView.Supported)
+{
+    return LiveView.Run(args, calls);
+}
+
 var chosen = args.Length == 0 ? Enumerable.Range(1, demos.Length) : args.Select(int.Parse);
 foreach (var number in chosen)
 {
