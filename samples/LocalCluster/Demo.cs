@@ -24,7 +24,7 @@ internal sealed class Demo(DemoOptions options, CancellationToken cancel)
     private readonly ProgressView view = ProgressView.ForConsole();
     private readonly Stopwatch wall = Stopwatch.StartNew();
     private Tally tally = new(0);
-    private NodeProcess? victim;
+    private LocalNodeProcess? victim;
     private TimeSpan killedAt;
     private bool killDecided;
     private int failuresReported;

@@ -7,7 +7,7 @@ namespace LocalCluster;
 /// (green) and failed (red), redrawn in place. A live display is not thread-safe and cannot share the terminal
 /// with anything else: other threads' lines wait in a queue for the thread running <see cref="Show{T}"/>, which
 /// prints them above the table, and while the table is up this process's own console output (Akka's log lines)
-/// joins that queue. The node processes print through this process too (<see cref="NodeProcess"/>).
+/// joins that queue. The node processes print through this process too (started with an output callback).
 /// </summary>
 internal sealed class LiveProgressView : ProgressView
 {

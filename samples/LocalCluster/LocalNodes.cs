@@ -1,3 +1,4 @@
+using ActorPool.Cluster;
 using Akka.Actor;
 
 namespace LocalCluster;
@@ -9,16 +10,16 @@ namespace LocalCluster;
 /// </summary>
 internal sealed class LocalNodes : IDisposable
 {
-    private readonly List<NodeProcess> nodes = [];
+    private readonly List<LocalNodeProcess> nodes = [];
 
-    public IReadOnlyList<NodeProcess> Processes => nodes;
+    public IReadOnlyList<LocalNodeProcess> Processes => nodes;
 
     /// <summary>Starts <paramref name="count"/> nodes; <paramref name="output"/> gets the lines they print.</summary>
     public void Start(Address seed, string secret, int count, int workers, Action<string> output)
     {
         for (var i = 0; i < count; i++)
         {
-            nodes.Add(NodeProcess.Start(seed, secret, workers, output));
+            nodes.Add(LocalNodeProcess.Start(seed, secret, workers, output: output));
         }
     }
 

@@ -27,11 +27,18 @@ public sealed class LocalNodeProcess : IDisposable
     /// <param name="secret">The cluster's secret, handed over on stdin.</param>
     /// <param name="workers">Worker actors per executor; null means one per processor.</param>
     /// <param name="allowedAssemblies">Assemblies whose methods it runs; null means this app's own.</param>
-    public static LocalNodeProcess Start(Address seed, string secret, int? workers = null, IEnumerable<string>? allowedAssemblies = null)
+    /// <param name="output">
+    /// Gets each line the node writes to its standard output or error, on a thread of its own; null lets the node write
+    /// to this process's console directly (as a process pool's workers do). A live view that redraws the console passes
+    /// one, so the nodes' lines cannot tear it.
+    /// </param>
+    public static LocalNodeProcess Start(
+        Address seed, string secret, int? workers = null, IEnumerable<string>? allowedAssemblies = null, Action<string>? output = null)
     {
         ArgumentNullException.ThrowIfNull(seed);
         ArgumentException.ThrowIfNullOrEmpty(secret);
         var start = ChildProgram.Of(typeof(LocalNodeProcess).Assembly).StartInfo();
+        start.RedirectStandardOutput = start.RedirectStandardError = output is not null;
         foreach (var arg in new[] { "--seed", seed.ToString(), "--secret-stdin" })
         {
             start.ArgumentList.Add(arg);
@@ -50,9 +57,25 @@ public sealed class LocalNodeProcess : IDisposable
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start a worker node process.");
+        if (output is not null)
+        {
+            process.OutputDataReceived += (_, line) => Relay(line.Data);
+            process.ErrorDataReceived += (_, line) => Relay(line.Data);
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+        }
+
         process.StandardInput.WriteLine(secret);
         process.StandardInput.Flush();
         return new LocalNodeProcess(process);
+
+        void Relay(string? line)
+        {
+            if (line is not null)
+            {
+                output(line);
+            }
+        }
     }
 
     /// <summary>Kills the node at once (SIGKILL), as a crash would: the executor fails the calls it held.</summary>
