@@ -57,12 +57,13 @@ internal sealed class CallTrace
                     queue = ActorPoolTracing.Source.StartActivity(ActorPoolTracing.QueueSpan, ActivityKind.Internal, call.Context);
                 }
 
-                context = call.Context;
+                context = call.IdFormat == ActivityIdFormat.W3C ? call.Context : default;
                 Activity.Current = submitter; // starting made the spans current; they belong to the call, not to the code after Submit
             }
         }
 
-        return context == default ? null : new CallTrace(context, call, queue);
+        // A call span must be kept to be ended, even when it has no W3C context to hand on.
+        return context == default && call is null ? null : new CallTrace(context, call, queue);
     }
 
     /// <summary>The call has started: its wait is over. The caller holds the future's lock.</summary>
