@@ -170,6 +170,34 @@ public abstract partial class ExecutorContractTests
         Assert.Equal(queued.Count(future => !future.IsCanceled), negated.Count(call => (string?)call.GetTagItem("actorpool.call.outcome") == "success"));
     }
 
+    [Fact]
+    public void Trace_Listening_ASubmitterInTheHierarchicalFormat_GetsACallSpanThatEnds()
+    {
+        var executor = StartExecutor(1);
+        using var submitter = new Activity("actorpool.tests.hierarchical").SetIdFormat(ActivityIdFormat.Hierarchical).Start();
+        var submitterId = submitter.Id;
+        var calls = new ConcurrentQueue<(string? ParentId, bool Stopped)>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == "ActorPool",
+            // A parent without W3C ids reaches a sampler as none; only the submitting thread knows it is this test's.
+            Sample = (ref ActivityCreationOptions<ActivityContext> options) =>
+                options.Parent == default && Activity.Current?.RootId == submitter.RootId ? ActivitySamplingResult.AllDataAndRecorded : ActivitySamplingResult.None,
+            ActivityStopped = span =>
+            {
+                if (span.OperationName == "actorpool.call")
+                {
+                    calls.Enqueue((span.ParentId, span.IsStopped));
+                }
+            },
+        };
+        ActivitySource.AddActivityListener(listener);
+
+        Assert.Equal(-1, executor.Submit(ContractCalls.Negate, 1).Result(Probe.Bound));
+
+        Assert.Equal((submitterId, true), Assert.Single(calls)); // no W3C ids to hand on, yet ended like any other
+    }
+
     /// <summary>A started activity of the test's own, in W3C format, current until disposed.</summary>
     private static Activity Submitter() => new Activity("actorpool.tests.submitter").SetIdFormat(ActivityIdFormat.W3C).Start();
 
