@@ -156,21 +156,23 @@ public abstract partial class Executor : IDisposable, IAsyncDisposable
         where TItem : WorkItem
     {
         Prepare(item);
+        // Its spans start here, outside the lock below: a listener's callbacks must not hold up every other submitter.
+        var trace = CallTrace.Begin(Meter, item.Function);
         bool wakeRouter;
         // Under the lock, so no call can be posted after the router has been told to shut down.
         lock (shutdownLock)
         {
             if (pool.BrokenCause is { } cause)
             {
-                throw spec.Broken(cause);
+                throw Refused(trace, spec.Broken(cause));
             }
 
             if (shutdown)
             {
-                throw new InvalidOperationException(AfterShutdownMessage);
+                throw Refused(trace, new InvalidOperationException(AfterShutdownMessage));
             }
 
-            item.Future.StartMetering(Meter, shared: item.Control is not null); // accepted: counted from here, however it settles
+            item.Future.StartMetering(Meter, shared: item.Control is not null, trace); // accepted: counted from here, however it settles
             if (!post)
             {
                 return item; // its token is canceled already: Watch cancels it, and it never reaches a worker
@@ -198,6 +200,12 @@ public abstract partial class Executor : IDisposable, IAsyncDisposable
         }
 
         return item;
+    }
+
+    private static Exception Refused(CallTrace? trace, Exception error)
+    {
+        trace?.Refused(error);
+        return error;
     }
 
     /// <summary>Shuts down with its pending calls canceled, then tells every worker <paramref name="message"/> (a signal to its process).</summary>

@@ -3,25 +3,29 @@ using ActorPool.Telemetry;
 
 namespace ActorPool;
 
-// What a future tells the ActorPool meter as its call moves from queued to running to settled: each transition once,
-// under the future's lock, so the queued and running counts balance. Nothing here is public.
+// What a future tells the ActorPool meter, and its call's trace, as its call moves from queued to running to settled:
+// each transition once, under the future's lock, so the queued and running counts balance and each span ends once.
+// Nothing here is public.
 public abstract partial class Future
 {
     private ExecutorMeter? meter; // set once its executor has accepted the call; null for a future nobody submitted
     private long meterSince;      // when it was queued, then when it started (0 when nobody measures that)
+    private CallTrace? trace;     // set with the meter when the call has a trace to carry or spans to record; else null
 
     /// <summary>
-    /// Starts metering the call, once its executor has accepted it and before it posts it. A call whose future is
-    /// <paramref name="shared"/> already (a token watches it, and may cancel it meanwhile) is metered under the lock, and
-    /// counted as settled if it is; the future of any other call is still its executor's alone, and needs no lock.
+    /// Starts metering the call, once its executor has accepted it and before it posts it, with its <paramref name="callTrace"/>
+    /// if it has one. A call whose future is <paramref name="shared"/> already (a token watches it, and may cancel it
+    /// meanwhile) is metered under the lock, and counted as settled if it is; the future of any other call is still its
+    /// executor's alone, and needs no lock.
     /// </summary>
-    internal void StartMetering(ExecutorMeter executor, bool shared)
+    internal void StartMetering(ExecutorMeter executor, bool shared, CallTrace? callTrace = null)
     {
         if (!shared)
         {
             Debug.Assert(meter is null && state == FutureState.Pending, "an unshared call is pending and metered once");
             meter = executor;
-            meterSince = executor.Submitted(pending: true); // posting the call publishes both fields
+            trace = callTrace;
+            meterSince = executor.Submitted(pending: true); // posting the call publishes the fields
             return;
         }
 
@@ -29,6 +33,7 @@ public abstract partial class Future
         {
             Debug.Assert(meter is null, "a call is metered once");
             meter = executor;
+            trace = callTrace;
             if (state == FutureState.Pending)
             {
                 meterSince = executor.Submitted(pending: true);
@@ -36,12 +41,23 @@ public abstract partial class Future
             else
             {
                 executor.Submitted(pending: false); // not posted yet, so it never ran: settled by its token
-                executor.SettledBeforeQueued(OutcomeLocked(timedOut: false));
+                var outcome = OutcomeLocked(timedOut: false);
+                executor.SettledBeforeQueued(outcome);
+                callTrace?.Settled(outcome, error);
             }
         }
     }
 
-    /// <summary>The executor's side of the meter, once it has accepted the call; null for a future nobody submitted.</summary>
+    /// <summary>
+    /// The context the call's run continues wherever it runs (see <see cref="CallTrace"/>); default when it carries none.
+    /// Read by its worker after the call was posted, which published it.
+    /// </summary>
+    internal ActivityContext TraceContext => trace?.Context ?? default;
+
+    /// <summary>
+    /// The executor's side of the meter once it has accepted the call (for worker restarts and the run span's tags); null
+    /// before, or for a future nobody submitted.
+    /// </summary>
     internal ExecutorMeter? Meter => meter;
 
     /// <summary>
@@ -53,12 +69,22 @@ public abstract partial class Future
         if (meter is { } executor)
         {
             meterSince = executor.Started(meterSince, startGate?.WorkerStartedAt ?? 0);
+            trace?.Started();
         }
     }
 
     /// <summary>The call has settled. The caller holds <see cref="Gate"/> and has just made the future final.</summary>
-    private protected void MeterSettledLocked(bool wasRunning, bool timedOut = false) =>
-        meter?.Settled(wasRunning, wasRunning ? meterSince : 0, OutcomeLocked(timedOut));
+    private protected void MeterSettledLocked(bool wasRunning, bool timedOut = false)
+    {
+        if (meter is not { } executor)
+        {
+            return;
+        }
+
+        var outcome = OutcomeLocked(timedOut);
+        executor.Settled(wasRunning, wasRunning ? meterSince : 0, outcome);
+        trace?.Settled(outcome, error);
+    }
 
     private string OutcomeLocked(bool timedOut) => state switch
     {

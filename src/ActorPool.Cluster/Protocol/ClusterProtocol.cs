@@ -3,7 +3,8 @@ using ActorPool.Wire;
 namespace ActorPool.Cluster.Protocol;
 
 // What crosses the wire between a cluster executor and its worker nodes, besides the process pool's own
-// messages (RegisterWorker, WorkerInitializerFailed, CallItem, ResultItem), which the node's workers reuse.
+// messages (RegisterWorker, WorkerInitializerFailed, CallItem, ResultItem), which the node's workers reuse: a CallItem
+// carries the submitter's trace context to a node as it does to a worker process (Wire/TraceContextCodec).
 //
 //   executor's membership actor ──AttachWorkers(nonce, its proof)──► node's NodeHost ── starts workers ──► each
 //     ◄──RegisterWorker(its own proof)── registers; the secret itself never travels (see ClusterSecret)

@@ -1,3 +1,4 @@
+using ActorPool.Telemetry;
 using Akka.Actor;
 
 namespace ActorPool.Calls;
@@ -120,22 +121,27 @@ internal abstract class WorkItem<TResult> : WorkItem
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1031", Justification = "Whatever the call throws is its outcome.")]
     public sealed override void Run()
     {
+        // Ended before the future settles, so the run span ends within the call span it belongs to.
+        var run = RunSpan.Start(future.TraceContext, future.Meter?.Kind ?? "thread", future.Meter?.Name, Function.Method);
         TResult value;
         try
         {
             value = Invoke();
         }
-        catch (OperationCanceledException) when (Control is { Reason: not StopReason.None })
+        catch (OperationCanceledException) when (Control is { Reason: not StopReason.None } control)
         {
+            run.Stopped(control.Reason);
             SettleStopped(); // it stopped as asked
             return;
         }
         catch (Exception e)
         {
+            run.Failed(e);
             future.TrySetException(e);
             return;
         }
 
+        run.Succeeded();
         future.TrySetResult(value);
     }
 }

@@ -44,6 +44,9 @@ internal sealed class ExecutorMeter
         name = new(NameTag, $"{kind}-{Interlocked.Increment(ref count)}");
     }
 
+    /// <summary>The executor's <c>actorpool.executor.kind</c>: <c>thread</c>, <c>process</c> or <c>cluster</c>.</summary>
+    public string Kind => (string)kind.Value!;
+
     /// <summary>The executor's <c>actorpool.executor.name</c>: <c>{kind}-{n}</c>, or the name it is registered under when hosted.</summary>
     public string Name => (string)name.Value!;
 

@@ -36,14 +36,14 @@ internal static class CallCodec
 
     /// <summary>A call's size on the wire, at most: its arguments, its description's names (up to 3 bytes a character), and framing.</summary>
     public static long WireBytes(CallItem call) =>
-        64 + call.Arguments.Sum(argument => argument.LongLength + 4)
+        64 + (call.Trace == default ? 0 : TraceContextCodec.MaxBytes) + call.Arguments.Sum(argument => argument.LongLength + 4)
         + 3L * (call.Function.DeclaringType.Length + call.Function.GenericArguments.Sum(name => name.Length + 4));
 
     /// <summary>The message for a prepared call whose arguments were serialized; <paramref name="slot"/> is its claim board word, if any.</summary>
     public static CallItem Encode(WorkItem item, string secret, long id, int slot = -1)
     {
         var prepared = Prepared(item);
-        return new CallItem(secret, id, prepared.Function, item.IsChunk, prepared.Arguments, slot, CallLimits.Of(item.Control));
+        return new CallItem(secret, id, prepared.Function, item.IsChunk, prepared.Arguments, slot, CallLimits.Of(item.Control), item.Future.TraceContext);
     }
 
     private static PreparedCall Prepared(WorkItem item) =>

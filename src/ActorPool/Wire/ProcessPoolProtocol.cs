@@ -37,13 +37,16 @@ internal sealed record WorkerInitializerFailed(string Secret, int ProcessId, Err
 /// and it runs only calls from its own pool. <paramref name="Arguments"/> holds one payload per parameter; for a Map chunk each
 /// payload is a JSON array of that parameter's values (a column), and the call runs once per index. <paramref name="Slot"/> is
 /// the call's word on the worker's <see cref="ClaimBoard"/>, which decides whether it may still start it; -1 for none (a cluster node).
+/// <paramref name="Trace"/> is the W3C trace context its run continues (see <see cref="Telemetry.CallTrace"/>); default for none.
 /// </summary>
-internal sealed record CallItem(string Secret, long Id, CallDescriptor Function, bool IsChunk, byte[][] Arguments, int Slot = -1, CallLimits Limits = default)
+internal sealed record CallItem(string Secret, long Id, CallDescriptor Function, bool IsChunk, byte[][] Arguments, int Slot = -1, CallLimits Limits = default,
+    System.Diagnostics.ActivityContext Trace = default)
     : IProcessPoolMessage
 {
     private bool PrintMembers(System.Text.StringBuilder builder)
     {
-        builder.Append(System.Globalization.CultureInfo.InvariantCulture, $"Id = {Id}, Function = {Function}, IsChunk = {IsChunk}, Arguments = {Arguments.Length}, Slot = {Slot}, Limits = {Limits}");
+        builder.Append(System.Globalization.CultureInfo.InvariantCulture,
+            $"Id = {Id}, Function = {Function}, IsChunk = {IsChunk}, Arguments = {Arguments.Length}, Slot = {Slot}, Limits = {Limits}, Traced = {Trace != default}");
         return true;
     }
 }

@@ -166,17 +166,30 @@ internal sealed class ProtocolSerializer(ExtendedActorSystem system) : Serialize
 
     private const int MinStringBytes = 4;
 
+    /// <summary>The parts of a call that follow its slot only when it has them: its limits, its trace context.</summary>
+    private const byte HasLimits = 1;
+
+    private const byte HasTrace = 2;
+
     private static void WriteCall(BinaryWriter w, CallItem call)
     {
         w.Write(call.Id);
         Write(w, call.Function);
         w.Write(call.IsChunk);
         w.Write(call.Slot);
-        w.Write(call.Limits.Stoppable); // most calls: one byte, no limits
+        // One byte says which optional parts follow; most calls have none, and a call without a trace is written as before
+        // trace contexts were added (the byte was then a bool for the limits).
+        var traced = call.Trace != default;
+        w.Write((byte)((call.Limits.Stoppable ? HasLimits : 0) | (traced ? HasTrace : 0)));
         if (call.Limits.Stoppable)
         {
             w.Write(call.Limits.Timeout.Ticks);
             w.Write(call.Limits.Grace.Ticks);
+        }
+
+        if (traced)
+        {
+            TraceContextCodec.Write(w, call.Trace);
         }
 
         w.Write(call.Arguments.Length);
@@ -192,11 +205,19 @@ internal sealed class ProtocolSerializer(ExtendedActorSystem system) : Serialize
         var function = ReadDescriptor(r);
         var isChunk = r.ReadBoolean();
         var slot = r.ReadInt32();
-        var limits = r.ReadBoolean() ? new CallLimits(ReadLimit(r), ReadLimit(r)) : default;
+        var parts = r.ReadByte();
+        if ((parts & ~(HasLimits | HasTrace)) != 0)
+        {
+            throw new SerializationException($"A call with unknown parts (0x{parts:x2}).");
+        }
+
+        var limits = (parts & HasLimits) != 0 ? new CallLimits(ReadLimit(r), ReadLimit(r)) : default;
         if (limits != default && !limits.Stoppable)
         {
             throw new SerializationException("A stoppable call without a grace period.");
         }
+
+        var trace = (parts & HasTrace) != 0 ? TraceContextCodec.Read(r) : default; // a malformed one is none: the call runs untraced
 
         var arguments = new byte[Count(r, 64, 4)][];
         for (var i = 0; i < arguments.Length; i++)
@@ -204,7 +225,7 @@ internal sealed class ProtocolSerializer(ExtendedActorSystem system) : Serialize
             arguments[i] = ReadBytes(r) ?? throw new SerializationException("A call with a missing argument.");
         }
 
-        return new CallItem(secret, id, function, isChunk, arguments, slot, limits);
+        return new CallItem(secret, id, function, isChunk, arguments, slot, limits, trace);
     }
 
     /// <summary>A call's timeout or grace period: zero (none) up to the longest a timer counts.</summary>
@@ -343,7 +364,7 @@ internal sealed class ProtocolSerializer(ExtendedActorSystem system) : Serialize
     }
 
     /// <summary>A length (-1 for none) that fits in what is left: a length past it is a malformed (or hostile) message, refused before allocating.</summary>
-    private static int Length(BinaryReader r)
+    internal static int Length(BinaryReader r)
     {
         var length = r.ReadInt32();
         var left = r.BaseStream.Length - r.BaseStream.Position;

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Reflection;
 using ActorPool.Calls;
 using ActorPool.Security;
+using ActorPool.Telemetry;
 using ActorPool.Threads;
 using ActorPool.Wire;
 using Akka.Actor;
@@ -290,9 +291,11 @@ internal sealed class CallRunner(
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1031", Justification = "Whatever the call throws is its outcome.")]
     private ResultItem Run(CallItem call, CallControl? control, Invocation? resolved = null)
     {
+        var run = default(RunSpan);
         try
         {
             var invocation = resolved ?? InvocationFor(call);
+            run = RunSpan.Start(call.Trace, board is null ? "cluster" : "process", null, invocation.Method);
             var bytes = call.IsChunk ? invocation.RunChunk(call.Arguments) : invocation.Run(call.Arguments, control?.Token ?? CancellationToken.None);
             if (bytes.LongLength > maxPayload)
             {
@@ -301,14 +304,17 @@ internal sealed class CallRunner(
                     "Raise that setting (and the remoting transport's maximum-frame-size above it), or return less data.");
             }
 
+            run.Succeeded();
             return new ResultItem(call.Id, bytes, null);
         }
         catch (OperationCanceledException) when (control is { Reason: not StopReason.None })
         {
+            run.Stopped(control.Reason);
             return new ResultItem(call.Id, null, null, Stopped: control.Reason); // it stopped as asked
         }
         catch (Exception e)
         {
+            run.Failed(e);
             return new ResultItem(call.Id, null, ErrorInfo.From(e));
         }
     }

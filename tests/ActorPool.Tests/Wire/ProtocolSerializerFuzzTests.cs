@@ -26,6 +26,8 @@ public sealed class ProtocolSerializerFuzzTests(ITestOutputHelper output) : Akka
         [
             Call(),
             Call() with { Limits = new CallLimits(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5)) },
+            Call() with { Trace = new System.Diagnostics.ActivityContext(System.Diagnostics.ActivityTraceId.CreateRandom(),
+                System.Diagnostics.ActivitySpanId.CreateRandom(), System.Diagnostics.ActivityTraceFlags.Recorded, "vendor=value", isRemote: true) },
             new CallBatch("secret", [Call(), Call()]),
             new ResultBatch("reply-key", [new ResultItem(1, [1, 2, 3], null), new ResultItem(2, null, Error(3), Skipped: false), new ResultItem(3, null, null, Skipped: true),
                 new ResultItem(4, null, null, Stopped: StopReason.TimedOut)]),
