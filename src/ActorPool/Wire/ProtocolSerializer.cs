@@ -216,10 +216,15 @@ internal sealed class ProtocolSerializer(ExtendedActorSystem system) : Serialize
             : throw new SerializationException($"A call limit of {ticks} ticks is out of range.");
     }
 
+    // What a ResultItem is, in its first byte after the id.
+    private const byte AnswerKind = 0;
+    private const byte SkippedKind = 1;
+    private const byte ProgressKind = 2;
+
     private static void WriteResult(BinaryWriter w, ResultItem result)
     {
         w.Write(result.Id);
-        w.Write(result.Skipped);
+        w.Write(result.Progress ? ProgressKind : result.Skipped ? SkippedKind : AnswerKind);
         w.Write((byte)result.Stopped);
         WriteBytes(w, result.Value);
         Write(w, result.Error);
@@ -228,7 +233,12 @@ internal sealed class ProtocolSerializer(ExtendedActorSystem system) : Serialize
     private static ResultItem ReadResult(BinaryReader r)
     {
         var id = r.ReadInt64();
-        var skipped = r.ReadBoolean();
+        var kind = r.ReadByte();
+        if (kind > ProgressKind)
+        {
+            throw new SerializationException($"An unknown kind of answer {kind}.");
+        }
+
         var stopped = r.ReadByte() switch
         {
             0 => Calls.StopReason.None,
@@ -237,7 +247,13 @@ internal sealed class ProtocolSerializer(ExtendedActorSystem system) : Serialize
             var other => throw new SerializationException($"An unknown stop reason {other}."),
         };
         var value = ReadBytes(r);
-        return new ResultItem(id, value, ReadError(r, 0), skipped, stopped);
+        var error = ReadError(r, 0);
+        if (kind == ProgressKind && (value is null || error is not null || stopped != Calls.StopReason.None))
+        {
+            throw new SerializationException("A progress value must carry its value and nothing else.");
+        }
+
+        return new ResultItem(id, value, error, kind == SkippedKind, stopped, kind == ProgressKind);
     }
 
     internal static void Write(BinaryWriter w, CallDescriptor d)
