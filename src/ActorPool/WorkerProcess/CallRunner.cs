@@ -12,7 +12,8 @@ namespace ActorPool.WorkerProcess;
 /// <summary>
 /// The actor in a worker process (or on a cluster worker node) that runs calls, one at a time, on its own pinned
 /// thread: it runs the initializer, registers with its proxy in the parent, then answers each <see cref="CallItem"/>
-/// with a <see cref="ResultItem"/>. A user exception is a result like any other; only the process dying ends a call otherwise.
+/// with a <see cref="ResultItem"/>, preceded by the progress values the call reported (see <see cref="RunningCall"/>). A user
+/// exception is a result like any other; only the process dying ends a call otherwise.
 /// A worker process gets its calls in <see cref="CallBatch"/>es, sent ahead of time: it starts each one only if it wins
 /// the call's word on the <see cref="ClaimBoard"/> (else the parent canceled it or took it back), and its answers leave
 /// through an outbox that a helper actor empties into <see cref="ResultBatch"/>es, so a quick call's answer never waits
