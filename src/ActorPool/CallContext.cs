@@ -1,10 +1,12 @@
+using ActorPool.Calls;
+
 namespace ActorPool;
 
 /// <summary>What a running call can learn about itself, on any executor (a thread, a worker process or a cluster node).</summary>
 /// <remarks>Beyond Python.</remarks>
 public static class CallContext
 {
-    private static readonly AsyncLocal<CancellationToken> Current = new();
+    private static readonly AsyncLocal<ICallScope?> Current = new();
 
     /// <summary>
     /// The running call's token: canceled when the call is asked to stop (its <see cref="CallOptions.CancellationToken"/>
@@ -12,18 +14,34 @@ public static class CallContext
     /// in a call submitted without a token or a timeout, which nothing can ask to stop.
     /// </summary>
     /// <remarks>It flows into the call's own <c>await</c> continuations, like any async-local value.</remarks>
-    public static CancellationToken CancellationToken => Current.Value;
+    public static CancellationToken CancellationToken => Current.Value?.Token ?? CancellationToken.None;
 
-    /// <summary>Makes <paramref name="token"/> the current call's for the code that runs until the scope is disposed.</summary>
-    internal static Scope Enter(CancellationToken token)
+    /// <summary>
+    /// Reports <paramref name="value"/> as the running call's progress, for the callbacks its submitter added with
+    /// <see cref="Future{T}.AddProgressCallback{TProgress}(Action{TProgress})"/>. Never blocks on them and never throws for
+    /// them; a no-op outside a call.
+    /// </summary>
+    /// <remarks>
+    /// Values reach the callbacks in the order reported; under load intermediate values may be skipped (the latest wins), but
+    /// the last value a call reports is delivered before its future is done. In this process the value itself is delivered
+    /// (a later change to a mutable value shows); from a worker process or a cluster node it travels as a result does,
+    /// serialized here as its runtime type. One that cannot be serialized, or is over the payload limit, is dropped and
+    /// logged once per call: the call goes on. A value reported after the call has returned (by work it left running) is dropped.
+    /// Beyond Python.
+    /// </remarks>
+    /// <typeparam name="T">The value's type; a remote value is serialized as its runtime type, or as this when it is null.</typeparam>
+    public static void ReportProgress<T>(T value) => Current.Value?.ReportProgress(value, typeof(T));
+
+    /// <summary>Makes <paramref name="scope"/> the current call for the code that runs until the returned scope is disposed.</summary>
+    internal static Scope Enter(ICallScope scope)
     {
         var previous = Current.Value;
-        Current.Value = token;
+        Current.Value = scope;
         return new Scope(previous);
     }
 
-    /// <summary>Restores the token that was current before <see cref="Enter"/>.</summary>
-    internal readonly struct Scope(CancellationToken previous) : IDisposable
+    /// <summary>Restores the call that was current before <see cref="Enter"/>.</summary>
+    internal readonly struct Scope(ICallScope? previous) : IDisposable
     {
         public void Dispose() => Current.Value = previous;
     }

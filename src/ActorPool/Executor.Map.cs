@@ -17,23 +17,27 @@ public abstract partial class Executor
     /// <param name="timeout">How long, from this call, all results may take; null waits forever.</param>
     /// <param name="chunkSize">Items sent to a worker in one message; the whole chunk fails if one item throws.</param>
     /// <param name="bufferSize">If set, at most this many items are submitted ahead of the consumer (lazy input works).</param>
-    /// <remarks>Python's <c>Executor.map(fn, *iterables, timeout, chunksize, buffersize)</c>.</remarks>
+    /// <param name="progress">If set, told how many items have completed of how many (see <see cref="MapProgress"/>), from the
+    /// .NET thread pool, one report at a time and each newer than the last; when the iteration completes it has been told (n, n).</param>
+    /// <remarks>Python's <c>Executor.map(fn, *iterables, timeout, chunksize, buffersize)</c>; <paramref name="progress"/> is beyond Python.</remarks>
     public IEnumerable<TResult> Map<T, TResult>(Func<T, TResult> fn, IEnumerable<T> items,
-        TimeSpan? timeout = null, int chunkSize = 1, int? bufferSize = null)
+        TimeSpan? timeout = null, int chunkSize = 1, int? bufferSize = null, IProgress<MapProgress>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(fn);
         ArgumentNullException.ThrowIfNull(items);
         var deadline = Deadline.After(timeout);
         var window = Window(chunkSize, bufferSize);
+        var reporter = progress is null ? null : new MapProgressReporter(progress);
         return chunkSize == 1
-            ? MapCalls(items, item => new Call<T, TResult>(fn, item), deadline, window)
-            : MapCalls(items.Chunk(chunkSize), chunk => new MapChunk<T, TResult>(fn, chunk), deadline, window).SelectMany(static c => c);
+            ? MapCalls(items, item => new Call<T, TResult>(fn, item), static _ => 1, deadline, window, reporter)
+            : MapCalls(items.Chunk(chunkSize), chunk => new MapChunk<T, TResult>(fn, chunk), static chunk => chunk.Length, deadline, window, reporter)
+                .SelectMany(static c => c);
     }
 
     /// <summary>Runs <paramref name="fn"/> over pairs drawn from two sequences; the shorter sequence ends it.</summary>
-    /// <inheritdoc cref="Map{T, TResult}(Func{T, TResult}, IEnumerable{T}, TimeSpan?, int, int?)"/>
+    /// <inheritdoc cref="Map{T, TResult}(Func{T, TResult}, IEnumerable{T}, TimeSpan?, int, int?, IProgress{MapProgress}?)"/>
     public IEnumerable<TResult> Map<T1, T2, TResult>(Func<T1, T2, TResult> fn, IEnumerable<T1> items1,
-        IEnumerable<T2> items2, TimeSpan? timeout = null, int chunkSize = 1, int? bufferSize = null)
+        IEnumerable<T2> items2, TimeSpan? timeout = null, int chunkSize = 1, int? bufferSize = null, IProgress<MapProgress>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(fn);
         ArgumentNullException.ThrowIfNull(items1);
@@ -41,9 +45,11 @@ public abstract partial class Executor
         var deadline = Deadline.After(timeout);
         var window = Window(chunkSize, bufferSize);
         var pairs = items1.Zip(items2);
+        var reporter = progress is null ? null : new MapProgressReporter(progress);
         return chunkSize == 1
-            ? MapCalls(pairs, pair => new Call<T1, T2, TResult>(fn, pair.First, pair.Second), deadline, window)
-            : MapCalls(pairs.Chunk(chunkSize), chunk => new MapChunk<T1, T2, TResult>(fn, chunk), deadline, window).SelectMany(static c => c);
+            ? MapCalls(pairs, pair => new Call<T1, T2, TResult>(fn, pair.First, pair.Second), static _ => 1, deadline, window, reporter)
+            : MapCalls(pairs.Chunk(chunkSize), chunk => new MapChunk<T1, T2, TResult>(fn, chunk), static chunk => chunk.Length, deadline, window, reporter)
+                .SelectMany(static c => c);
     }
 
     /// <summary>Validates the batching arguments; returns how many messages may run ahead of the consumer (null: all).</summary>
@@ -62,15 +68,22 @@ public abstract partial class Executor
         return bufferSize is { } items ? (items + chunkSize - 1) / chunkSize : null;
     }
 
-    private IEnumerable<TOut> MapCalls<TIn, TOut>(IEnumerable<TIn> inputs, Func<TIn, WorkItem<TOut>> call, Deadline deadline, int? window)
+    private IEnumerable<TOut> MapCalls<TIn, TOut>(IEnumerable<TIn> inputs, Func<TIn, WorkItem<TOut>> call, Func<TIn, int> size, Deadline deadline,
+        int? window, MapProgressReporter? reporter)
     {
         var source = inputs.GetEnumerator();
         var futures = new Queue<Future<TOut>>();
+        var submit = reporter is null ? (Func<TIn, Future<TOut>>)(input => Enqueue(call(input)).TypedFuture) : input =>
+        {
+            var future = Enqueue(call(input)).TypedFuture;
+            reporter.Track(future, size(input));
+            return future;
+        };
         try
         {
             while ((window is null || futures.Count < window) && source.MoveNext())
             {
-                futures.Enqueue(Enqueue(call(source.Current)).TypedFuture);
+                futures.Enqueue(submit(source.Current));
             }
         }
         catch
@@ -83,14 +96,15 @@ public abstract partial class Executor
         if (window is null)
         {
             source.Dispose();
-            return Results(futures, null, call, deadline);
+            reporter?.AllSubmitted();
+            return Results(futures, null, submit, deadline, reporter);
         }
 
-        return Results(futures, source, call, deadline);
+        return Results(futures, source, submit, deadline, reporter);
     }
 
-    private IEnumerable<TOut> Results<TIn, TOut>(Queue<Future<TOut>> futures, IEnumerator<TIn>? source,
-        Func<TIn, WorkItem<TOut>> call, Deadline deadline)
+    private static IEnumerable<TOut> Results<TIn, TOut>(Queue<Future<TOut>> futures, IEnumerator<TIn>? source,
+        Func<TIn, Future<TOut>> submit, Deadline deadline, MapProgressReporter? reporter)
     {
         try
         {
@@ -100,7 +114,11 @@ public abstract partial class Executor
                 // oldest is still in the queue and the finally below cancels it with the rest.
                 if (source is not null && source.MoveNext())
                 {
-                    futures.Enqueue(Enqueue(call(source.Current)).TypedFuture);
+                    futures.Enqueue(submit(source.Current));
+                }
+                else
+                {
+                    reporter?.AllSubmitted();
                 }
 
                 var future = futures.Dequeue();
@@ -116,6 +134,8 @@ public abstract partial class Executor
 
                 yield return result;
             }
+
+            reporter?.Finish();
         }
         finally
         {

@@ -23,32 +23,39 @@ public abstract partial class Executor
     /// <param name="chunkSize">Items sent to a worker in one message, as <c>Map</c>'s.</param>
     /// <param name="callOptions">Options for every call (a <see cref="CallOptions.Timeout"/> applies to each call or chunk);
     /// their token stops the iteration too.</param>
+    /// <param name="progress">If set, told how many items have completed of how many (see <see cref="MapProgress"/>; the total is
+    /// known once the source has ended), from the .NET thread pool, one report at a time and each newer than the last; when the
+    /// iteration completes it has been told (n, n).</param>
     /// <remarks>Beyond Python: <c>Executor.map</c> with <c>buffersize</c>, as an async stream.</remarks>
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1068", Justification = "API.md pins (fn, items, bufferSize, cancellationToken); the options added after it stay optional.")]
     public IAsyncEnumerable<TResult> MapAsync<T, TResult>(Func<T, TResult> fn, IEnumerable<T> items,
-        int? bufferSize = null, CancellationToken cancellationToken = default, int chunkSize = 1, CallOptions? callOptions = null)
+        int? bufferSize = null, CancellationToken cancellationToken = default, int chunkSize = 1, CallOptions? callOptions = null,
+        IProgress<MapProgress>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(items);
-        return MapAsync(fn, Async(items), bufferSize, cancellationToken, chunkSize, callOptions);
+        return MapAsync(fn, Async(items), bufferSize, cancellationToken, chunkSize, callOptions, progress);
     }
 
     /// <summary>Runs <paramref name="fn"/> over an async sequence of <paramref name="items"/>, read as results are taken.</summary>
-    /// <inheritdoc cref="MapAsync{T, TResult}(Func{T, TResult}, IEnumerable{T}, int?, CancellationToken, int, CallOptions?)"/>
+    /// <inheritdoc cref="MapAsync{T, TResult}(Func{T, TResult}, IEnumerable{T}, int?, CancellationToken, int, CallOptions?, IProgress{MapProgress}?)"/>
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1068", Justification = "API.md pins (fn, items, bufferSize, cancellationToken); the options added after it stay optional.")]
     public IAsyncEnumerable<TResult> MapAsync<T, TResult>(Func<T, TResult> fn, IAsyncEnumerable<T> items,
-        int? bufferSize = null, CancellationToken cancellationToken = default, int chunkSize = 1, CallOptions? callOptions = null)
+        int? bufferSize = null, CancellationToken cancellationToken = default, int chunkSize = 1, CallOptions? callOptions = null,
+        IProgress<MapProgress>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(fn);
         ArgumentNullException.ThrowIfNull(items);
         callOptions?.Validate();
         var window = Window(chunkSize, bufferSize) ?? Math.Clamp(2 * MaxWorkers, 1, MaxDefaultWindow);
+        var reporter = progress is null ? null : new MapProgressReporter(progress);
         return chunkSize == 1
-            ? MapCallsAsync(items, item => new Call<T, TResult>(fn, item), window, callOptions, cancellationToken)
-            : Flatten(MapCallsAsync(Chunks(items, chunkSize), chunk => new MapChunk<T, TResult>(fn, chunk), window, callOptions, cancellationToken));
+            ? MapCallsAsync(items, item => new Call<T, TResult>(fn, item), static _ => 1, window, callOptions, reporter, cancellationToken)
+            : Flatten(MapCallsAsync(Chunks(items, chunkSize), chunk => new MapChunk<T, TResult>(fn, chunk), static chunk => chunk.Length, window, callOptions,
+                reporter, cancellationToken));
     }
 
-    private async IAsyncEnumerable<TOut> MapCallsAsync<TIn, TOut>(IAsyncEnumerable<TIn> inputs, Func<TIn, WorkItem<TOut>> call, int window,
-        CallOptions? callOptions, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    private async IAsyncEnumerable<TOut> MapCallsAsync<TIn, TOut>(IAsyncEnumerable<TIn> inputs, Func<TIn, WorkItem<TOut>> call, Func<TIn, int> size, int window,
+        CallOptions? callOptions, MapProgressReporter? reporter, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         // One token for every call of this map: the caller's, the enumerator's and the options', and the map's own, canceled
         // when it ends early (an exception, a break, a dispose) so the calls still queued or running stop with it.
@@ -56,12 +63,19 @@ public abstract partial class Executor
         var options = (callOptions ?? new CallOptions()) with { CancellationToken = stop.Token };
         var futures = new Queue<Future<TOut>>();
         var source = inputs.GetAsyncEnumerator(stop.Token);
+        Future<TOut> Next(TIn input)
+        {
+            var future = Submit(call(input), options);
+            reporter?.Track(future, size(input));
+            return future;
+        }
+
         try
         {
             var more = true;
             while (futures.Count < window && (more = await source.MoveNextAsync().ConfigureAwait(false)))
             {
-                futures.Enqueue(Submit(call(source.Current), options));
+                futures.Enqueue(Next(source.Current));
             }
 
             while (futures.TryDequeue(out var future))
@@ -69,11 +83,18 @@ public abstract partial class Executor
                 // Top the buffer up before taking the oldest, as Map does.
                 if (more && (more = await source.MoveNextAsync().ConfigureAwait(false)))
                 {
-                    futures.Enqueue(Submit(call(source.Current), options));
+                    futures.Enqueue(Next(source.Current));
+                }
+
+                if (!more)
+                {
+                    reporter?.AllSubmitted();
                 }
 
                 yield return await future.Task.WaitAsync(stop.Token).ConfigureAwait(false);
             }
+
+            reporter?.Finish();
         }
         finally
         {

@@ -17,6 +17,7 @@ public abstract partial class Executor : IDisposable, IAsyncDisposable
 
     private readonly object shutdownLock = new();
     private readonly PoolState pool = new();
+    private readonly SettlingCalls settling = new();
     private WorkerPoolSpec spec = null!;
     private IActorRef router = ActorRefs.Nobody;
     private Task terminated = Task.CompletedTask;
@@ -110,6 +111,7 @@ public abstract partial class Executor : IDisposable, IAsyncDisposable
     private async Task FinishAsync()
     {
         await pool.Stopped.Task.ConfigureAwait(false);
+        await settling.WhenNone().ConfigureAwait(false); // futures still delivering their last progress value
         Meter.Ended();
         await ReleaseAsync().ConfigureAwait(false);
     }
@@ -173,6 +175,7 @@ public abstract partial class Executor : IDisposable, IAsyncDisposable
             }
 
             item.Future.StartMetering(Meter, shared: item.Control is not null, trace); // accepted: counted from here, however it settles
+            item.Future.Settling = settling;
             if (!post)
             {
                 return item; // its token is canceled already: Watch cancels it, and it never reaches a worker

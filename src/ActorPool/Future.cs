@@ -105,6 +105,11 @@ public abstract partial class Future
                 return true;
             }
 
+            if (IsSettlingLocked)
+            {
+                return false; // its call has ended, and the future settles once its last progress value is delivered
+            }
+
             if (startGate is not null && !startGate.TryPreventStart())
             {
                 return false; // its worker has started it
@@ -198,6 +203,8 @@ public abstract partial class Future
         {
             switch (state)
             {
+                case FutureState.Pending when IsSettlingLocked:
+                    return null; // settled already, waiting only for its last progress value to be delivered
                 case FutureState.Pending:
                     state = FutureState.Running;
                     MeterStartedLocked();
@@ -245,14 +252,19 @@ public abstract partial class Future
         Completion completion;
         lock (Gate)
         {
-            if (state is not (FutureState.Pending or FutureState.Running))
+            if (state is not (FutureState.Pending or FutureState.Running) || IsSettlingLocked)
             {
                 return false;
             }
 
             startGate?.Failed();
-            var wasRunning = state == FutureState.Running;
             error = failure;
+            if (DeferSettleLocked(final, timedOut))
+            {
+                return true; // final once its last progress value is delivered
+            }
+
+            var wasRunning = state == FutureState.Running;
             state = final;
             MeterSettledLocked(wasRunning, timedOut);
             NotifyWaiters();

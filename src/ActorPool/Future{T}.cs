@@ -79,6 +79,34 @@ public sealed class Future<T> : Future
         base.AddDoneCallback(future => callback((Future<T>)future)); // base: the typed overload would bind to itself
     }
 
+    /// <summary>
+    /// Adds a callback for the progress values the call reports with <see cref="CallContext.ReportProgress{T}(T)"/>. Values
+    /// come in the order reported, each read as <typeparamref name="TProgress"/>; under load intermediate values may be
+    /// skipped (the latest wins), but the call's last value is given to every callback added before it was reported, before
+    /// the future is done (before <see cref="Future.IsDone"/> is true, its done callbacks run, and its waiters wake).
+    /// </summary>
+    /// <remarks>
+    /// <para>
+    /// A callback added after values were reported gets the latest one first, then those reported later (after the future
+    /// is done, the last one only). Callbacks run on the .NET thread pool, never on a worker's thread or an actor's, and
+    /// one at a time for each future: a slow callback holds up this future's later values and its completion, not the call.
+    /// A callback must not wait for its own future, which waits for it.
+    /// </para>
+    /// <para>
+    /// A callback that throws is logged (as a failing done callback is) and still gets the later values. A value that
+    /// cannot be read as <typeparamref name="TProgress"/> (in this process: one that is not a <typeparamref name="TProgress"/>;
+    /// from a worker process or a cluster node: one whose serialized form does not deserialize as
+    /// <typeparamref name="TProgress"/>) is logged and skipped for that callback only. Remote values are deserialized
+    /// lazily, once per value and callback type, and only values that are delivered. Beyond Python.
+    /// </para>
+    /// </remarks>
+    /// <typeparam name="TProgress">The type the values are read as.</typeparam>
+    public void AddProgressCallback<TProgress>(Action<TProgress> callback)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        AddProgressCallback(new ProgressCallback<TProgress>(callback));
+    }
+
     /// <summary>Lets <c>await future</c> return the result or throw the call's exception.</summary>
     public TaskAwaiter<T> GetAwaiter() => Task.GetAwaiter();
 
@@ -101,13 +129,18 @@ public sealed class Future<T> : Future
         Completion completion;
         lock (Gate)
         {
-            if (state is not (FutureState.Pending or FutureState.Running))
+            if (state is not (FutureState.Pending or FutureState.Running) || IsSettlingLocked)
             {
                 return false;
             }
 
-            var wasRunning = state == FutureState.Running;
             result = value;
+            if (DeferSettleLocked(FutureState.Finished, timedOut: false))
+            {
+                return true; // final once its last progress value is delivered
+            }
+
+            var wasRunning = state == FutureState.Running;
             state = FutureState.Finished;
             MeterSettledLocked(wasRunning);
             NotifyWaiters();

@@ -106,10 +106,16 @@ static async Task<int> Forge(string proxy, string worker, int value)
     using var system = ActorSystem.Create("attacker", SystemConfig(proxy));
     var provider = ((ExtendedActorSystem)system).Provider;
     var itemType = Internal("ActorPool.Wire.ResultItem");
-    var items = Array.CreateInstance(itemType, 16);
+    // Answers and progress values for the first 16 call ids: none may reach a future without the worker's reply key.
+    var items = Array.CreateInstance(itemType, 32);
     for (var id = 1; id <= 16; id++)
     {
-        items.SetValue(Activator.CreateInstance(itemType, (long)id, JsonSerializer.SerializeToUtf8Bytes(value), null, false, Enum.ToObject(Internal("ActorPool.Calls.StopReason"), 0)), id - 1);
+        foreach (var progress in new[] { true, false })
+        {
+            items.SetValue(
+                Activator.CreateInstance(itemType, (long)id, JsonSerializer.SerializeToUtf8Bytes(value), null, false, Enum.ToObject(Internal("ActorPool.Calls.StopReason"), 0), progress),
+                (2 * (id - 1)) + (progress ? 0 : 1));
+        }
     }
 
     var batch = Activator.CreateInstance(Internal("ActorPool.Wire.ResultBatch"), "a-guessed-key", items)!;

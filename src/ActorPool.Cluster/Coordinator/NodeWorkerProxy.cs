@@ -80,7 +80,14 @@ internal sealed class NodeWorkerProxy : UntypedActor
             case ResultBatch batch when Sender.Equals(remote) && ClusterSecret.Matches(batch.Key, replyKey):
                 foreach (var result in batch.Results)
                 {
-                    if (inFlight.Remove(result.Id, out var item))
+                    if (result.Progress)
+                    {
+                        if (inFlight.TryGetValue(result.Id, out var running))
+                        {
+                            CallCodec.Progress(running, result); // before its answer, which follows in this batch or a later one
+                        }
+                    }
+                    else if (inFlight.Remove(result.Id, out var item))
                     {
                         CallCodec.Settle(item, result);
                         router.Tell(new WorkerIdle(item), Self);

@@ -9,7 +9,7 @@ namespace ActorPool.Calls;
 /// its router and the router hands to a worker in this process; it never crosses a process boundary (a delegate and
 /// a future cannot), hence no serialization check.
 /// </summary>
-internal abstract class WorkItem : CallTicket, INoSerializationVerificationNeeded
+internal abstract class WorkItem : CallTicket, ICallScope, INoSerializationVerificationNeeded
 {
     /// <summary>Runs the call on the current thread and settles the future with its outcome.</summary>
     public abstract void Run();
@@ -31,6 +31,11 @@ internal abstract class WorkItem : CallTicket, INoSerializationVerificationNeede
 
     /// <summary>The call's own token, for a function that takes one; <see cref="CancellationToken.None"/> when nothing can stop it.</summary>
     protected CancellationToken Token => Control?.Token ?? CancellationToken.None;
+
+    CancellationToken ICallScope.Token => Token;
+
+    /// <summary>A progress value the call reported on a thread of this process: kept as it is, for the future's callbacks.</summary>
+    void ICallScope.ReportProgress(object? value, Type declared) => Future.ReportProgress(value);
 
     /// <summary>
     /// The user's token was canceled: a pending call is canceled as by <see cref="Future.Cancel()"/>; a running one is
@@ -126,7 +131,10 @@ internal abstract class WorkItem<TResult> : WorkItem
         TResult value;
         try
         {
-            value = Invoke();
+            using (CallContext.Enter(this))
+            {
+                value = Invoke();
+            }
         }
         catch (OperationCanceledException) when (Control is { Reason: not StopReason.None } control)
         {

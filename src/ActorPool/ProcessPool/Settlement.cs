@@ -8,7 +8,8 @@ namespace ActorPool.ProcessPool;
 internal static class Settlement
 {
     /// <summary>
-    /// Settles the futures <paramref name="batch"/> answers (whose key the caller has checked) and frees their room. An
+    /// Settles the futures <paramref name="batch"/> answers (whose key the caller has checked) and frees their room, and hands
+    /// on the progress values it carries (each before its call's answer). An
     /// answer that says "skipped" is for a call the worker lost to the parent: canceled by its user (its waiters are
     /// notified, and the room freed), or taken back by the router for another worker (which already counted it).
     /// </summary>
@@ -16,6 +17,16 @@ internal static class Settlement
     {
         foreach (var result in batch.Results)
         {
+            if (result.Progress)
+            {
+                if (child.InFlight.TryGetValue(result.Id, out var running))
+                {
+                    CallCodec.Progress(running.Item, result);
+                }
+
+                continue; // a value for a call this worker no longer holds (failed meanwhile, or never sent it) is dropped
+            }
+
             if (!child.InFlight.Remove(result.Id, out var held))
             {
                 continue; // a reply to a call already failed (its worker was declared dead)

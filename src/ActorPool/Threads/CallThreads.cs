@@ -24,7 +24,7 @@ internal sealed class CallThreads(string prefix, int firstIndex, Action enterThr
     public int Abandoned => Volatile.Read(ref abandoned);
 
     /// <summary>
-    /// Runs <paramref name="work"/> on a call thread, with <paramref name="control"/>'s token as the current call's, and
+    /// Runs <paramref name="work"/> (which makes itself the current call: see <see cref="CallContext"/>) on a call thread, and
     /// waits until it has ended (true) or has been abandoned (false): asked to stop (its token canceled, or its timeout,
     /// counted from now, run out) and still running its grace period later. The caller settles an abandoned call.
     /// </summary>
@@ -32,7 +32,7 @@ internal sealed class CallThreads(string prefix, int firstIndex, Action enterThr
     {
         var thread = Rent();
         control.StartClock();
-        thread.Start(work, control.Token);
+        thread.Start(work);
         if (thread.WaitDone(control.Token) || thread.Done.Wait(control.Grace))
         {
             Return(thread);
@@ -106,7 +106,6 @@ internal sealed class CallThreads(string prefix, int firstIndex, Action enterThr
         private readonly SemaphoreSlim go = new(0);
         private readonly Thread thread;
         private Action? work;
-        private CancellationToken token;
         private int state;
 
         public CallThread(CallThreads owner, string name)
@@ -119,10 +118,9 @@ internal sealed class CallThreads(string prefix, int firstIndex, Action enterThr
         /// <summary>Set when the call it was given has ended.</summary>
         public ManualResetEventSlim Done { get; } = new(false);
 
-        public void Start(Action call, CancellationToken callToken)
+        public void Start(Action call)
         {
             work = call;
-            token = callToken;
             state = Running;
             go.Release();
         }
@@ -159,13 +157,8 @@ internal sealed class CallThreads(string prefix, int firstIndex, Action enterThr
                     return; // woken to stop
                 }
 
-                using (CallContext.Enter(token))
-                {
-                    call();
-                }
-
+                call();
                 work = null;
-                token = default;
                 if (Interlocked.CompareExchange(ref state, Finished, Running) != Running)
                 {
                     // Abandoned: the call's future was settled without it, and its worker went on. Nothing waits for this thread.

@@ -83,6 +83,12 @@ internal static class CallCodec
         return encoded;
     }
 
+    /// <summary>
+    /// Hands a progress value the worker sent for <paramref name="item"/> to its future, still serialized: it is read as each
+    /// callback's type only if a callback gets it. Nothing here runs user code, so the proxy's thread is never held up.
+    /// </summary>
+    public static void Progress(WorkItem item, ResultItem progress) => item.Future.ReportProgress(new SerializedProgress(progress.Value!));
+
     /// <summary>Settles <paramref name="item"/>'s future with the worker's reply.</summary>
     public static void Settle(WorkItem item, ResultItem result)
     {

@@ -91,11 +91,19 @@ internal sealed record CallBatch(string Secret, CallItem[] Calls) : IProcessPool
 /// The serialized result of <see cref="CallItem"/> <paramref name="Id"/>, or its exception; or, when
 /// <paramref name="Skipped"/>, word that the worker did not run it because the parent had canceled it or taken it back first;
 /// or, when <paramref name="Stopped"/> says why, word that it ended as asked (its token canceled, or its timeout run out),
-/// or, also <paramref name="Abandoned"/>, that it overstayed its grace period and a node gave up its thread.
+/// or, also <paramref name="Abandoned"/>, that it overstayed its grace period and a node gave up its thread;
+/// or, when <paramref name="Progress"/>, a progress value the running call reported (serialized in <paramref name="Value"/>),
+/// which settles nothing: it always travels before the call's answer, in the same batch or an earlier one.
 /// Travels only inside a <see cref="ResultBatch"/>.
 /// </summary>
 internal sealed record ResultItem(
-    long Id, byte[]? Value, ErrorInfo? Error, bool Skipped = false, Calls.StopReason Stopped = Calls.StopReason.None, bool Abandoned = false);
+    long Id,
+    byte[]? Value,
+    ErrorInfo? Error,
+    bool Skipped = false,
+    Calls.StopReason Stopped = Calls.StopReason.None,
+    bool Progress = false,
+    bool Abandoned = false);
 
 /// <summary>
 /// Worker → parent (or node worker → executor): the answers that were ready together. <paramref name="Key"/> is the

@@ -237,13 +237,18 @@ internal sealed class ProtocolSerializer(ExtendedActorSystem system) : Serialize
             : throw new SerializationException($"A call limit of {ticks} ticks is out of range.");
     }
 
+    // What a ResultItem is, in its first byte after the id.
+    private const byte AnswerKind = 0;
+    private const byte SkippedKind = 1;
+    private const byte ProgressKind = 2;
+
     // Set in a result's stop-reason byte when the call was stopped by giving up its thread (never without a reason).
     private const byte AbandonedFlag = 0x80;
 
     private static void WriteResult(BinaryWriter w, ResultItem result)
     {
         w.Write(result.Id);
-        w.Write(result.Skipped);
+        w.Write(result.Progress ? ProgressKind : result.Skipped ? SkippedKind : AnswerKind);
         w.Write((byte)((byte)result.Stopped | (result.Abandoned ? AbandonedFlag : 0)));
         WriteBytes(w, result.Value);
         Write(w, result.Error);
@@ -252,7 +257,12 @@ internal sealed class ProtocolSerializer(ExtendedActorSystem system) : Serialize
     private static ResultItem ReadResult(BinaryReader r)
     {
         var id = r.ReadInt64();
-        var skipped = r.ReadBoolean();
+        var kind = r.ReadByte();
+        if (kind > ProgressKind)
+        {
+            throw new SerializationException($"An unknown kind of answer {kind}.");
+        }
+
         var stop = r.ReadByte();
         var stopped = (stop & ~AbandonedFlag) switch
         {
@@ -262,7 +272,13 @@ internal sealed class ProtocolSerializer(ExtendedActorSystem system) : Serialize
             _ => throw new SerializationException($"An unknown stop reason {stop}."),
         };
         var value = ReadBytes(r);
-        return new ResultItem(id, value, ReadError(r, 0), skipped, stopped, (stop & AbandonedFlag) != 0);
+        var error = ReadError(r, 0);
+        if (kind == ProgressKind && (value is null || error is not null || stop != 0))
+        {
+            throw new SerializationException("A progress value must carry its value and nothing else.");
+        }
+
+        return new ResultItem(id, value, error, kind == SkippedKind, stopped, kind == ProgressKind, (stop & AbandonedFlag) != 0);
     }
 
     internal static void Write(BinaryWriter w, CallDescriptor d)

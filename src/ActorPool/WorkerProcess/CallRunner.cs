@@ -13,7 +13,8 @@ namespace ActorPool.WorkerProcess;
 /// <summary>
 /// The actor in a worker process (or on a cluster worker node) that runs calls, one at a time, on its own pinned
 /// thread: it runs the initializer, registers with its proxy in the parent, then answers each <see cref="CallItem"/>
-/// with a <see cref="ResultItem"/>. A user exception is a result like any other; only the process dying ends a call otherwise.
+/// with a <see cref="ResultItem"/>, preceded by the progress values the call reported (see <see cref="RunningCall"/>). A user
+/// exception is a result like any other; only the process dying ends a call otherwise.
 /// A worker process gets its calls in <see cref="CallBatch"/>es, sent ahead of time: it starts each one only if it wins
 /// the call's word on the <see cref="ClaimBoard"/> (else the parent canceled it or took it back), and its answers leave
 /// through an outbox that a helper actor empties into <see cref="ResultBatch"/>es, so a quick call's answer never waits
@@ -33,9 +34,6 @@ internal sealed class CallRunner(
     string parentPath, string secret, string replyKey, CallDescriptor? initializer, long maxPayload, string? registrationToken = null, AssemblyAllowList? allowList = null,
     ClaimBoard? board = null) : UntypedActor
 {
-    /// <summary>Answers per message at most: a batch stays far below the frame size, whatever the prefetch.</summary>
-    private const int MaxResultsPerBatch = 256;
-
     private readonly Dictionary<CallDescriptor, Invocation> invocations = new();
     private readonly Outbox outbox = new();
     // The stoppable calls (those with a token or a timeout) running here, by id, for the stop actor to cancel.
@@ -49,6 +47,8 @@ internal sealed class CallRunner(
     /// <summary>The call threads of every node worker in this process (shared, so one count covers them all).</summary>
     private static readonly CallThreads NodeCallThreads = new("actorpool-node-call", 0, static () => { });
     private IActorRef flusher = ActorRefs.Nobody;
+    private Action<RunningCall> queueProgress = null!;
+    private ILoggingAdapter log = null!;
     private bool refused;
 
     public static Props Props(string parentPath, string secret, string replyKey, CallDescriptor? initializer, long maxPayload, ClaimBoard board) =>
@@ -67,7 +67,17 @@ internal sealed class CallRunner(
         }
 
         var self = Self;
+        log = Context.GetLogger();
         flusher = Context.ActorOf(Akka.Actor.Props.Create(() => new Flusher(outbox, self, replyKey, maxPayload)), "outbox");
+        var outboxFlusher = flusher;
+        // A progress value leaves through the flusher, never from the call's own thread, which goes on with its work.
+        queueProgress = call =>
+        {
+            if (outbox.AddProgress(call))
+            {
+                outboxFlusher.Tell(call.Proxy);
+            }
+        };
         // Its own actor, on another thread, so a stop request overtakes the calls queued here behind the running one.
         Context.ActorOf(Akka.Actor.Props.Create(() => new Stopper(running, stoppedEarly, secret)), StopperName);
         // A reference, not a selection: the systems refuse inbound actor selections (untrusted mode), so nothing can
@@ -102,12 +112,12 @@ internal sealed class CallRunner(
         switch (message)
         {
             case CallItem call when IsOurs(call.Secret):
-                Sender.Tell(new ResultBatch(replyKey, [Take(call)]), Self);
+                Post(Sender, Take(call, Sender), last: true); // through the outbox, behind the progress the call reported
                 break;
             case CallBatch batch when IsOurs(batch.Secret):
                 for (var i = 0; i < batch.Calls.Length; i++)
                 {
-                    Post(Sender, Take(batch.Calls[i]), last: i == batch.Calls.Length - 1);
+                    Post(Sender, Take(batch.Calls[i], Sender), last: i == batch.Calls.Length - 1);
                 }
 
                 break;
@@ -128,8 +138,7 @@ internal sealed class CallRunner(
     /// </summary>
     private void Post(IActorRef proxy, ResultItem result, bool last)
     {
-        outbox.Results.Enqueue(result);
-        if (Interlocked.Exchange(ref outbox.FlushScheduled, 1) == 0)
+        if (outbox.Add(result))
         {
             if (last)
             {
@@ -139,33 +148,6 @@ internal sealed class CallRunner(
             {
                 flusher.Tell(proxy);
             }
-        }
-    }
-
-    /// <summary>An answer's size on the wire, at most: its value, or its error's text (up to 3 bytes a character), plus framing.</summary>
-    private static long Size(ResultItem result)
-    {
-        long size = 64 + (result.Value?.LongLength ?? 0);
-        return result.Error is { } error ? size + 3L * error.TextLength + 20L * error.Count : size;
-    }
-
-    /// <summary>Answers ready to go, and whether the <see cref="Flusher"/> has been told to send them.</summary>
-    private sealed class Outbox
-    {
-        public readonly ConcurrentQueue<ResultItem> Results = new();
-        public int FlushScheduled;
-
-        /// <summary>Sends what is queued, in batches; called by whoever set <see cref="FlushScheduled"/>.</summary>
-        public void Flush(IActorRef proxy, IActorRef worker, string replyKey, long maxPayload)
-        {
-            Volatile.Write(ref FlushScheduled, 0); // first: an answer queued from now on schedules another flush
-            var batch = new Batcher<ResultItem>(MaxResultsPerBatch, maxPayload, results => proxy.Tell(new ResultBatch(replyKey, results), worker));
-            while (Results.TryDequeue(out var result))
-            {
-                batch.Add(result, Size(result));
-            }
-
-            batch.Send();
         }
     }
 
@@ -183,11 +165,11 @@ internal sealed class CallRunner(
     /// board first), and answers for it. A stoppable call runs with a token the stop actor can cancel: inline in a worker
     /// process, whose parent kills it if it overstays its grace period; on a call thread on a node, which abandons it instead.
     /// </summary>
-    private ResultItem Take(CallItem call)
+    private ResultItem Take(CallItem call, IActorRef proxy)
     {
         if (!call.Limits.Stoppable)
         {
-            return board is not null && call.Slot >= 0 && !StampAndStart(board, call) ? Skipped(call) : Run(call, null);
+            return board is not null && call.Slot >= 0 && !StampAndStart(board, call) ? Skipped(call) : Run(call, Running(call, proxy, null));
         }
 
         var control = new CallControl(call.Limits.Timeout > TimeSpan.Zero ? call.Limits.Timeout : null, call.Limits.Grace, CancellationToken.None);
@@ -207,13 +189,10 @@ internal sealed class CallRunner(
                 }
 
                 control.StartClock();
-                using (CallContext.Enter(control.Token))
-                {
-                    return Run(call, control);
-                }
+                return Run(call, Running(call, proxy, control));
             }
 
-            return RunOnCallThread(call, control);
+            return RunOnCallThread(call, Running(call, proxy, control));
         }
         finally
         {
@@ -237,8 +216,9 @@ internal sealed class CallRunner(
     /// as stopped). Its own method, so the closure is allocated for these calls only.
     /// </summary>
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1031", Justification = "A function that cannot be resolved fails its call, as in Run.")]
-    private ResultItem RunOnCallThread(CallItem call, CallControl control)
+    private ResultItem RunOnCallThread(CallItem call, RunningCall running)
     {
+        var control = running.Control!;
         Invocation invocation;
         try
         {
@@ -250,10 +230,12 @@ internal sealed class CallRunner(
         }
 
         ResultItem? result = null;
-        if (callThreads!.Run(() => result = Run(call, control, invocation), control))
+        if (callThreads!.Run(() => result = Run(call, running, invocation), control))
         {
             return result!;
         }
+
+        running.End(); // its thread is left to it; what it reports from now on is dropped
 
         callThreads.LogAbandoned(Context.GetLogger(), invocation.Method, control);
         return new ResultItem(call.Id, null, null, Stopped: control.Reason, Abandoned: true);
@@ -275,6 +257,8 @@ internal sealed class CallRunner(
 
     private static ResultItem Skipped(CallItem call) => new(call.Id, null, null, Skipped: true);
 
+    private RunningCall Running(CallItem call, IActorRef proxy, CallControl? control) => new(call.Id, control, proxy, queueProgress, maxPayload, log);
+
     /// <summary>The function of <paramref name="call"/>, resolved once per function; throws if it may not run here.</summary>
     private Invocation InvocationFor(CallItem call)
     {
@@ -289,14 +273,20 @@ internal sealed class CallRunner(
     }
 
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1031", Justification = "Whatever the call throws is its outcome.")]
-    private ResultItem Run(CallItem call, CallControl? control, Invocation? resolved = null)
+    private ResultItem Run(CallItem call, RunningCall running, Invocation? resolved = null)
     {
+        var control = running.Control;
         var run = default(RunSpan);
         try
         {
             var invocation = resolved ?? InvocationFor(call);
             run = RunSpan.Start(call.Trace, board is null ? "cluster" : "process", null, invocation.Method);
-            var bytes = call.IsChunk ? invocation.RunChunk(call.Arguments) : invocation.Run(call.Arguments, control?.Token ?? CancellationToken.None);
+            byte[] bytes;
+            using (CallContext.Enter(running))
+            {
+                bytes = call.IsChunk ? invocation.RunChunk(call.Arguments) : invocation.Run(call.Arguments, running.Token);
+            }
+
             if (bytes.LongLength > maxPayload)
             {
                 throw new PayloadException(
@@ -316,6 +306,10 @@ internal sealed class CallRunner(
         {
             run.Failed(e);
             return new ResultItem(call.Id, null, ErrorInfo.From(e));
+        }
+        finally
+        {
+            running.End(); // before its answer is queued: a value reported later would follow it
         }
     }
 

@@ -116,6 +116,8 @@ public sealed class SecurityTests(ITestOutputHelper output) : IDisposable
         var node = cluster.StartNode(executor.Address, workers: 1);
         using var probe = new Probe(blocks: static _ => true);
         var running = executor.Submit(ProcessCalls.PidThenStep, probe.Key, 0);
+        var forgedProgress = 0;
+        running.AddProgressCallback<int>(_ => Interlocked.Increment(ref forgedProgress)); // the call reports none
         probe.WaitForStarts(1);
         // The proxy of the node's one worker, on the coordinator, and the worker it stands for, on the node.
         var proxy = await ProxyOfTheOnlyWorker(executor);
@@ -127,6 +129,7 @@ public sealed class SecurityTests(ITestOutputHelper output) : IDisposable
         Assert.False(running.IsDone, "a forged answer settled the call");
         probe.Open();
         Assert.Equal(node.Pid, running.Result(Bound));
+        Assert.Equal(0, Volatile.Read(ref forgedProgress)); // a forged progress value reached no callback
     }
 
     [Fact]

@@ -30,7 +30,7 @@ public sealed class ProtocolSerializerFuzzTests(ITestOutputHelper output) : Akka
                 System.Diagnostics.ActivitySpanId.CreateRandom(), System.Diagnostics.ActivityTraceFlags.Recorded, "vendor=value", isRemote: true) },
             new CallBatch("secret", [Call(), Call()]),
             new ResultBatch("reply-key", [new ResultItem(1, [1, 2, 3], null), new ResultItem(2, null, Error(3), Skipped: false), new ResultItem(3, null, null, Skipped: true),
-                new ResultItem(4, null, null, Stopped: StopReason.TimedOut)]),
+                new ResultItem(4, null, null, Stopped: StopReason.TimedOut), new ResultItem(5, [7], null, Progress: true)]),
             new RegisterWorker("secret", 42, TestActor),
             new WorkerInitializerFailed("secret", 42, Error(2)),
             new CancelCall("secret", 7),
@@ -107,6 +107,45 @@ public sealed class ProtocolSerializerFuzzTests(ITestOutputHelper output) : Akka
         Assert.Equal(limits, ((CallItem)back[0]).Limits);
         Assert.Equal(StopReason.Canceled, Assert.Single(((ResultBatch)back[1]).Results).Stopped);
         Assert.Equal(new CancelCall("secret", 9), back[2]);
+    }
+
+    [Fact]
+    public void RoundTrip_ProgressValueBeforeItsAnswer_ReadsBackInOrderAndMarkedAsProgress()
+    {
+        var serializer = new ProtocolSerializer((ExtendedActorSystem)Sys);
+        var batch = new ResultBatch("k", [new ResultItem(4, [1, 2], null, Progress: true), new ResultItem(4, [3], null)]);
+
+        var back = (ResultBatch)serializer.FromBinary(serializer.ToBinary(batch), serializer.Manifest(batch));
+
+        Assert.True(back.Results[0].Progress);
+        Assert.False(back.Results[0].Skipped);
+        Assert.Equal([1, 2], back.Results[0].Value);
+        Assert.False(back.Results[1].Progress);
+        Assert.Equal([3], back.Results[1].Value);
+    }
+
+    [Theory]
+    [InlineData(null, false, 0)] // no value
+    [InlineData(new byte[] { 1 }, true, 0)] // an error besides
+    [InlineData(new byte[] { 1 }, false, 1)] // a stop reason besides
+    public void FromBinary_ProgressValueCarryingAnythingButItsValue_IsAMalformedMessage(byte[]? value, bool withError, int stopped)
+    {
+        var serializer = new ProtocolSerializer((ExtendedActorSystem)Sys);
+        var batch = new ResultBatch("k", [new ResultItem(1, value, withError ? Error(1) : null, Stopped: (StopReason)stopped, Progress: true)]);
+
+        var error = Assert.Throws<SerializationException>(() => serializer.FromBinary(serializer.ToBinary(batch), "S"));
+        Assert.Contains("progress value", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FromBinary_UnknownKindOfAnswer_IsAMalformedMessage()
+    {
+        var serializer = new ProtocolSerializer((ExtendedActorSystem)Sys);
+        var bytes = serializer.ToBinary(new ResultBatch("k", [new ResultItem(1, [1], null)]));
+        bytes[4 + 1 + 4 + 8] = 3; // key "k" (length and byte), the count, the id: then the kind
+
+        var error = Assert.Throws<SerializationException>(() => serializer.FromBinary(bytes, "S"));
+        Assert.Contains("unknown kind", error.Message, StringComparison.Ordinal);
     }
 
     [Theory]
