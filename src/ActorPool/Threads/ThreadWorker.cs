@@ -1,7 +1,7 @@
 using ActorPool.Calls;
 using ActorPool.Routing;
 using Akka.Actor;
-using Akka.Event;
+using Microsoft.Extensions.Logging;
 
 namespace ActorPool.Threads;
 
@@ -11,7 +11,7 @@ namespace ActorPool.Threads;
 /// tells the router it has room for the next one. It takes calls one by one or in batches, and marks each call running
 /// itself, as it starts it, so a call sent ahead (actorpool.thread-pool.prefetch) stays cancelable until then.
 /// </summary>
-internal sealed class ThreadWorker(WorkerPoolSpec spec, CallThreads callThreads) : UntypedActor
+internal sealed class ThreadWorker(WorkerPoolSpec spec, CallThreads callThreads, ILogger log) : UntypedActor
 {
 
     protected override void OnReceive(object message)
@@ -70,7 +70,7 @@ internal sealed class ThreadWorker(WorkerPoolSpec spec, CallThreads callThreads)
         if (!callThreads.Run(() => RunHere(item, spec), control))
         {
             item.SettleStopped();
-            callThreads.LogAbandoned(Context.GetLogger(), item.Function.Method, control);
+            callThreads.LogAbandoned(log, item.Function.Method, control);
         }
     }
 
