@@ -9,9 +9,6 @@ internal static partial class ExecutorLog
     [LoggerMessage(EventId = 1, EventName = "CallbackFailed", Level = LogLevel.Error, Message = "Exception calling callback for {Future}")]
     public static partial void CallbackFailed(ILogger logger, Exception exception, Future future);
 
-    [LoggerMessage(EventId = 2, EventName = "ExecutorStarted", Level = LogLevel.Debug, Message = "Executor {Executor} started with {MaxWorkers} workers")]
-    public static partial void Started(ILogger logger, string executor, int maxWorkers);
-
     [LoggerMessage(EventId = 3, EventName = "ExecutorShutDown", Level = LogLevel.Debug, Message = "Executor {Executor} has shut down: its calls have settled and its workers have stopped")]
     public static partial void ShutDown(ILogger logger, string executor);
 }

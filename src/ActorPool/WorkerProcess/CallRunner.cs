@@ -78,7 +78,11 @@ internal sealed class CallRunner(
         if (board is not null)
         {
             var forwarder = new WorkerLogForwarder(parent, replyKey);
-            forwarder.Install();
+            if (WorkerHost.IsWorkerProcess)
+            {
+                forwarder.Install(); // Akka's records too; not in a process that hosts a runner for a test
+            }
+
             log = forwarder;
         }
         else

@@ -21,8 +21,12 @@ internal static class WorkerHost
     /// <summary>The Akka.Remote transport a worker enables (its HOCON path), when not the workers' default (the loopback transport).</summary>
     public const string TransportVariable = "ACTORPOOL_WORKER_TRANSPORT";
 
+    /// <summary>True in a worker process, once <see cref="Run"/> has started: its Akka records then go to its parent.</summary>
+    public static bool IsWorkerProcess { get; private set; }
+
     public static int Run()
     {
+        IsWorkerProcess = true;
         var parentPid = int.Parse(Required(ParentPidVariable), CultureInfo.InvariantCulture);
         ExitWhenParentProcessDies(parentPid);
 
@@ -91,7 +95,7 @@ internal static class WorkerHost
         { IsBackground = true, Name = "actorpool-parent-stdin" }.Start();
 
     /// <summary>The longest a worker let go spends shutting its actor system down before it exits anyway.</summary>
-    private static readonly TimeSpan ShutdownLimit = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan ShutdownLimit = TimeSpan.FromSeconds(3);
 
     /// <summary>Covers the parent dying while this worker is still booting, before stdin is watched.</summary>
     private static void ExitWhenParentProcessDies(int parentPid) =>
