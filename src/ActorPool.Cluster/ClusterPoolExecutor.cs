@@ -3,6 +3,7 @@ using ActorPool.Cluster.Configuration;
 using ActorPool.Calls;
 using ActorPool.Cluster.Coordinator;
 using ActorPool.Configuration;
+using ActorPool.Logging;
 using ActorPool.Wire;
 using Akka.Actor;
 using Akka.Cluster;
@@ -49,7 +50,7 @@ public sealed class ClusterPoolExecutor : Executor
         {
             var config = ClusterConfig.ForMember(options.Config, options.Hostname, options.Port, "coordinator-role");
             ClusterConfig.RequireTlsOffLoopback(config, "The ClusterPoolExecutor's actor system");
-            system = ActorSystem.Create(config.GetString("actorpool.cluster.system-name"), config);
+            system = LoggerFactorySetup.CreateSystem(config.GetString("actorpool.cluster.system-name"), config, options.LoggerFactory);
             Akka.Cluster.Cluster.Get(system).Join(Akka.Cluster.Cluster.Get(system).SelfAddress);
         }
         else
@@ -61,6 +62,7 @@ public sealed class ClusterPoolExecutor : Executor
         }
 
         this.system = system;
+        UseLogging(options.LoggerFactory, system, LogCategories.Cluster);
         try
         {
             var root = system.Settings.Config;
@@ -68,7 +70,7 @@ public sealed class ClusterPoolExecutor : Executor
             maxPayload = Math.Min(ActorPoolConfig.MaxPayloadSize(root), frame - (64 << 10));
             DefaultGracePeriod = ActorPoolConfig.GracePeriod(root);
             var spec = new ClusterPoolSpec(MaxWorkers, ActorPoolConfig.NotNegative(root, "cluster.prefetch"), secret, root.GetString("actorpool.cluster.worker-role"), init, maxPayload,
-                root.GetTimeSpan("actorpool.cluster.shutdown-without-workers-timeout", TimeSpan.FromSeconds(30)));
+                root.GetTimeSpan("actorpool.cluster.shutdown-without-workers-timeout", TimeSpan.FromSeconds(30)), Log);
             view = spec.View;
             StartRouter(system, spec, $"actorpool-cluster-pool-{Interlocked.Increment(ref counter)}", ActorPoolConfig.RouterDispatcher(root));
         }

@@ -27,4 +27,11 @@ public sealed class ClusterPoolExecutorOptions
 
     /// <summary>HOCON over ActorPool's cluster defaults (hocon/cluster.conf), e.g. TLS (hocon/cluster-tls.conf).</summary>
     public Config? Config { get; set; }
+
+    /// <summary>
+    /// Where the executor logs (category <c>ActorPool.Cluster</c>) and, in the actor system it makes for itself, Akka's own
+    /// warnings and errors; null logs through the actor system's Akka logging. An option rather than a constructor
+    /// parameter, as everything else this executor is given beyond its system; a hosted cluster pool gets the host's.
+    /// </summary>
+    public Microsoft.Extensions.Logging.ILoggerFactory? LoggerFactory { get; set; }
 }

@@ -28,7 +28,7 @@ public static class ActorPoolHostingExtensions
         HostedRegistration.CheckArguments(builder, name, options);
         var (maxWorkers, prefix, initializer) = (options.MaxWorkers, options.ThreadNamePrefix ?? "", options.Initializer);
         return HostedRegistration.AddExecutor(builder, name, maxWorkers, initializer: null, options.Default,
-            system => new ThreadPoolExecutor(maxWorkers, prefix, initializer, system));
+            (system, loggerFactory) => new ThreadPoolExecutor(maxWorkers, prefix, initializer, system, loggerFactory));
     }
 
     /// <summary>Registers a <see cref="ProcessPoolExecutor"/> named <paramref name="name"/> with the HOCON defaults.</summary>
@@ -61,7 +61,7 @@ public static class ActorPoolHostingExtensions
         }
 
         var (maxWorkers, initializer, maxTasksPerChild) = (options.MaxWorkers, options.Initializer, options.MaxTasksPerChild);
-        return HostedRegistration.AddExecutor(builder, name, maxWorkers, initializer, options.Default, system =>
+        return HostedRegistration.AddExecutor(builder, name, maxWorkers, initializer, options.Default, (system, loggerFactory) =>
         {
             if (system is not ExtendedActorSystem { Provider: IRemoteActorRefProvider })
             {
@@ -72,7 +72,7 @@ public static class ActorPoolHostingExtensions
                     "WithRemoting(hostname: \"127.0.0.1\", port: 0) from Akka.Remote.Hosting.");
             }
 
-            return new ProcessPoolExecutor(maxWorkers, initializer, maxTasksPerChild, system);
+            return new ProcessPoolExecutor(maxWorkers, initializer, maxTasksPerChild, system, loggerFactory);
         });
     }
 

@@ -27,7 +27,7 @@ public abstract partial class Executor
         ArgumentNullException.ThrowIfNull(items);
         var deadline = Deadline.After(timeout);
         var window = Window(chunkSize, bufferSize);
-        var reporter = progress is null ? null : new MapProgressReporter(progress);
+        var reporter = progress is null ? null : new MapProgressReporter(progress, Log);
         return chunkSize == 1
             ? MapCalls(items, item => new Call<T, TResult>(fn, item), static _ => 1, deadline, window, reporter)
             : MapCalls(items.Chunk(chunkSize), chunk => new MapChunk<T, TResult>(fn, chunk), static chunk => chunk.Length, deadline, window, reporter)
@@ -45,7 +45,7 @@ public abstract partial class Executor
         var deadline = Deadline.After(timeout);
         var window = Window(chunkSize, bufferSize);
         var pairs = items1.Zip(items2);
-        var reporter = progress is null ? null : new MapProgressReporter(progress);
+        var reporter = progress is null ? null : new MapProgressReporter(progress, Log);
         return chunkSize == 1
             ? MapCalls(pairs, pair => new Call<T1, T2, TResult>(fn, pair.First, pair.Second), static _ => 1, deadline, window, reporter)
             : MapCalls(pairs.Chunk(chunkSize), chunk => new MapChunk<T1, T2, TResult>(fn, chunk), static chunk => chunk.Length, deadline, window, reporter)

@@ -47,7 +47,7 @@ public abstract partial class Executor
         ArgumentNullException.ThrowIfNull(items);
         callOptions?.Validate();
         var window = Window(chunkSize, bufferSize) ?? Math.Clamp(2 * MaxWorkers, 1, MaxDefaultWindow);
-        var reporter = progress is null ? null : new MapProgressReporter(progress);
+        var reporter = progress is null ? null : new MapProgressReporter(progress, Log);
         return chunkSize == 1
             ? MapCallsAsync(items, item => new Call<T, TResult>(fn, item), static _ => 1, window, callOptions, reporter, cancellationToken)
             : Flatten(MapCallsAsync(Chunks(items, chunkSize), chunk => new MapChunk<T, TResult>(fn, chunk), static chunk => chunk.Length, window, callOptions,

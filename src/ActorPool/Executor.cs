@@ -1,7 +1,10 @@
 using ActorPool.Calls;
+using ActorPool.Logging;
 using ActorPool.Routing;
 using ActorPool.Telemetry;
 using Akka.Actor;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ActorPool;
 
@@ -33,6 +36,22 @@ public abstract partial class Executor : IDisposable, IAsyncDisposable
 
     /// <summary>The executor's measurements in the <c>ActorPool</c> meter, and its name there.</summary>
     internal ExecutorMeter Meter { get; }
+
+    /// <summary>The factory the executor logs through: the one it was given, else its actor system's Akka logging.</summary>
+    internal ILoggerFactory LoggerFactory { get; private set; } = NullLoggerFactory.Instance;
+
+    /// <summary>The executor's logger, under its kind's category; its futures' callback failures go here too.</summary>
+    internal ILogger Log { get; private set; } = NullLogger.Instance;
+
+    /// <summary>
+    /// Chooses where the executor logs, before its router starts: <paramref name="given"/>, else <paramref name="system"/>'s
+    /// Akka logging (a user's system, or the one the executor made), so an executor never logs nowhere.
+    /// </summary>
+    private protected void UseLogging(ILoggerFactory? given, ActorSystem system, string category)
+    {
+        LoggerFactory = given ?? new AkkaLoggerFactory(system);
+        Log = LoggerFactory.CreateLogger(category);
+    }
 
     /// <summary>The number of workers that run calls at the same time (for a cluster pool without a cap, <see cref="int.MaxValue"/>: as many as its nodes offer).</summary>
     /// <remarks>Python's <c>max_workers</c>.</remarks>
@@ -114,6 +133,7 @@ public abstract partial class Executor : IDisposable, IAsyncDisposable
         await settling.WhenNone().ConfigureAwait(false); // futures still delivering their last progress value
         Meter.Ended();
         await ReleaseAsync().ConfigureAwait(false);
+        ExecutorLog.ShutDown(Log, Meter.Name);
     }
 
     /// <summary>
@@ -158,6 +178,7 @@ public abstract partial class Executor : IDisposable, IAsyncDisposable
         where TItem : WorkItem
     {
         Prepare(item);
+        item.Future.LogTo(Log); // before the caller has the future, so before any callback it adds
         // Its spans start here, outside the lock below: a listener's callbacks must not hold up every other submitter.
         var trace = CallTrace.Begin(Meter, item.Function);
         bool wakeRouter;

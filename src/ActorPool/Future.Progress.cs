@@ -1,3 +1,4 @@
+using ActorPool.Logging;
 using System.Diagnostics;
 using ActorPool.Calls;
 using ActorPool.Wire;
@@ -201,7 +202,7 @@ public abstract partial class Future
             }
             catch (Exception e)
             {
-                Trace.TraceError($"ActorPool: a progress value for {of} was not given to a callback: {e.Message}");
+                ExecutorLog.ProgressValueSkipped(of.CallbackLog, of, e.Message);
                 return;
             }
 
@@ -211,7 +212,7 @@ public abstract partial class Future
             }
             catch (Exception e)
             {
-                Trace.TraceError($"ActorPool: exception calling progress callback for {of}: {e}");
+                ExecutorLog.ProgressCallbackFailed(of.CallbackLog, e, of);
             }
         }
     }

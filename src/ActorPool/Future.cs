@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using ActorPool.Calls;
+using ActorPool.Logging;
 using ActorPool.Waiting;
 
 namespace ActorPool;
@@ -444,7 +445,7 @@ public abstract partial class Future
         }
     }
 
-    // Python logs a failing callback and goes on with the next one; so do we.
+    // Python logs a failing callback and goes on with the next one; so do we, at Error, through the executor's logger.
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1031", Justification = "A user callback may throw anything; it must not stop the others.")]
     private void RunCallback(Action<Future> callback)
     {
@@ -454,7 +455,7 @@ public abstract partial class Future
         }
         catch (Exception e)
         {
-            Trace.TraceError($"ActorPool: exception calling callback for {this}: {e}");
+            ExecutorLog.CallbackFailed(CallbackLog, e, this);
         }
     }
 }

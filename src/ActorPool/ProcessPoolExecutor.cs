@@ -3,11 +3,13 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using ActorPool.Calls;
 using ActorPool.Configuration;
+using ActorPool.Logging;
 using ActorPool.ProcessPool;
 using ActorPool.Routing;
 using ActorPool.Wire;
 using Akka.Actor;
 using Akka.Remote;
+using Microsoft.Extensions.Logging;
 
 namespace ActorPool;
 
@@ -36,8 +38,11 @@ public sealed class ProcessPoolExecutor : Executor
     /// if it throws, the pool is broken (<see cref="BrokenProcessPoolException"/>).</param>
     /// <param name="maxTasksPerChild">If set, a worker process retires after that many calls, its successor started beforehand.</param>
     /// <param name="system">An actor system with remoting enabled to run the router in (left running on <c>Dispose</c>); null makes a private one.</param>
+    /// <param name="loggerFactory">Where the executor logs (category <c>ActorPool.ProcessPool</c>), its worker processes' own records
+    /// (<c>ActorPool.Worker</c>, with the worker's pid) and, in the actor system it makes for itself, Akka's warnings and errors;
+    /// null logs through the actor system's Akka logging (docs/telemetry.md, "Logging").</param>
     /// <remarks>Python's <c>ProcessPoolExecutor(max_workers, initializer=..., max_tasks_per_child=...)</c>.</remarks>
-    public ProcessPoolExecutor(int? maxWorkers = null, Action? initializer = null, int? maxTasksPerChild = null, ActorSystem? system = null)
+    public ProcessPoolExecutor(int? maxWorkers = null, Action? initializer = null, int? maxTasksPerChild = null, ActorSystem? system = null, ILoggerFactory? loggerFactory = null)
         : base(WorkerCount.Validate(maxWorkers ?? DefaultMaxWorkers(system)), "process")
     {
         if (maxTasksPerChild is <= 0)
@@ -75,7 +80,7 @@ public sealed class ProcessPoolExecutor : Executor
                 prestarted.Enqueue((settings.SpareWorkers > 0 ? launcher.TakeSpare() : null) ?? launcher.Start());
             }
 
-            this.system = system ?? ActorSystem.Create($"actorpool-processes-{n}", ActorPoolConfig.ProcessParentSystemConfig);
+            this.system = system ?? LoggerFactorySetup.CreateSystem($"actorpool-processes-{n}", ActorPoolConfig.ProcessParentSystemConfig, loggerFactory);
             ActorPoolConfig.For(this.system);
             if (!ownsSystem)
             {
@@ -89,6 +94,8 @@ public sealed class ProcessPoolExecutor : Executor
             throw;
         }
 
+        UseLogging(loggerFactory, this.system, LogCategories.ProcessPool);
+        launcher.Log = Log;
         var context = new ProcessPoolContext(
             launcher,
             prestarted,
@@ -100,7 +107,9 @@ public sealed class ProcessPoolExecutor : Executor
             settings.StopTimeout,
             spareWorkers,
             1 + settings.Prefetch,
-            Meter);
+            Meter,
+            Log,
+            LoggerFactory.CreateLogger(LogCategories.Worker));
         context.Startup.Pending = MaxWorkers;
         try
         {

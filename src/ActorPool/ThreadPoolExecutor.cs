@@ -1,8 +1,10 @@
 using ActorPool.Configuration;
+using ActorPool.Logging;
 using ActorPool.Routing;
 using ActorPool.Threads;
 using Akka.Actor;
 using Akka.Configuration;
+using Microsoft.Extensions.Logging;
 
 namespace ActorPool;
 
@@ -27,14 +29,17 @@ public sealed class ThreadPoolExecutor : Executor
     /// <param name="initializer">Runs once on each worker thread before its first call; if it throws, the pool is broken
     /// (<see cref="BrokenThreadPoolException"/>).</param>
     /// <param name="system">The actor system to run the router and workers in (left running on <c>Dispose</c>); null makes a private one.</param>
+    /// <param name="loggerFactory">Where the executor logs (category <c>ActorPool.ThreadPool</c>), and, in the actor system it makes
+    /// for itself, Akka's own warnings and errors; null logs through the actor system's Akka logging (docs/telemetry.md, "Logging").</param>
     /// <remarks>Python's <c>ThreadPoolExecutor(max_workers, thread_name_prefix, initializer)</c>.</remarks>
-    public ThreadPoolExecutor(int? maxWorkers = null, string threadNamePrefix = "", Action? initializer = null, ActorSystem? system = null)
+    public ThreadPoolExecutor(int? maxWorkers = null, string threadNamePrefix = "", Action? initializer = null, ActorSystem? system = null, ILoggerFactory? loggerFactory = null)
         : base(WorkerCount.Validate(maxWorkers ?? DefaultMaxWorkers(system)), "thread")
     {
         ArgumentNullException.ThrowIfNull(threadNamePrefix);
         var n = Interlocked.Increment(ref counter);
         ownsSystem = system is null;
-        this.system = system ?? ActorSystem.Create($"actorpool-threads-{n}", ActorPoolConfig.OwnedSystemConfig);
+        this.system = system ?? LoggerFactorySetup.CreateSystem($"actorpool-threads-{n}", ActorPoolConfig.OwnedSystemConfig, loggerFactory);
+        UseLogging(loggerFactory, this.system, LogCategories.ThreadPool);
 
         var config = ActorPoolConfig.For(this.system);
         var settings = ThreadPoolSettings.From(config);
@@ -50,8 +55,12 @@ public sealed class ThreadPoolExecutor : Executor
         this.system.Dispatchers.RegisterConfigurator(dispatcherId,
             new NamedThreadDispatcherConfigurator(dispatcherConfig, this.system.Dispatchers.Prerequisites, threads));
 
-        var router = StartRouter(this.system, new Spec(MaxWorkers, settings.Prefetch, dispatcherId, threads.CallThreads), $"actorpool-thread-pool-{n}", settings.RouterDispatcher);
-        threads.Start(cause => router.Tell(new InitializerFailed(cause), ActorRefs.NoSender));
+        var router = StartRouter(this.system, new Spec(MaxWorkers, settings.Prefetch, dispatcherId, threads.CallThreads, Log), $"actorpool-thread-pool-{n}", settings.RouterDispatcher);
+        threads.Start(cause =>
+        {
+            ThreadPoolLog.InitializerFailed(Log, cause, Meter.Name);
+            router.Tell(new InitializerFailed(cause), ActorRefs.NoSender);
+        });
     }
 
     /// <summary>
@@ -79,13 +88,13 @@ public sealed class ThreadPoolExecutor : Executor
         return configured > 0 ? configured : Math.Min(32, Environment.ProcessorCount + 4);
     }
 
-    private sealed class Spec(int workers, int prefetch, string dispatcherId, CallThreads callThreads) : WorkerPoolSpec
+    private sealed class Spec(int workers, int prefetch, string dispatcherId, CallThreads callThreads, ILogger log) : WorkerPoolSpec
     {
         public override int WorkerCount => workers;
 
         public override int Prefetch => prefetch;
 
-        public override Props WorkerProps(int index) => Props.Create(() => new ThreadWorker(this, callThreads)).WithDispatcher(dispatcherId);
+        public override Props WorkerProps(int index) => Props.Create(() => new ThreadWorker(this, callThreads, log)).WithDispatcher(dispatcherId);
 
         // A thread worker marks each call running itself, as it starts it, so calls sent ahead stay cancelable.
         public override HandOverMode HandOverMode => HandOverMode.ClaimedInBatches;

@@ -1,3 +1,4 @@
+using ActorPool.Cluster.Logging;
 using ActorPool.Cluster.Security;
 using ActorPool.Cluster.Node;
 using ActorPool.Cluster.Protocol;
@@ -5,7 +6,6 @@ using ActorPool.Routing;
 using ActorPool.Wire;
 using Akka.Actor;
 using Akka.Cluster;
-using Akka.Event;
 using static Akka.Cluster.ClusterEvent;
 
 namespace ActorPool.Cluster.Coordinator;
@@ -49,7 +49,6 @@ internal sealed class ClusterMembership : UntypedActor
     private readonly Dictionary<IActorRef, Address> proxies = new();
     private readonly Queue<(Address Node, RegisterWorker Worker)> spares = new();
     private readonly HashSet<IActorRef> registered = [];
-    private readonly ILoggingAdapter log = Context.GetLogger();
     private readonly Akka.Cluster.Cluster cluster = Akka.Cluster.Cluster.Get(Context.System);
 
     public ClusterMembership(ClusterPoolSpec spec, IActorRef router)
@@ -86,9 +85,19 @@ internal sealed class ClusterMembership : UntypedActor
                 Attach(back.Member.Address);
                 break;
             case UnreachableMember unreachable:
+                if (nodes.ContainsKey(unreachable.Member.Address))
+                {
+                    ClusterLog.NodeUnreachable(spec.Log, unreachable.Member.Address);
+                }
+
                 Forget(unreachable.Member.Address);
                 break;
             case MemberRemoved removed:
+                if (nodes.ContainsKey(removed.Member.Address))
+                {
+                    ClusterLog.NodeLeft(spec.Log, removed.Member.Address);
+                }
+
                 Forget(removed.Member.Address);
                 break;
             case RegisterWorker register when register.Worker.Equals(Sender) && registered.Contains(register.Worker):
@@ -101,11 +110,13 @@ internal sealed class ClusterMembership : UntypedActor
                 Refuse(Sender.Path.Address, register);
                 break;
             case WorkerInitializerFailed failed when nodes.TryGetValue(Sender.Path.Address, out var node) && Proves(failed.Secret, node, Sender):
+                ClusterLog.InitializerFailed(spec.Log, Sender.Path.Address, failed.ProcessId, $"{failed.Error.TypeName}: {failed.Error.Message}");
                 router.Tell(new InitializerFailed(new BrokenClusterPoolException(
                     $"The initializer failed on worker node {Sender.Path.Address} (pid {failed.ProcessId}): {failed.Error.Message}", failed.Error.ToException())));
                 Release(Sender); // the node need not keep it for a broken pool (nor wait for it when it leaves)
                 break;
             case NodeDraining when nodes.TryGetValue(Sender.Path.Address, out var node):
+                ClusterLog.NodeDraining(spec.Log, Sender.Path.Address);
                 node.Draining = true;
                 foreach (var proxy in node.Proxies)
                 {
@@ -156,6 +167,7 @@ internal sealed class ClusterMembership : UntypedActor
     private void Register(Address address, RegisterWorker register)
     {
         var node = nodes[address];
+        ClusterLog.WorkerJoined(spec.Log, address, register.ProcessId);
         if (node.Draining)
         {
             Release(register.Worker); // registered after its node said it is leaving: the node must not wait for it
@@ -219,7 +231,7 @@ internal sealed class ClusterMembership : UntypedActor
         if (nodes.TryGetValue(address, out var node) && !node.WarnedAboutSecret)
         {
             node.WarnedAboutSecret = true;
-            log.Warning("Worker node {0} (pid {1}) did not prove it knows the cluster's secret, so it gets no work. Start it with the same secret as this executor.", address, register.ProcessId);
+            ClusterLog.SecretRefused(spec.Log, address, register.ProcessId);
         }
 
         if (register.Worker.Equals(Sender))

@@ -6,8 +6,12 @@ namespace ActorPool.Cluster.Coordinator;
 
 /// <summary>The router's view of a cluster pool: no workers of its own; they arrive from <see cref="ClusterMembership"/>.</summary>
 internal sealed class ClusterPoolSpec(
-    int maxWorkers, int prefetch, string secret, string workerRole, CallDescriptor? initializer, long maxPayload, TimeSpan workerlessShutdownGrace) : WorkerPoolSpec
+    int maxWorkers, int prefetch, string secret, string workerRole, CallDescriptor? initializer, long maxPayload, TimeSpan workerlessShutdownGrace,
+    Microsoft.Extensions.Logging.ILogger log) : WorkerPoolSpec
 {
+    /// <summary>The executor's logger (<c>ActorPool.Cluster</c>).</summary>
+    public Microsoft.Extensions.Logging.ILogger Log { get; } = log;
+
     public int MaxWorkers { get; } = maxWorkers;
 
     public string Secret { get; } = secret;

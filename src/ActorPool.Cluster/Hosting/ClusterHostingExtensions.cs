@@ -78,10 +78,11 @@ public static class ClusterHostingExtensions
             options.MaxWorkers,
             options.Initializer,
             isDefault: false,
-            system =>
+            (system, loggerFactory) =>
             {
                 CheckCoordinator(system, name);
                 JoinSelfUnlessSeeded(system);
+                executorOptions.LoggerFactory = loggerFactory;
                 return new ClusterPoolExecutor(executorOptions, system);
             });
     }

@@ -1,6 +1,8 @@
 using ActorPool.Wire;
 using Akka.Actor;
+using Akka.DependencyInjection;
 using Akka.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace ActorPool.Hosting.Registration;
 
@@ -24,7 +26,7 @@ internal static class HostedRegistration
     /// to be free in the system's registry. A thread pool passes no initializer here: its own runs in this process.
     /// </summary>
     internal static AkkaConfigurationBuilder AddExecutor(
-        AkkaConfigurationBuilder builder, string name, int? maxWorkers, Action? initializer, bool isDefault, Func<ActorSystem, Executor> create)
+        AkkaConfigurationBuilder builder, string name, int? maxWorkers, Action? initializer, bool isDefault, Func<ActorSystem, ILoggerFactory?, Executor> create)
     {
         if (maxWorkers is <= 0)
         {
@@ -36,6 +38,15 @@ internal static class HostedRegistration
             CallDescriptor.For(initializer, nameof(initializer));
         }
 
-        return builder.AddStartup((system, _) => ExecutorRegistry.For(system).Register(name, () => create(system), isDefault));
+        return builder.AddStartup((system, _) => ExecutorRegistry.For(system).Register(name, () => create(system, LoggerFactoryOf(system)), isDefault));
     }
+
+    /// <summary>
+    /// The host's <see cref="ILoggerFactory"/>, which Akka.Hosting's container holds; null in a system made without one,
+    /// where the executor logs through the system's Akka logging.
+    /// </summary>
+    internal static ILoggerFactory? LoggerFactoryOf(ActorSystem system) =>
+        system.Settings.Setup.Get<DependencyResolverSetup>() is { HasValue: true } setup
+            ? setup.Value.DependencyResolver.GetService<ILoggerFactory>()
+            : null;
 }

@@ -8,13 +8,15 @@ namespace ActorPool.Hosting.Services;
 /// <summary>
 /// The executors <c>AddActorPool</c> makes, each in an actor system of its own. They are made all together when the host
 /// starts (before any hosted service's <c>StartAsync</c>), or when one is first resolved if that comes sooner; shut down,
-/// their calls finished, once every hosted service has stopped; and disposed with the service provider.
+/// their calls finished, once every hosted service has stopped; and disposed with the service provider. They log through
+/// the container's <see cref="ILoggerFactory"/> (Akka's own records from their actor systems too).
 /// </summary>
 internal sealed partial class OwnedExecutors(
     IOptions<ExecutorDeclarations> declarations,
     IOptionsMonitor<ThreadPoolExecutorOptions> threadPools,
     IOptionsMonitor<ProcessPoolExecutorOptions> processPools,
-    ILogger<OwnedExecutors>? logger = null) : IHostedLifecycleService, IAsyncDisposable, IDisposable
+    ILogger<OwnedExecutors>? logger = null,
+    ILoggerFactory? loggerFactory = null) : IHostedLifecycleService, IAsyncDisposable, IDisposable
 {
     private readonly Lock gate = new();
     private readonly ILogger log = logger ?? NullLogger<OwnedExecutors>.Instance;
@@ -156,14 +158,14 @@ internal sealed partial class OwnedExecutors(
     {
         var options = threadPools.Get(name);
         return new ExecutorPlan(name, typeof(ThreadPoolExecutor), options.Default,
-            () => new ThreadPoolExecutor(options.MaxWorkers, options.ThreadNamePrefix ?? "", options.Initializer));
+            () => new ThreadPoolExecutor(options.MaxWorkers, options.ThreadNamePrefix ?? "", options.Initializer, loggerFactory: loggerFactory));
     }
 
     private ExecutorPlan ProcessPool(string name)
     {
         var options = processPools.Get(name);
         return new ExecutorPlan(name, typeof(ProcessPoolExecutor), options.Default,
-            () => new ProcessPoolExecutor(options.MaxWorkers, options.Initializer, options.MaxTasksPerChild));
+            () => new ProcessPoolExecutor(options.MaxWorkers, options.Initializer, options.MaxTasksPerChild, loggerFactory: loggerFactory));
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message =

@@ -8,7 +8,7 @@ namespace ActorPool.Calls;
 /// latest count wins), from the .NET thread pool; the last report, (n, n), is made on the consumer's thread as the
 /// iteration completes, so it has been made when the loop over the results ends.
 /// </summary>
-internal sealed class MapProgressReporter(IProgress<MapProgress> progress)
+internal sealed class MapProgressReporter(IProgress<MapProgress> progress, Microsoft.Extensions.Logging.ILogger log)
 {
     private readonly object reporting = new();
     private int submitted;
@@ -81,7 +81,7 @@ internal sealed class MapProgressReporter(IProgress<MapProgress> progress)
             }
             catch (Exception e)
             {
-                Trace.TraceError($"ActorPool: exception reporting map progress {now}: {e}");
+                Logging.ExecutorLog.MapProgressFailed(log, e, now);
             }
         }
     }

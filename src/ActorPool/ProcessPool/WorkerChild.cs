@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
+using ActorPool.Logging;
 using ActorPool.Wire;
 using Akka.Actor;
-using Akka.Event;
+using Microsoft.Extensions.Logging;
 
 namespace ActorPool.ProcessPool;
 
@@ -67,7 +68,20 @@ internal sealed class WorkerChild
     {
         if (!pool.Prestarted.TryDequeue(out var process))
         {
-            process = (pool.SpareWorkers > 0 ? pool.Launcher.TakeSpare() : null) ?? pool.Launcher.Start();
+            if ((pool.SpareWorkers > 0 ? pool.Launcher.TakeSpare() : null) is { } spare)
+            {
+                process = spare;
+                ProcessPoolLog.SpareTaken(pool.Log, process.Id);
+            }
+            else
+            {
+                process = pool.Launcher.Start();
+                ProcessPoolLog.WorkerStarted(pool.Log, process.Id);
+            }
+        }
+        else
+        {
+            ProcessPoolLog.WorkerStarted(pool.Log, process.Id);
         }
 
         var child = new WorkerChild(process, ClaimBoard.Create(2 * pool.Capacity));
@@ -121,12 +135,12 @@ internal sealed class WorkerChild
     }
 
     /// <summary>Lets the worker go and waits up to <paramref name="timeout"/> for it to exit, then kills it.</summary>
-    public void Stop(TimeSpan timeout, ILoggingAdapter log)
+    public void Stop(TimeSpan timeout, ILogger log)
     {
         CloseInput();
         if (!Process.WaitForExit(timeout))
         {
-            log.Warning("Worker process {0} did not exit within {1}; killing it.", Pid, timeout);
+            ProcessPoolLog.WorkerDidNotExit(log, Pid, timeout);
             Process.Kill(entireProcessTree: true);
             Process.WaitForExit();
         }
@@ -205,8 +219,9 @@ internal static partial class Terminator
     private static partial int Kill(int pid, int signal);
 }
 
-/// <summary>A worker process exited (told by its OS process's exit event).</summary>
-internal sealed record ProcessExited(int Pid, int ExitCode);
+/// <summary>A worker process exited (told by its OS process's exit event). One that reaches a proxy already stopped (the pool
+/// shut down) is expected, not a dead letter worth a log line.</summary>
+internal sealed record ProcessExited(int Pid, int ExitCode) : Akka.Event.IDeadLetterSuppression;
 
 /// <summary>A worker process's start-up time is up: if it has not registered by now, it counts as failed.</summary>
 internal sealed record StartupDeadline(int Pid);

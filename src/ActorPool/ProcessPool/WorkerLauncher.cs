@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using ActorPool.Launching;
+using ActorPool.Logging;
 using ActorPool.Transport.Loopback;
 using ActorPool.Wire;
 using ActorPool.WorkerProcess;
@@ -22,6 +23,9 @@ internal sealed class WorkerLauncher
 
     private readonly ChildProgram worker;
     private readonly string transport;
+
+    /// <summary>The logger of the pool this launcher starts workers for (set once it has one).</summary>
+    public Microsoft.Extensions.Logging.ILogger Log { get; set; } = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
 
     /// <param name="transport">The HOCON path of the Akka.Remote transport the workers must speak (their parent's);
     /// empty for the workers' default, the loopback transport.</param>
@@ -95,7 +99,7 @@ internal sealed class WorkerLauncher
     /// spares' boot never competes with theirs. They exit with this process, as every worker does (stdin ends).
     /// </summary>
     /// <remarks>Spares only save start-up time, so failing to start one (a process or file limit, say) is never an error:
-    /// it is written to the trace, and the next pool starts its workers itself.</remarks>
+    /// it is logged as a warning, and the next pool starts its workers itself.</remarks>
     public void EnsureSpares(int count)
     {
         lock (SpareGate)
@@ -111,7 +115,7 @@ internal sealed class WorkerLauncher
             }
             catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException or IOException)
             {
-                Trace.TraceWarning($"ActorPool could not start a spare worker process: {e.Message}");
+                ProcessPoolLog.SpareStartFailed(Log, e.Message);
             }
 
             sparesContext = Context();

@@ -1,11 +1,12 @@
 using ActorPool.Calls;
+using ActorPool.Logging;
 using ActorPool.Routing;
 using ActorPool.Security;
 using ActorPool.Telemetry;
 using ActorPool.Wire;
 using ActorPool.WorkerProcess;
 using Akka.Actor;
-using Akka.Event;
+using Microsoft.Extensions.Logging;
 
 namespace ActorPool.ProcessPool;
 
@@ -49,7 +50,6 @@ internal sealed class WorkerProcessProxy : UntypedActor, IWithTimers
 
     private readonly ProcessPoolContext pool;
     private readonly CallFlow flow;
-    private readonly ILoggingAdapter log = Context.GetLogger();
     private readonly Action<WorkItem> roomFreed;
     private readonly Action<HeldCall> timed;
     private WorkerChild current = null!;
@@ -121,16 +121,22 @@ internal sealed class WorkerProcessProxy : UntypedActor, IWithTimers
                 Registered(child, register.Worker);
                 break;
             case RegisterWorker register:
-                log.Warning("Ignored a worker registration from {0} (pid {1}) without this pool's secret.", Sender, register.ProcessId);
+                ProcessPoolLog.RegistrationRefused(pool.Log, Sender.Path.ToString(), register.ProcessId);
                 break;
             case WorkerInitializerFailed failed when IsOurs(failed.Secret) && Find(failed.ProcessId) is { } child:
                 var cause = failed.Error.ToException();
+                ProcessPoolLog.InitializerFailed(pool.Log, child.Pid, $"{failed.Error.TypeName}: {failed.Error.Message}");
                 Context.Parent.Tell(new InitializerFailed(cause));
                 Lose(child, new BrokenProcessPoolException(BrokenProcessPoolException.InitializerFailedMessage, cause));
                 break;
             case ResultBatch batch:
                 Answered(batch);
                 break;
+            case WorkerLogRecord record when Find(record.ProcessId) is { } child && SecretText.Matches(record.Key, child.ReplyKey):
+                Logged(child, record);
+                break;
+            case WorkerLogRecord:
+                break; // not from a worker of ours: ignored without a word, or a flood of them would flood the log
             case ProcessExited exited when Find(exited.Pid) is { } child:
                 Exited(child, exited.ExitCode);
                 break;
@@ -141,6 +147,7 @@ internal sealed class WorkerProcessProxy : UntypedActor, IWithTimers
                 break;
             case StartupDeadline deadline when Find(deadline.Pid) is { Remote: null } child:
                 child.Kill();
+                ProcessPoolLog.StartupTimedOut(pool.Log, child.Pid, pool.StartupTimeout);
                 var error = new BrokenProcessPoolException(
                     $"Worker process {child.Pid} did not start within actorpool.process-pool.startup-timeout ({pool.StartupTimeout}); the process pool is not usable anymore.");
                 Context.Parent.Tell(new InitializerFailed(error));
@@ -176,7 +183,9 @@ internal sealed class WorkerProcessProxy : UntypedActor, IWithTimers
         foreach (var child in refused ? [] : Children)
         {
             Settlement.FailHeld(child, Self, new BrokenProcessPoolException($"The process pool stopped before worker process {child.Pid} finished this call."));
-            child.Stop(pool.StopTimeout, log);
+            ProcessPoolLog.WorkerLetGo(pool.Log, child.Pid);
+            LetGo(child);
+            child.Stop(pool.StopTimeout, pool.Log);
         }
 
         // The calls still waiting here (and those given back above) are pending and no worker's: the router requeues
@@ -196,6 +205,7 @@ internal sealed class WorkerProcessProxy : UntypedActor, IWithTimers
         child.Registered(runner, stopper, flow.OutboxTo(runner, Self));
         child.Board.Unlink(); // mapped by both processes now, so nothing is left behind if either dies
         Context.Watch(runner);
+        ProcessPoolLog.WorkerReady(pool.Log, child.Pid);
         if (!announced)
         {
             // The router gives this proxy calls only from now on (a successor registering later changes nothing).
@@ -233,7 +243,7 @@ internal sealed class WorkerProcessProxy : UntypedActor, IWithTimers
 
         if (!SecretText.Matches(batch.Key, child.ReplyKey))
         {
-            log.Warning("Ignored answers that claimed to come from worker process {0} without its reply key.", child.Pid);
+            ProcessPoolLog.AnswersRefused(pool.Log, child.Pid);
             return;
         }
 
@@ -250,6 +260,8 @@ internal sealed class WorkerProcessProxy : UntypedActor, IWithTimers
 
     private void Retire(WorkerChild child)
     {
+        ProcessPoolLog.WorkerRetired(pool.Log, child.Pid, child.Sent);
+        LetGo(child);
         child.Retire();
         if (child == current && successor is not null)
         {
@@ -286,6 +298,7 @@ internal sealed class WorkerProcessProxy : UntypedActor, IWithTimers
         {
             // It died before it was ready: as in CPython, that is a failing initializer, and the pool is broken.
             // The router's queued calls fail with this error's message too, so it leads with Python's.
+            ProcessPoolLog.WorkerExitedBeforeReady(pool.Log, child.Pid, exitCode);
             var cause = new BrokenProcessPoolException($"Worker process {child.Pid} exited with code {exitCode} before it was ready.");
             var error = new BrokenProcessPoolException(BrokenProcessPoolException.InitializerFailedMessage, cause);
             Context.Parent.Tell(new InitializerFailed(error));
@@ -297,6 +310,10 @@ internal sealed class WorkerProcessProxy : UntypedActor, IWithTimers
         {
             // Lost while the pool runs: the router starts a replacement (unless it is shutting down with nothing left to run).
             pool.Meter.WorkerRestarted(child.KilledToStopCall ? WorkerRestartReason.Stopped : WorkerRestartReason.Crashed);
+            if (!child.KilledToStopCall)
+            {
+                ProcessPoolLog.WorkerCrashed(pool.Log, child.Pid, exitCode, child.InFlight.Values.Count(held => held.HasStarted));
+            }
         }
 
         Lose(child, new BrokenProcessPoolException(signaled is { } kill
@@ -376,9 +393,7 @@ internal sealed class WorkerProcessProxy : UntypedActor, IWithTimers
         var control = held.Item.Control!;
         control.RequestStop(reason); // the first reason stands: a call canceled before its timeout ran out ends canceled
         held.Item.SettleStopped(deferCallbacks: true); // this may be the scheduler's thread: user callbacks go to the thread pool
-        log.Warning(
-            "Killed worker process {0}: its call to {1} was still running {2} after it was asked to stop ({3}). A replacement starts; the calls it held unstarted run elsewhere.",
-            child.Pid, MethodNames.Describe(held.Item.Function.Method), control.Grace, control.StopCause);
+        ProcessPoolLog.WorkerKilledAfterGrace(pool.Log, child.Pid, MethodNames.Describe(held.Item.Function.Method), control.Grace, control.StopCause);
         child.KilledToStopCall = true;
         Signal(child, kill: true);
     }
@@ -386,6 +401,7 @@ internal sealed class WorkerProcessProxy : UntypedActor, IWithTimers
     /// <summary>Kills or terminates a worker process; one that has answered all it held and retires just goes.</summary>
     private void Signal(WorkerChild child, bool kill)
     {
+        ProcessPoolLog.WorkerSignaled(pool.Log, child.Pid, kill ? "SIGKILL" : "SIGTERM");
         try
         {
             if (kill)
@@ -405,6 +421,34 @@ internal sealed class WorkerProcessProxy : UntypedActor, IWithTimers
         if (child.Retiring && child.InFlight.Count == 0)
         {
             Retire(child);
+        }
+    }
+
+    /// <summary>
+    /// Stops watching a worker this proxy lets go (retiring, or at shutdown) before its stdin closes: it then shuts its
+    /// remoting down cleanly, and nothing here sends it heartbeats meanwhile. Akka.Remote sees a peer that shut down, which
+    /// it notes at Debug, in this system or the user's, rather than a dropped connection, which it reports as an error.
+    /// </summary>
+    private static void LetGo(WorkerChild child)
+    {
+        if (child.Remote is { } remote)
+        {
+            Context.Unwatch(remote);
+        }
+    }
+
+    /// <summary>Logs a record its worker process sent, under <c>ActorPool.Worker</c> with the worker's pid, at the worker's level.</summary>
+    private void Logged(WorkerChild child, WorkerLogRecord record)
+    {
+        if (record.Dropped > 0)
+        {
+            WorkerLog.Dropped(pool.WorkerLog, child.Pid, record.Dropped);
+        }
+
+        var level = (LogLevel)record.Level;
+        if (pool.WorkerLog.IsEnabled(level))
+        {
+            WorkerLog.Forwarded(pool.WorkerLog, level, child.Pid, record.Source, record.Text);
         }
     }
 

@@ -1,6 +1,6 @@
+using Microsoft.Extensions.Logging;
 using System.Collections.Concurrent;
 using ActorPool.Calls;
-using Akka.Event;
 
 namespace ActorPool.Threads;
 
@@ -52,10 +52,8 @@ internal sealed class CallThreads(string prefix, int firstIndex, Action enterThr
     }
 
     /// <summary>The warning for a call abandoned by <see cref="Run"/>: which method, how long, why.</summary>
-    public void LogAbandoned(ILoggingAdapter log, System.Reflection.MethodBase method, CallControl control) =>
-        log.Warning(
-            "Abandoned the thread of a call to {0}: it was still running {1} after it was asked to stop ({2}). Its future is settled and its result will be discarded; {3} abandoned thread(s) still running.",
-            MethodNames.Describe(method), control.Grace, control.StopCause, Abandoned);
+    public void LogAbandoned(ILogger log, System.Reflection.MethodBase method, CallControl control) =>
+        Logging.ThreadPoolLog.ThreadAbandoned(log, MethodNames.Describe(method), control.Grace, control.StopCause, Abandoned);
 
     /// <summary>
     /// Ends the call threads as they become idle; with <paramref name="join"/>, waits for the idle ones (the pool has

@@ -2,7 +2,7 @@ using ActorPool.Calls;
 using ActorPool.Routing;
 using ActorPool.Telemetry;
 using Akka.Actor;
-using Akka.Event;
+using Microsoft.Extensions.Logging;
 
 namespace ActorPool.Threads;
 
@@ -12,7 +12,7 @@ namespace ActorPool.Threads;
 /// tells the router it has room for the next one. It takes calls one by one or in batches, and marks each call running
 /// itself, as it starts it, so a call sent ahead (actorpool.thread-pool.prefetch) stays cancelable until then.
 /// </summary>
-internal sealed class ThreadWorker(WorkerPoolSpec spec, CallThreads callThreads) : UntypedActor
+internal sealed class ThreadWorker(WorkerPoolSpec spec, CallThreads callThreads, ILogger log) : UntypedActor
 {
 
     protected override void OnReceive(object message)
@@ -72,7 +72,7 @@ internal sealed class ThreadWorker(WorkerPoolSpec spec, CallThreads callThreads)
         {
             item.Future.Meter?.WorkerRestarted(WorkerRestartReason.Stopped); // a fresh thread keeps MaxWorkers calls running
             item.SettleStopped();
-            callThreads.LogAbandoned(Context.GetLogger(), item.Function.Method, control);
+            callThreads.LogAbandoned(log, item.Function.Method, control);
         }
     }
 

@@ -118,3 +118,24 @@ internal sealed record ResultBatch(string Key, ResultItem[] Results) : IProcessP
         return true;
     }
 }
+
+/// <summary>
+/// Worker process → its proxy: one of the worker's own log records (<paramref name="Level"/> is a
+/// <see cref="Microsoft.Extensions.Logging.LogLevel"/>), logged in the parent under <c>ActorPool.Worker</c> with the
+/// worker's pid. <paramref name="Key"/> is the worker's reply key, so a record is taken only from the process it names;
+/// <paramref name="Dropped"/> counts the records the worker left out before this one (it sends a few per second at most).
+/// Source and text are capped at <see cref="MaxSourceLength"/> and <see cref="MaxTextLength"/> characters by the worker
+/// and refused past their byte bounds by the reader.
+/// </summary>
+internal sealed record WorkerLogRecord(string Key, int ProcessId, int Level, string Source, string Text, int Dropped) : IProcessPoolMessage
+{
+    public const int MaxSourceLength = 128;
+
+    public const int MaxTextLength = 4096;
+
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append(System.Globalization.CultureInfo.InvariantCulture, $"ProcessId = {ProcessId}, Level = {Level}, Source = {Source}");
+        return true;
+    }
+}

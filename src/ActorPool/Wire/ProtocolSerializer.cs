@@ -8,7 +8,7 @@ namespace ActorPool.Wire;
 
 /// <summary>
 /// A compact binary format for <see cref="IProcessPoolMessage"/>s. Akka's default (Newtonsoft JSON with type
-/// names) is slower and would let a peer name any type to load; this one knows exactly six messages.
+/// names) is slower and would let a peer name any type to load; this one knows exactly seven messages.
 /// </summary>
 internal sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
 {
@@ -37,6 +37,7 @@ internal sealed class ProtocolSerializer(ExtendedActorSystem system) : Serialize
         RegisterWorker => "W",
         WorkerInitializerFailed => "I",
         CancelCall => "X",
+        WorkerLogRecord => "L",
         _ => throw new ArgumentException($"{o.GetType()} is not an ActorPool protocol message.", nameof(o)),
     };
 
@@ -82,6 +83,14 @@ internal sealed class ProtocolSerializer(ExtendedActorSystem system) : Serialize
                     WriteString(w, failed.Secret);
                     w.Write(failed.ProcessId);
                     Write(w, failed.Error);
+                    break;
+                case WorkerLogRecord record:
+                    WriteString(w, record.Key);
+                    w.Write(record.ProcessId);
+                    w.Write((byte)record.Level);
+                    WriteString(w, record.Source);
+                    WriteString(w, record.Text);
+                    w.Write(record.Dropped);
                     break;
                 default:
                     throw new ArgumentException($"{obj.GetType()} is not an ActorPool protocol message.", nameof(obj));
@@ -151,9 +160,33 @@ internal sealed class ProtocolSerializer(ExtendedActorSystem system) : Serialize
                 return new CancelCall(ReadString(r), r.ReadInt64());
             case "I":
                 return new WorkerInitializerFailed(ReadString(r), r.ReadInt32(), ReadError(r, 0) ?? throw new SerializationException("An initializer failure without its error."));
+            case "L":
+                return ReadLogRecord(r);
             default:
                 throw new SerializationException($"Unknown ActorPool protocol manifest '{manifest}'.");
         }
+    }
+
+    /// <summary>
+    /// A worker's log record: its level one of <see cref="Microsoft.Extensions.Logging.LogLevel"/>'s below None, its
+    /// source and text within what a worker sends (3 bytes a character at most), its dropped count not negative.
+    /// </summary>
+    private static WorkerLogRecord ReadLogRecord(BinaryReader r)
+    {
+        var key = ReadString(r);
+        var pid = r.ReadInt32();
+        var level = r.ReadByte();
+        if (level > (byte)Microsoft.Extensions.Logging.LogLevel.Critical)
+        {
+            throw new SerializationException($"A worker log record of unknown level {level}.");
+        }
+
+        var source = ReadString(r, 3 * WorkerLogRecord.MaxSourceLength);
+        var text = ReadString(r, 3 * WorkerLogRecord.MaxTextLength);
+        var dropped = r.ReadInt32();
+        return dropped >= 0
+            ? new WorkerLogRecord(key, pid, level, source, text, dropped)
+            : throw new SerializationException($"A worker log record claims {dropped} dropped records.");
     }
 
     /// <summary>More calls than any worker holds at once is a malformed message.</summary>
@@ -362,6 +395,15 @@ internal sealed class ProtocolSerializer(ExtendedActorSystem system) : Serialize
     {
         var length = Length(r);
         return length < 0 ? throw new SerializationException("A string of negative length.") : Strict.GetString(r.ReadBytes(length));
+    }
+
+    /// <summary>A UTF-8 string of at most <paramref name="maxBytes"/> bytes, refused before it is read if longer.</summary>
+    private static string ReadString(BinaryReader r, int maxBytes)
+    {
+        var length = Length(r);
+        return length >= 0 && length <= maxBytes
+            ? Strict.GetString(r.ReadBytes(length))
+            : throw new SerializationException($"A string of {length} bytes where at most {maxBytes} are allowed.");
     }
 
     private static void WriteBytes(BinaryWriter w, byte[]? bytes)

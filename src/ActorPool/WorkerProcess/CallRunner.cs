@@ -1,12 +1,13 @@
 using System.Collections.Concurrent;
 using System.Reflection;
 using ActorPool.Calls;
+using ActorPool.Logging;
 using ActorPool.Security;
 using ActorPool.Telemetry;
 using ActorPool.Threads;
 using ActorPool.Wire;
 using Akka.Actor;
-using Akka.Event;
+using Microsoft.Extensions.Logging;
 
 namespace ActorPool.WorkerProcess;
 
@@ -48,8 +49,9 @@ internal sealed class CallRunner(
     private static readonly CallThreads NodeCallThreads = new("actorpool-node-call", 0, static () => { });
     private IActorRef flusher = ActorRefs.Nobody;
     private Action<RunningCall> queueProgress = null!;
-    private ILoggingAdapter log = null!;
     private bool refused;
+    // A worker process's records go to its parent; a node's, to its own system's Akka logging (the node's console).
+    private ILogger log = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
 
     public static Props Props(string parentPath, string secret, string replyKey, CallDescriptor? initializer, long maxPayload, ClaimBoard board) =>
         Akka.Actor.Props.Create(() => new CallRunner(parentPath, secret, replyKey, initializer, maxPayload, null, null, board));
@@ -67,7 +69,6 @@ internal sealed class CallRunner(
         }
 
         var self = Self;
-        log = Context.GetLogger();
         flusher = Context.ActorOf(Akka.Actor.Props.Create(() => new Flusher(outbox, self, replyKey, maxPayload)), "outbox");
         var outboxFlusher = flusher;
         // A progress value leaves through the flusher, never from the call's own thread, which goes on with its work.
@@ -83,6 +84,21 @@ internal sealed class CallRunner(
         // A reference, not a selection: the systems refuse inbound actor selections (untrusted mode), so nothing can
         // reach an actor here by naming its path.
         var parent = ((ExtendedActorSystem)Context.System).Provider.ResolveActorRef(parentPath);
+        if (board is not null)
+        {
+            var forwarder = new WorkerLogForwarder(parent, replyKey);
+            if (WorkerHost.IsWorkerProcess)
+            {
+                forwarder.Install(); // Akka's records too; not in a process that hosts a runner for a test
+            }
+
+            log = forwarder;
+        }
+        else
+        {
+            log = new AkkaLoggerFactory(Context.System).CreateLogger(LogCategories.Worker);
+        }
+
         try
         {
             if (initializer is not null)
@@ -94,7 +110,7 @@ internal sealed class CallRunner(
         }
         catch (Exception e)
         {
-            Console.Error.WriteLine($"Exception in initializer of worker process {Environment.ProcessId}: {e}");
+            WorkerLog.InitializerFailed(log, e, Environment.ProcessId); // sent ahead of the failure itself, on the same connection
             parent.Tell(new WorkerInitializerFailed(registrationToken ?? secret, Environment.ProcessId, ErrorInfo.From(e)), Self);
             return; // the parent breaks the pool and stops this process
         }
@@ -122,7 +138,7 @@ internal sealed class CallRunner(
 
                 break;
             case CallItem or CallBatch:
-                Console.Error.WriteLine($"Worker process {Environment.ProcessId} ignored a call without its pool's secret.");
+                WorkerLog.CallRefused(log, Environment.ProcessId);
                 break;
             default:
                 Unhandled(message);
@@ -237,7 +253,7 @@ internal sealed class CallRunner(
 
         running.End(); // its thread is left to it; what it reports from now on is dropped
 
-        callThreads.LogAbandoned(Context.GetLogger(), invocation.Method, control);
+        callThreads.LogAbandoned(log, invocation.Method, control);
         return new ResultItem(call.Id, null, null, Stopped: control.Reason, Abandoned: true);
     }
 

@@ -1,7 +1,8 @@
 using ActorPool.Calls;
 using ActorPool.Wire;
 using Akka.Actor;
-using Akka.Event;
+using ActorPool.Logging;
+using Microsoft.Extensions.Logging;
 
 namespace ActorPool.WorkerProcess;
 
@@ -17,7 +18,7 @@ namespace ActorPool.WorkerProcess;
 /// <param name="queue">Queues this call's progress on the outbox, and sees that it leaves.</param>
 /// <param name="maxPayload">The largest serialized value it sends; a larger one is dropped.</param>
 /// <param name="log">Where a value that cannot be sent is reported.</param>
-internal sealed class RunningCall(long id, CallControl? control, IActorRef proxy, Action<RunningCall> queue, long maxPayload, ILoggingAdapter log) : ICallScope
+internal sealed class RunningCall(long id, CallControl? control, IActorRef proxy, Action<RunningCall> queue, long maxPayload, ILogger log) : ICallScope
 {
     private byte[]? latest;
     private int warned;
@@ -49,10 +50,7 @@ internal sealed class RunningCall(long id, CallControl? control, IActorRef proxy
         {
             if (Interlocked.Exchange(ref warned, 1) == 0)
             {
-                log.Warning(
-                    "Dropped a progress value of type {0} that call {1} reported: it cannot be sent to the parent ({2}; " +
-                    "the limit is actorpool.process-pool.max-payload-size, {3:N0} bytes). The call goes on; this is logged once per call.",
-                    value?.GetType().Name ?? declared.Name, id, e.Message, maxPayload);
+                WorkerLog.ProgressValueDropped(log, value?.GetType().Name ?? declared.Name, id, e.Message, maxPayload);
             }
 
             return;

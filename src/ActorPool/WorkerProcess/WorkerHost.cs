@@ -21,8 +21,12 @@ internal static class WorkerHost
     /// <summary>The Akka.Remote transport a worker enables (its HOCON path), when not the workers' default (the loopback transport).</summary>
     public const string TransportVariable = "ACTORPOOL_WORKER_TRANSPORT";
 
+    /// <summary>True in a worker process, once <see cref="Run"/> has started: its Akka records then go to its parent.</summary>
+    public static bool IsWorkerProcess { get; private set; }
+
     public static int Run()
     {
+        IsWorkerProcess = true;
         var parentPid = int.Parse(Required(ParentPidVariable), CultureInfo.InvariantCulture);
         ExitWhenParentProcessDies(parentPid);
 
@@ -55,7 +59,7 @@ internal static class WorkerHost
         var initializer = initializerLine.Length > 0 ? JsonSerializer.Deserialize(initializerLine, WireJsonContext.Default.CallDescriptor) : null;
         // Mapped before registering: the parent deletes the file once this worker has registered.
         using var board = ClaimBoard.Open(boardPath, int.Parse(boardSlots, CultureInfo.InvariantCulture)); // the worker actor may restart; the board lives on
-        ExitWhenInputEnds(input);
+        ExitWhenInputEnds(input, system);
         system.ActorOf(CallRunner.Props(parent, secret, replyKey, initializer, maxPayload, board).WithDispatcher(ActorPoolConfig.ProcessWorkerDispatcher), "worker");
         system.WhenTerminated.Wait();
         return 0;
@@ -72,17 +76,26 @@ internal static class WorkerHost
             ? value
             : throw new InvalidOperationException($"{name} is not set: a worker process runs only when a ProcessPoolExecutor starts it.");
 
-    /// <summary>Stdin ends when the parent dies, however it dies (SIGKILL included), or when it lets this worker go.</summary>
-    private static void ExitWhenInputEnds(TextReader input) =>
+    /// <summary>
+    /// Stdin ends when the parent dies, however it dies (SIGKILL included), or when it lets this worker go. The actor system
+    /// shuts down first, within <see cref="ShutdownLimit"/>: its remoting tells the parent it is shutting down, which the
+    /// parent's Akka.Remote notes at Debug, where a connection that just drops would be a warning and an error there (in a
+    /// user's system too, whose loggers ActorPool does not control).
+    /// </summary>
+    private static void ExitWhenInputEnds(TextReader input, ActorSystem system) =>
         new Thread(() =>
         {
             while (input.ReadLine() is not null)
             {
             }
 
+            system.Terminate().Wait(ShutdownLimit);
             Environment.Exit(0);
         })
         { IsBackground = true, Name = "actorpool-parent-stdin" }.Start();
+
+    /// <summary>The longest a worker let go spends shutting its actor system down before it exits anyway.</summary>
+    private static readonly TimeSpan ShutdownLimit = TimeSpan.FromSeconds(3);
 
     /// <summary>Covers the parent dying while this worker is still booting, before stdin is watched.</summary>
     private static void ExitWhenParentProcessDies(int parentPid) =>

@@ -1,68 +1,42 @@
-using System.Diagnostics;
+using ActorPool.Tests.Support;
+using Microsoft.Extensions.Logging;
 
 namespace ActorPool.Tests.Futures;
 
 /// <summary>
-/// Captures what ActorPool writes to <see cref="Trace"/> when a done-callback throws. One listener is added on first
-/// use and never removed (removing a listener while another thread traces can break that thread's trace call);
-/// each test puts a marker of its own in its callback's exception and reads back only the entries carrying it.
+/// Captures what ActorPool logs when a done-callback throws on a future no executor made: it goes to
+/// <see cref="ActorPoolLogging.DefaultLoggerFactory"/>, which this sets once, on first use, to a capture and never
+/// resets (other tests may log meanwhile); each test puts a marker of its own in its callback's exception and reads
+/// back only the records carrying it.
 /// </summary>
 internal static class CallbackFailureLog
 {
     private const string MarkerPrefix = "callback-failure-marker-";
 
-    private static readonly Lazy<Listener> Installed = new(() =>
+    private static readonly Lazy<LogCapture> Installed = new(() =>
     {
-        var listener = new Listener();
-        Trace.Listeners.Add(listener);
-        return listener;
+        var capture = new LogCapture();
+        ActorPoolLogging.DefaultLoggerFactory = capture.Factory;
+        return capture;
     });
 
-    /// <summary>A marker no other test uses; installs the listener first, so nothing written after this is missed.</summary>
+    /// <summary>A marker no other test uses; installs the capture first, so nothing logged after this is missed.</summary>
     public static string NewMarker()
     {
         _ = Installed.Value;
         return MarkerPrefix + Guid.NewGuid().ToString("N");
     }
 
-    public static TraceEntry[] EntriesWith(string marker) => Installed.Value.EntriesWith(marker);
+    /// <summary>The records whose exception carries <paramref name="marker"/>.</summary>
+    public static LogCapture.LogRecord[] EntriesWith(string marker) =>
+        Installed.Value.Records.Where(r => r.Exception?.Message.Contains(marker, StringComparison.Ordinal) == true).ToArray();
 
-    /// <summary>One trace event (or a bare Write/WriteLine, with no type).</summary>
-    public sealed record TraceEntry(TraceEventType? Type, string Message);
-
-    private sealed class Listener : TraceListener
+    /// <summary>Asserts that <paramref name="entry"/> is Python's "exception calling callback" record, at Error, under <c>ActorPool.Future</c>.</summary>
+    public static void AssertCallbackFailure(LogCapture.LogRecord entry)
     {
-        private readonly List<TraceEntry> entries = [];
-
-        public TraceEntry[] EntriesWith(string marker)
-        {
-            lock (entries)
-            {
-                return entries.Where(e => e.Message.Contains(marker, StringComparison.Ordinal)).ToArray();
-            }
-        }
-
-        public override void TraceEvent(TraceEventCache? eventCache, string source, TraceEventType eventType, int id, string? message) =>
-            Record(eventType, message);
-
-        public override void TraceEvent(TraceEventCache? eventCache, string source, TraceEventType eventType, int id, string? format, params object?[]? args) =>
-            Record(eventType, args is null || format is null ? format : string.Format(System.Globalization.CultureInfo.InvariantCulture, format, args));
-
-        public override void Write(string? message) => Record(null, message);
-
-        public override void WriteLine(string? message) => Record(null, message);
-
-        private void Record(TraceEventType? type, string? message)
-        {
-            if (message is null || !message.Contains(MarkerPrefix, StringComparison.Ordinal))
-            {
-                return;
-            }
-
-            lock (entries)
-            {
-                entries.Add(new TraceEntry(type, message));
-            }
-        }
+        Assert.Equal(LogLevel.Error, entry.Level);
+        Assert.Equal("ActorPool.Future", entry.Category);
+        Assert.Equal(1, entry.EventId);
+        Assert.StartsWith("Exception calling callback for ", entry.Message, StringComparison.Ordinal);
     }
 }

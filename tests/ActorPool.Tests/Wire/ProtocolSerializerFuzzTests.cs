@@ -34,9 +34,10 @@ public sealed class ProtocolSerializerFuzzTests(ITestOutputHelper output) : Akka
             new RegisterWorker("secret", 42, TestActor),
             new WorkerInitializerFailed("secret", 42, Error(2)),
             new CancelCall("secret", 7),
+            new WorkerLogRecord("reply-key", 42, 3, "akka://actorpool-worker/system/remoting", "a warning", 2),
         ];
 
-        Fuzz(serializer, samples, ["C", "B", "S", "W", "I", "X", "?"]);
+        Fuzz(serializer, samples, ["C", "B", "S", "W", "I", "X", "L", "?"]);
     }
 
     [Fact]

@@ -42,6 +42,10 @@ public sealed class ProcessWorkerTests : Akka.TestKit.Xunit2.TestKit
         var before = Volatile.Read(ref calls);
         worker.Tell(Call("a-guess", 21));
         worker.Tell(Call(Secret, 1)); // answered, so the refused call was handled before it
+        var refused = ExpectMsg<WorkerLogRecord>(Generous); // told to the parent's logger, as a warning naming this process
+        Assert.Equal(ReplyKey, refused.Key);
+        Assert.Equal((int)Microsoft.Extensions.Logging.LogLevel.Warning, refused.Level);
+        Assert.Contains($"Worker process {Environment.ProcessId} ignored a call without its pool's secret", refused.Text, StringComparison.Ordinal);
         Assert.Equal(2, JsonSerializer.Deserialize<int>(Assert.Single(ExpectMsg<ResultBatch>(Generous).Results).Value));
         Assert.Equal(before + 1, Volatile.Read(ref calls));
     }
