@@ -113,7 +113,7 @@ static async Task<int> Forge(string proxy, string worker, int value)
         foreach (var progress in new[] { true, false })
         {
             items.SetValue(
-                Activator.CreateInstance(itemType, (long)id, JsonSerializer.SerializeToUtf8Bytes(value), null, false, Enum.ToObject(Internal("ActorPool.Calls.StopReason"), 0), progress),
+                Activator.CreateInstance(itemType, (long)id, JsonSerializer.SerializeToUtf8Bytes(value), null, false, Enum.ToObject(Internal("ActorPool.Calls.StopReason"), 0), progress, false),
                 (2 * (id - 1)) + (progress ? 0 : 1));
         }
     }
@@ -203,7 +203,7 @@ static object WriteFileCall(string marker)
     var describe = Internal("ActorPool.Wire.CallDescriptor").GetMethod("For", BindingFlags.Public | BindingFlags.Static)!;
     var descriptor = describe.Invoke(null, [(Action<string, string>)File.WriteAllText, "fn"]);
     byte[][] arguments = [JsonSerializer.SerializeToUtf8Bytes(marker), JsonSerializer.SerializeToUtf8Bytes("pwned")];
-    return Activator.CreateInstance(Internal("ActorPool.Wire.CallItem"), "attacker-secret", 1L, descriptor, false, arguments, -1, Activator.CreateInstance(Internal("ActorPool.Wire.CallLimits")))!;
+    return Activator.CreateInstance(Internal("ActorPool.Wire.CallItem"), "attacker-secret", 1L, descriptor, false, arguments, -1, Activator.CreateInstance(Internal("ActorPool.Wire.CallLimits")), default(System.Diagnostics.ActivityContext))!;
 }
 
 static Type Internal(string name) => typeof(ActorPool.Executor).Assembly.GetType(name, throwOnError: true)!;
