@@ -8,13 +8,20 @@ public static class CallContext
 {
     private static readonly AsyncLocal<ICallScope?> Current = new();
 
+    // A plain function on a thread worker (neither async nor given a token or a timeout) runs start to end on its thread:
+    // its call is kept there, which costs a field write, where an async-local costs two allocations per call.
+    [ThreadStatic]
+    private static ICallScope? onThread;
+
+    private static ICallScope? Scope => onThread ?? Current.Value;
+
     /// <summary>
     /// The running call's token: canceled when the call is asked to stop (its <see cref="CallOptions.CancellationToken"/>
     /// or its <see cref="CallOptions.Timeout"/>). <see cref="System.Threading.CancellationToken.None"/> outside a call, and
     /// in a call submitted without a token or a timeout, which nothing can ask to stop.
     /// </summary>
     /// <remarks>It flows into the call's own <c>await</c> continuations, like any async-local value.</remarks>
-    public static CancellationToken CancellationToken => Current.Value?.Token ?? CancellationToken.None;
+    public static CancellationToken CancellationToken => Scope?.Token ?? CancellationToken.None;
 
     /// <summary>
     /// Reports <paramref name="value"/> as the running call's progress, for the callbacks its submitter added with
@@ -27,22 +34,41 @@ public static class CallContext
     /// (a later change to a mutable value shows); from a worker process or a cluster node it travels as a result does,
     /// serialized here as its runtime type. One that cannot be serialized, or is over the payload limit, is dropped and
     /// logged once per call: the call goes on. A value reported after the call has returned (by work it left running) is dropped.
+    /// On a thread pool, a plain function (neither async nor taking a token) submitted without options has its call current
+    /// on its worker thread only: a task it starts elsewhere reports nothing.
     /// Beyond Python.
     /// </remarks>
     /// <typeparam name="T">The value's type; a remote value is serialized as its runtime type, or as this when it is null.</typeparam>
-    public static void ReportProgress<T>(T value) => Current.Value?.ReportProgress(value, typeof(T));
+    public static void ReportProgress<T>(T value) => Scope?.ReportProgress(value, typeof(T));
 
-    /// <summary>Makes <paramref name="scope"/> the current call for the code that runs until the returned scope is disposed.</summary>
-    internal static Scope Enter(ICallScope scope)
+    /// <summary>
+    /// Makes <paramref name="scope"/> the current call for the code that runs until the returned scope is disposed, and for
+    /// what that code starts (its awaits, its tasks).
+    /// </summary>
+    internal static FlowingScope Enter(ICallScope scope)
     {
         var previous = Current.Value;
         Current.Value = scope;
-        return new Scope(previous);
+        return new FlowingScope(previous);
+    }
+
+    /// <summary>As <see cref="Enter"/>, for a call that runs on this thread only, start to end: what it starts elsewhere does not see it.</summary>
+    internal static ThreadScope EnterOnThread(ICallScope scope)
+    {
+        var previous = onThread;
+        onThread = scope;
+        return new ThreadScope(previous);
     }
 
     /// <summary>Restores the call that was current before <see cref="Enter"/>.</summary>
-    internal readonly struct Scope(ICallScope? previous) : IDisposable
+    internal readonly struct FlowingScope(ICallScope? previous) : IDisposable
     {
         public void Dispose() => Current.Value = previous;
+    }
+
+    /// <summary>Restores the call that was current on this thread before <see cref="EnterOnThread"/>.</summary>
+    internal readonly struct ThreadScope(ICallScope? previous) : IDisposable
+    {
+        public void Dispose() => onThread = previous;
     }
 }

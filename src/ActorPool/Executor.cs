@@ -21,6 +21,7 @@ public abstract partial class Executor : IDisposable, IAsyncDisposable
     private readonly object shutdownLock = new();
     private readonly PoolState pool = new();
     private readonly SettlingCalls settling = new();
+    private CallOwner? owner;
     private WorkerPoolSpec spec = null!;
     private IActorRef router = ActorRefs.Nobody;
     private Task terminated = Task.CompletedTask;
@@ -36,6 +37,9 @@ public abstract partial class Executor : IDisposable, IAsyncDisposable
 
     /// <summary>The executor's measurements in the <c>ActorPool</c> meter, and its name there.</summary>
     internal ExecutorMeter Meter { get; }
+
+    /// <summary>What the futures of its calls know of it; made at the first call, once its logger is chosen.</summary>
+    private CallOwner Owner => owner ??= new CallOwner(Meter, Log, settling);
 
     /// <summary>The factory the executor logs through: the one it was given, else its actor system's Akka logging.</summary>
     internal ILoggerFactory LoggerFactory { get; private set; } = NullLoggerFactory.Instance;
@@ -178,7 +182,6 @@ public abstract partial class Executor : IDisposable, IAsyncDisposable
         where TItem : WorkItem
     {
         Prepare(item);
-        item.Future.LogTo(Log); // before the caller has the future, so before any callback it adds
         // Its spans start here, outside the lock below: a listener's callbacks must not hold up every other submitter.
         var trace = CallTrace.Begin(Meter, item.Function);
         bool wakeRouter;
@@ -195,8 +198,7 @@ public abstract partial class Executor : IDisposable, IAsyncDisposable
                 throw Refused(trace, new InvalidOperationException(AfterShutdownMessage));
             }
 
-            item.Future.StartMetering(Meter, shared: item.Control is not null, trace); // accepted: counted from here, however it settles
-            item.Future.Settling = settling;
+            item.Future.StartMetering(Owner, shared: item.Control is not null, trace); // accepted: counted from here, however it settles
             if (!post)
             {
                 return item; // its token is canceled already: Watch cancels it, and it never reaches a worker

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ActorPool.Calls;
 using ActorPool.Telemetry;
 
 namespace ActorPool;
@@ -8,7 +9,7 @@ namespace ActorPool;
 // Nothing here is public.
 public abstract partial class Future
 {
-    private ExecutorMeter? meter; // set once its executor has accepted the call; null for a future nobody submitted
+    private CallOwner? owner;     // set once its executor has accepted the call; null for a future nobody submitted
     private long meterSince;      // when it was queued, then when it started (0 when nobody measures that)
     private CallTrace? trace;     // set with the meter when the call has a trace to carry or spans to record; else null
 
@@ -18,12 +19,13 @@ public abstract partial class Future
     /// meanwhile) is metered under the lock, and counted as settled if it is; the future of any other call is still its
     /// executor's alone, and needs no lock.
     /// </summary>
-    internal void StartMetering(ExecutorMeter executor, bool shared, CallTrace? callTrace = null)
+    internal void StartMetering(CallOwner accepter, bool shared, CallTrace? callTrace = null)
     {
+        var executor = accepter.Meter;
         if (!shared)
         {
-            Debug.Assert(meter is null && state == FutureState.Pending, "an unshared call is pending and metered once");
-            meter = executor;
+            Debug.Assert(owner is null && state == FutureState.Pending, "an unshared call is pending and metered once");
+            owner = accepter;
             trace = callTrace;
             meterSince = executor.Submitted(pending: true); // posting the call publishes the fields
             return;
@@ -31,8 +33,8 @@ public abstract partial class Future
 
         lock (Gate)
         {
-            Debug.Assert(meter is null, "a call is metered once");
-            meter = executor;
+            Debug.Assert(owner is null, "a call is metered once");
+            owner = accepter;
             trace = callTrace;
             if (state == FutureState.Pending)
             {
@@ -58,7 +60,7 @@ public abstract partial class Future
     /// The executor's side of the meter once it has accepted the call (for worker restarts and the run span's tags); null
     /// before, or for a future nobody submitted.
     /// </summary>
-    internal ExecutorMeter? Meter => meter;
+    internal ExecutorMeter? Meter => owner?.Meter;
 
     /// <summary>
     /// The call has started. The caller holds <see cref="Gate"/> and has just made the future running. A worker process
@@ -66,7 +68,7 @@ public abstract partial class Future
     /// </summary>
     private void MeterStartedLocked()
     {
-        if (meter is { } executor)
+        if (owner?.Meter is { } executor)
         {
             meterSince = executor.Started(meterSince, startGate?.WorkerStartedAt ?? 0);
             trace?.Started();
@@ -76,7 +78,7 @@ public abstract partial class Future
     /// <summary>The call has settled. The caller holds <see cref="Gate"/> and has just made the future final.</summary>
     private protected void MeterSettledLocked(bool wasRunning, bool timedOut = false)
     {
-        if (meter is not { } executor)
+        if (owner?.Meter is not { } executor)
         {
             return;
         }

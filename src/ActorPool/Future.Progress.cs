@@ -22,13 +22,6 @@ namespace ActorPool;
 public abstract partial class Future
 {
     private ProgressState? progress; // made by the first value or progress callback; null for most futures
-    private SettlingCalls? settling; // its executor's count of settles waiting for a drain, so Shutdown waits for them
-
-    /// <summary>Set by the executor before it posts the call: a settle that waits for progress delivery counts there meanwhile.</summary>
-    internal SettlingCalls? Settling
-    {
-        set => settling = value;
-    }
 
     /// <summary>
     /// A value the call reported, as reported (this process) or as a <see cref="SerializedProgress"/> (another one). Kept as
@@ -95,7 +88,7 @@ public abstract partial class Future
 
         slot.Decided = final;
         slot.DecidedTimedOut = timedOut;
-        settling?.Add();
+        owner?.Settling.Add(); // its executor's Shutdown waits for it
         return true;
     }
 
@@ -152,7 +145,7 @@ public abstract partial class Future
         }
 
         Complete(completion); // on this thread-pool thread: done callbacks may run here
-        settling?.Remove();
+        owner?.Settling.Remove();
     }
 
     private static bool AllHave(ProgressCallback[] callbacks, long number)

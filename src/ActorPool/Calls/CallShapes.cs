@@ -7,6 +7,8 @@ internal sealed class Call<TResult>(Func<TResult> fn) : WorkItem<TResult>
 {
     public override Delegate Function => fn;
 
+    protected override bool RunsOnItsThreadOnly => true;
+
     protected override TResult Invoke() => fn();
 }
 
@@ -15,6 +17,8 @@ internal sealed class Call<T1, TResult>(Func<T1, TResult> fn, T1 arg1) : WorkIte
     public override Delegate Function => fn;
 
     public override object?[] Arguments => [arg1];
+
+    protected override bool RunsOnItsThreadOnly => true;
 
     protected override TResult Invoke() => fn(arg1);
 }
@@ -25,6 +29,8 @@ internal sealed class Call<T1, T2, TResult>(Func<T1, T2, TResult> fn, T1 arg1, T
 
     public override object?[] Arguments => [arg1, arg2];
 
+    protected override bool RunsOnItsThreadOnly => true;
+
     protected override TResult Invoke() => fn(arg1, arg2);
 }
 
@@ -34,12 +40,16 @@ internal sealed class Call<T1, T2, T3, TResult>(Func<T1, T2, T3, TResult> fn, T1
 
     public override object?[] Arguments => [arg1, arg2, arg3];
 
+    protected override bool RunsOnItsThreadOnly => true;
+
     protected override TResult Invoke() => fn(arg1, arg2, arg3);
 }
 
 internal sealed class ActionCall(Action fn) : WorkItem<object?>
 {
     public override Delegate Function => fn;
+
+    protected override bool RunsOnItsThreadOnly => true;
 
     protected override object? Invoke()
     {
@@ -53,6 +63,8 @@ internal sealed class ActionCall<T1>(Action<T1> fn, T1 arg1) : WorkItem<object?>
     public override Delegate Function => fn;
 
     public override object?[] Arguments => [arg1];
+
+    protected override bool RunsOnItsThreadOnly => true;
 
     protected override object? Invoke()
     {
@@ -112,6 +124,8 @@ internal sealed class MapChunk<T1, TResult>(Func<T1, TResult> fn, T1[] items) : 
 
     public override Array[] Columns => [items];
 
+    protected override bool RunsOnItsThreadOnly => true;
+
     protected override TResult[] Invoke() => Array.ConvertAll(items, item => fn(item));
 }
 
@@ -123,6 +137,8 @@ internal sealed class MapChunk<T1, T2, TResult>(Func<T1, T2, TResult> fn, (T1, T
     public override bool IsChunk => true;
 
     public override Array[] Columns => [Array.ConvertAll(items, item => item.Item1), Array.ConvertAll(items, item => item.Item2)];
+
+    protected override bool RunsOnItsThreadOnly => true;
 
     protected override TResult[] Invoke() => Array.ConvertAll(items, item => fn(item.Item1, item.Item2));
 }

@@ -26,6 +26,12 @@ internal abstract class WorkItem : CallTicket, ICallScope, INoSerializationVerif
     /// <summary>For a chunk: one typed array per parameter of <see cref="Function"/>, item i's arguments at index i.</summary>
     public virtual Array[] Columns => [];
 
+    /// <summary>
+    /// True for a plain function (not async, taking no token), which runs start to end on the thread that invokes it: a call
+    /// without options then needs its <see cref="CallContext"/> on that thread only.
+    /// </summary>
+    protected virtual bool RunsOnItsThreadOnly => false;
+
     /// <summary>How the call may be stopped (its token and timeout), for a call submitted with them; null for any other.</summary>
     public CallControl? Control { get; set; }
 
@@ -131,9 +137,19 @@ internal abstract class WorkItem<TResult> : WorkItem
         TResult value;
         try
         {
-            using (CallContext.Enter(this))
+            if (Control is null && RunsOnItsThreadOnly)
             {
-                value = Invoke();
+                using (CallContext.EnterOnThread(this))
+                {
+                    value = Invoke();
+                }
+            }
+            else
+            {
+                using (CallContext.Enter(this))
+                {
+                    value = Invoke();
+                }
             }
         }
         catch (OperationCanceledException) when (Control is { Reason: not StopReason.None } control)

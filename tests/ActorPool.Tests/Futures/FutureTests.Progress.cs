@@ -13,7 +13,7 @@ public partial class FutureTests
     {
         var future = new Future<int>();
         var settling = new SettlingCalls();
-        future.Settling = settling;
+        future.StartMetering(new CallOwner(new Telemetry.ExecutorMeter("thread"), Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, settling), shared: true); // as an executor accepting it
         using var entered = new ManualResetEventSlim();
         using var release = new ManualResetEventSlim();
         var seen = new List<(int Value, bool Done)>();

@@ -23,17 +23,26 @@ public sealed partial class ProcessPoolExecutorTests
     }
 
     [Fact]
-    public void Metrics_WorkerThatExitsDuringACall_CountsACrashedRestart()
+    public void Metrics_WorkerThatExitsDuringACall_CountsACrashedRestart_AndTheCountsStillBalance()
     {
         var executor = Start(1);
         using var meter = new MeterCapture(executor.Meter.Name);
         Seen(executor.Submit(ProcessCalls.Pid).Result(Bound));
 
-        Assert.IsType<BrokenProcessPoolException>(executor.Submit(ProcessCalls.Exit, 3).Exception(Bound));
+        var crash = executor.Submit(ProcessCalls.Exit, 3);
+        var after = Enumerable.Range(1, 5).Select(i => executor.Submit(ContractCalls.Negate, i)).ToList(); // queued or held behind it
+        Assert.IsType<BrokenProcessPoolException>(crash.Exception(Bound));
+        Assert.All(after, future => Assert.True(future.Exception(Bound) is null || future.Exception(Bound) is BrokenProcessPoolException));
         Seen(executor.Submit(ProcessCalls.Pid).Result(Bound));
 
         Assert.Equal(1, meter.Sum("actorpool.worker.restarts", ("reason", "crashed")));
         Assert.Equal(1, meter.Sum("actorpool.worker.restarts"));
+        Assert.Equal(8, meter.Sum("actorpool.calls.submitted"));
+        Assert.Equal(8, meter.Sum("actorpool.calls.completed"));
+        Assert.Equal(1 + after.Count(f => f.Exception(Bound) is BrokenProcessPoolException), meter.Sum("actorpool.calls.completed", ("outcome", "failure")));
+        meter.Observe();
+        Assert.Equal(0, meter.Last("actorpool.calls.queued"));
+        Assert.Equal(0, meter.Last("actorpool.calls.running"));
     }
 
     [Fact]
