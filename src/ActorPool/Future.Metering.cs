@@ -9,9 +9,41 @@ namespace ActorPool;
 // Nothing here is public.
 public abstract partial class Future
 {
-    private CallOwner? owner;     // set once its executor has accepted the call; null for a future nobody submitted
-    private long meterSince;      // when it was queued, then when it started (0 when nobody measures that)
-    private CallTrace? trace;     // set with the meter when the call has a trace to carry or spans to record; else null
+    private CallOwner? owner; // set once its executor has accepted the call; null for a future nobody submitted
+    private Extras? extras;   // made only for a call that is timed (a histogram listens), traced, or reports progress
+
+    /// <summary>
+    /// What only some calls need, kept off the future itself: a submit holds every future until it is collected, so each
+    /// byte on it is copied with it by every garbage collection meanwhile.
+    /// </summary>
+    private sealed class Extras
+    {
+        public long MeterSince;       // when it was queued, then when it started (0 when nobody measures that)
+        public CallTrace? Trace;      // a trace to carry or spans to record
+        public ProgressState? Progress;
+    }
+
+    private long MeterSince
+    {
+        get => extras?.MeterSince ?? 0;
+        set
+        {
+            if (value != 0 || extras is not null)
+            {
+                (extras ??= new Extras()).MeterSince = value;
+            }
+        }
+    }
+
+    private CallTrace? Trace => extras?.Trace;
+
+    private void SetTrace(CallTrace? callTrace)
+    {
+        if (callTrace is not null)
+        {
+            (extras ??= new Extras()).Trace = callTrace;
+        }
+    }
 
     /// <summary>
     /// Starts metering the call, once its executor has accepted it and before it posts it, with its <paramref name="callTrace"/>
@@ -26,8 +58,8 @@ public abstract partial class Future
         {
             Debug.Assert(owner is null && state == FutureState.Pending, "an unshared call is pending and metered once");
             owner = accepter;
-            trace = callTrace;
-            meterSince = executor.Submitted(pending: true); // posting the call publishes the fields
+            SetTrace(callTrace);
+            MeterSince = executor.Submitted(pending: true); // posting the call publishes the fields
             return;
         }
 
@@ -35,10 +67,10 @@ public abstract partial class Future
         {
             Debug.Assert(owner is null, "a call is metered once");
             owner = accepter;
-            trace = callTrace;
+            SetTrace(callTrace);
             if (state == FutureState.Pending)
             {
-                meterSince = executor.Submitted(pending: true);
+                MeterSince = executor.Submitted(pending: true);
             }
             else
             {
@@ -54,7 +86,7 @@ public abstract partial class Future
     /// The context the call's run continues wherever it runs (see <see cref="CallTrace"/>); default when it carries none.
     /// Read by its worker after the call was posted, which published it.
     /// </summary>
-    internal ActivityContext TraceContext => trace?.Context ?? default;
+    internal ActivityContext TraceContext => Trace?.Context ?? default;
 
     /// <summary>
     /// The executor's side of the meter once it has accepted the call (for worker restarts and the run span's tags); null
@@ -70,8 +102,8 @@ public abstract partial class Future
     {
         if (owner?.Meter is { } executor)
         {
-            meterSince = executor.Started(meterSince, startGate?.WorkerStartedAt ?? 0);
-            trace?.Started();
+            MeterSince = executor.Started(MeterSince, startGate?.WorkerStartedAt ?? 0);
+            Trace?.Started();
         }
     }
 
@@ -84,8 +116,8 @@ public abstract partial class Future
         }
 
         var outcome = OutcomeLocked(timedOut);
-        executor.Settled(wasRunning, wasRunning ? meterSince : 0, outcome);
-        trace?.Settled(outcome, error);
+        executor.Settled(wasRunning, wasRunning ? MeterSince : 0, outcome);
+        Trace?.Settled(outcome, error);
     }
 
     private string OutcomeLocked(bool timedOut) => state switch

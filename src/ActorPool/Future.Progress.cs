@@ -21,7 +21,8 @@ namespace ActorPool;
  */
 public abstract partial class Future
 {
-    private ProgressState? progress; // made by the first value or progress callback; null for most futures
+    // Its ProgressState lives in Extras (Future.Metering.cs): made by the first value or progress callback, null for most futures.
+    private ProgressState? Progress => extras?.Progress;
 
     /// <summary>
     /// A value the call reported, as reported (this process) or as a <see cref="SerializedProgress"/> (another one). Kept as
@@ -36,7 +37,7 @@ public abstract partial class Future
                 return;
             }
 
-            var slot = progress ??= new ProgressState();
+            var slot = (extras ??= new Extras()).Progress ??= new ProgressState();
             if (slot.Decided is not null)
             {
                 return;
@@ -60,7 +61,7 @@ public abstract partial class Future
     {
         lock (Gate)
         {
-            var slot = progress ??= new ProgressState();
+            var slot = (extras ??= new Extras()).Progress ??= new ProgressState();
             slot.Callbacks = [.. slot.Callbacks, callback]; // copied on write, so a drain reads its snapshot without the lock
             if (slot.Reported == 0 || slot.Draining)
             {
@@ -81,7 +82,7 @@ public abstract partial class Future
     private protected bool DeferSettleLocked(FutureState final, bool timedOut)
     {
         Debug.Assert(Monitor.IsEntered(Gate), "caller holds the future's lock");
-        if (progress is not { Draining: true } slot)
+        if (Progress is not { Draining: true } slot)
         {
             return false;
         }
@@ -93,7 +94,7 @@ public abstract partial class Future
     }
 
     /// <summary>True once a settle has been decided but waits for the last progress value to be delivered. Caller holds <see cref="Gate"/>.</summary>
-    private protected bool IsSettlingLocked => progress?.Decided is not null;
+    private protected bool IsSettlingLocked => Progress?.Decided is not null;
 
     // Unsafe: the drain must not run in the reporting call's execution context (a callback that reports progress itself
     // would report it to that call).
@@ -109,7 +110,7 @@ public abstract partial class Future
             ProgressCallback[] targets;
             lock (Gate)
             {
-                var slot = progress!;
+                var slot = Progress!;
                 (value, number, targets) = (slot.Latest, slot.Reported, slot.Callbacks);
                 if (AllHave(targets, number))
                 {
