@@ -59,7 +59,7 @@ internal static class WorkerHost
         var initializer = initializerLine.Length > 0 ? JsonSerializer.Deserialize(initializerLine, WireJsonContext.Default.CallDescriptor) : null;
         // Mapped before registering: the parent deletes the file once this worker has registered.
         using var board = ClaimBoard.Open(boardPath, int.Parse(boardSlots, CultureInfo.InvariantCulture)); // the worker actor may restart; the board lives on
-        ExitWhenInputEnds(input, system);
+        ExitWhenInputEnds(input, system, parentPid);
         system.ActorOf(CallRunner.Props(parent, secret, replyKey, initializer, maxPayload, board).WithDispatcher(ActorPoolConfig.ProcessWorkerDispatcher), "worker");
         system.WhenTerminated.Wait();
         return 0;
@@ -78,19 +78,24 @@ internal static class WorkerHost
 
     /// <summary>
     /// Stdin ends when the parent dies, however it dies (SIGKILL included), or when it lets this worker go. The actor system
-    /// shuts down first, within <see cref="ShutdownLimit"/>: its remoting tells the parent it is shutting down, which the
-    /// parent's Akka.Remote notes at Debug, where a connection that just drops would be a warning and an error there (in a
-    /// user's system too, whose loggers ActorPool does not control).
+    /// shuts down first, within <see cref="ShutdownLimit"/>, when the parent is still there: its remoting tells the parent it
+    /// is shutting down, which the parent's Akka.Remote notes at Debug, where a connection that just drops would be a warning
+    /// and an error there (in a user's system too, whose loggers ActorPool does not control). A worker whose parent has died
+    /// exits at once.
     /// </summary>
-    private static void ExitWhenInputEnds(TextReader input, ActorSystem system) =>
+    private static void ExitWhenInputEnds(TextReader input, ActorSystem system, int parentPid) =>
         new Thread(() =>
         {
             while (input.ReadLine() is not null)
             {
             }
 
-            system.Terminate().Wait(ShutdownLimit);
-            Environment.Exit(0);
+            if (IsAlive(parentPid))
+            {
+                system.Terminate().Wait(ShutdownLimit); // let go: say so to the parent, which is listening
+            }
+
+            Environment.Exit(0); // the parent is gone (stdin ends with it, however it died): nobody to tell
         })
         { IsBackground = true, Name = "actorpool-parent-stdin" }.Start();
 
