@@ -13,7 +13,7 @@ public static class CallContext
     [ThreadStatic]
     private static ICallScope? onThread;
 
-    private static ICallScope? Scope => onThread ?? Current.Value;
+    private static ICallScope? CurrentScope => onThread ?? Current.Value;
 
     /// <summary>
     /// The running call's token: canceled when the call is asked to stop (its <see cref="CallOptions.CancellationToken"/>
@@ -21,7 +21,7 @@ public static class CallContext
     /// in a call submitted without a token or a timeout, which nothing can ask to stop.
     /// </summary>
     /// <remarks>It flows into the call's own <c>await</c> continuations, like any async-local value.</remarks>
-    public static CancellationToken CancellationToken => Scope?.Token ?? CancellationToken.None;
+    public static CancellationToken CancellationToken => CurrentScope?.Token ?? CancellationToken.None;
 
     /// <summary>
     /// Reports <paramref name="value"/> as the running call's progress, for the callbacks its submitter added with
@@ -39,36 +39,40 @@ public static class CallContext
     /// Beyond Python.
     /// </remarks>
     /// <typeparam name="T">The value's type; a remote value is serialized as its runtime type, or as this when it is null.</typeparam>
-    public static void ReportProgress<T>(T value) => Scope?.ReportProgress(value, typeof(T));
+    public static void ReportProgress<T>(T value) => CurrentScope?.ReportProgress(value, typeof(T));
 
     /// <summary>
-    /// Makes <paramref name="scope"/> the current call for the code that runs until the returned scope is disposed, and for
-    /// what that code starts (its awaits, its tasks).
+    /// Makes <paramref name="scope"/> the current call for the code that runs until the returned scope is disposed: with
+    /// <paramref name="flows"/>, for what that code starts too (its awaits, its tasks); without, on this thread only, for a
+    /// call that runs here start to end.
     /// </summary>
-    internal static FlowingScope Enter(ICallScope scope)
+    internal static Scope Enter(ICallScope scope, bool flows = true)
     {
+        if (!flows)
+        {
+            var onThisThread = onThread;
+            onThread = scope;
+            return new Scope(onThisThread, flows: false);
+        }
+
         var previous = Current.Value;
         Current.Value = scope;
-        return new FlowingScope(previous);
-    }
-
-    /// <summary>As <see cref="Enter"/>, for a call that runs on this thread only, start to end: what it starts elsewhere does not see it.</summary>
-    internal static ThreadScope EnterOnThread(ICallScope scope)
-    {
-        var previous = onThread;
-        onThread = scope;
-        return new ThreadScope(previous);
+        return new Scope(previous, flows: true);
     }
 
     /// <summary>Restores the call that was current before <see cref="Enter"/>.</summary>
-    internal readonly struct FlowingScope(ICallScope? previous) : IDisposable
+    internal readonly struct Scope(ICallScope? previous, bool flows) : IDisposable
     {
-        public void Dispose() => Current.Value = previous;
-    }
-
-    /// <summary>Restores the call that was current on this thread before <see cref="EnterOnThread"/>.</summary>
-    internal readonly struct ThreadScope(ICallScope? previous) : IDisposable
-    {
-        public void Dispose() => onThread = previous;
+        public void Dispose()
+        {
+            if (flows)
+            {
+                Current.Value = previous;
+            }
+            else
+            {
+                onThread = previous;
+            }
+        }
     }
 }

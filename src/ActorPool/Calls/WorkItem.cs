@@ -137,19 +137,9 @@ internal abstract class WorkItem<TResult> : WorkItem
         TResult value;
         try
         {
-            if (Control is null && RunsOnItsThreadOnly)
+            using (CallContext.Enter(this, flows: Control is not null || !RunsOnItsThreadOnly))
             {
-                using (CallContext.EnterOnThread(this))
-                {
-                    value = Invoke();
-                }
-            }
-            else
-            {
-                using (CallContext.Enter(this))
-                {
-                    value = Invoke();
-                }
+                value = Invoke();
             }
         }
         catch (OperationCanceledException) when (Control is { Reason: not StopReason.None } control)

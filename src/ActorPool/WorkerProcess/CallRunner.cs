@@ -38,7 +38,7 @@ internal sealed class CallRunner(
     private readonly Dictionary<CallDescriptor, Invocation> invocations = new();
     private readonly Outbox outbox = new();
     // The stoppable calls (those with a token or a timeout) running here, by id, for the stop actor to cancel.
-    private readonly ConcurrentDictionary<long, CallControl> running = new();
+    private readonly ConcurrentDictionary<long, CallControl> stoppable = new();
     // Calls asked to stop before they started here (a node's calls wait in this actor's mailbox, already running for the
     // executor): they end canceled without running. Ids below the next call's are dropped then, so this never grows.
     private readonly ConcurrentDictionary<long, byte> stoppedEarly = new();
@@ -80,7 +80,7 @@ internal sealed class CallRunner(
             }
         };
         // Its own actor, on another thread, so a stop request overtakes the calls queued here behind the running one.
-        Context.ActorOf(Akka.Actor.Props.Create(() => new Stopper(running, stoppedEarly, secret)), StopperName);
+        Context.ActorOf(Akka.Actor.Props.Create(() => new Stopper(stoppable, stoppedEarly, secret)), StopperName);
         // A reference, not a selection: the systems refuse inbound actor selections (untrusted mode), so nothing can
         // reach an actor here by naming its path.
         var parent = ((ExtendedActorSystem)Context.System).Provider.ResolveActorRef(parentPath);
@@ -189,7 +189,7 @@ internal sealed class CallRunner(
         }
 
         var control = new CallControl(call.Limits.Timeout > TimeSpan.Zero ? call.Limits.Timeout : null, call.Limits.Grace, CancellationToken.None);
-        running[call.Id] = control; // before the claim: a stop request that finds the call started finds its token
+        stoppable[call.Id] = control; // before the claim: a stop request that finds the call started finds its token
         try
         {
             if (!stoppedEarly.IsEmpty && WasStoppedEarly(call.Id))
@@ -212,7 +212,7 @@ internal sealed class CallRunner(
         }
         finally
         {
-            running.TryRemove(call.Id, out _);
+            stoppable.TryRemove(call.Id, out _);
             control.Finished();
         }
     }
