@@ -33,7 +33,7 @@ public sealed class ClusterPoolExecutor : Executor
     /// <param name="system">An actor system with <c>akka.actor.provider = cluster</c>, already joined, to run in (left running on
     /// <c>Dispose</c>); null makes one that joins itself as the cluster's first (seed) member, with the coordinator role.</param>
     public ClusterPoolExecutor(ClusterPoolExecutorOptions? options = null, ActorSystem? system = null)
-        : base(options?.MaxWorkers is { } cap ? WorkerCount.Validate(cap) : int.MaxValue, "cluster")
+        : base(options?.MaxWorkers is { } cap ? WorkerCount.Validate(cap) : int.MaxValue, "cluster", options?.Policy)
     {
         options ??= new ClusterPoolExecutorOptions();
         var secret = ClusterSecret.Resolve(options.Secret, "A ClusterPoolExecutor");

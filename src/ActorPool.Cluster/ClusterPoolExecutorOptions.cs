@@ -34,4 +34,7 @@ public sealed class ClusterPoolExecutorOptions
     /// parameter, as everything else this executor is given beyond its system; a hosted cluster pool gets the host's.
     /// </summary>
     public Microsoft.Extensions.Logging.ILoggerFactory? LoggerFactory { get; set; }
+
+    /// <summary>What the executor does with every call beyond running it (<see cref="ExecutorPolicy"/>); null for Python's behavior.</summary>
+    public ExecutorPolicy? Policy { get; set; }
 }

@@ -29,11 +29,18 @@ public abstract partial class Executor : IDisposable, IAsyncDisposable
 
     /// <param name="maxWorkers">Python's <c>max_workers</c>.</param>
     /// <param name="kind">The executor's <c>actorpool.executor.kind</c> in telemetry: <c>thread</c>, <c>process</c> or <c>cluster</c>.</param>
-    private protected Executor(int maxWorkers, string kind)
+    /// <param name="policy">The executor's policies; null for <see cref="ExecutorPolicy.Default"/>.</param>
+    private protected Executor(int maxWorkers, string kind, ExecutorPolicy? policy)
     {
+        policy ??= ExecutorPolicy.Default;
+        policy.Validate(kind);
         MaxWorkers = maxWorkers;
+        Policy = policy;
         Meter = new ExecutorMeter(kind);
     }
+
+    /// <summary>What the executor does with every call beyond running it (retries, limits); validated at construction.</summary>
+    internal ExecutorPolicy Policy { get; }
 
     /// <summary>The executor's measurements in the <c>ActorPool</c> meter, and its name there.</summary>
     internal ExecutorMeter Meter { get; }

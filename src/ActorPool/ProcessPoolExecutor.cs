@@ -41,9 +41,10 @@ public sealed class ProcessPoolExecutor : Executor
     /// <param name="loggerFactory">Where the executor logs (category <c>ActorPool.ProcessPool</c>), its worker processes' own records
     /// (<c>ActorPool.Worker</c>, with the worker's pid) and, in the actor system it makes for itself, Akka's warnings and errors;
     /// null logs through the actor system's Akka logging (docs/telemetry.md, "Logging").</param>
+    /// <param name="policy">What the executor does with every call beyond running it (<see cref="ExecutorPolicy"/>); null for Python's behavior.</param>
     /// <remarks>Python's <c>ProcessPoolExecutor(max_workers, initializer=..., max_tasks_per_child=...)</c>.</remarks>
-    public ProcessPoolExecutor(int? maxWorkers = null, Action? initializer = null, int? maxTasksPerChild = null, ActorSystem? system = null, ILoggerFactory? loggerFactory = null)
-        : base(WorkerCount.Validate(maxWorkers ?? DefaultMaxWorkers(system)), "process")
+    public ProcessPoolExecutor(int? maxWorkers = null, Action? initializer = null, int? maxTasksPerChild = null, ActorSystem? system = null, ILoggerFactory? loggerFactory = null, ExecutorPolicy? policy = null)
+        : base(WorkerCount.Validate(maxWorkers ?? DefaultMaxWorkers(system)), "process", policy)
     {
         if (maxTasksPerChild is <= 0)
         {

@@ -31,9 +31,10 @@ public sealed class ThreadPoolExecutor : Executor
     /// <param name="system">The actor system to run the router and workers in (left running on <c>Dispose</c>); null makes a private one.</param>
     /// <param name="loggerFactory">Where the executor logs (category <c>ActorPool.ThreadPool</c>), and, in the actor system it makes
     /// for itself, Akka's own warnings and errors; null logs through the actor system's Akka logging (docs/telemetry.md, "Logging").</param>
+    /// <param name="policy">What the executor does with every call beyond running it (<see cref="ExecutorPolicy"/>); null for Python's behavior.</param>
     /// <remarks>Python's <c>ThreadPoolExecutor(max_workers, thread_name_prefix, initializer)</c>.</remarks>
-    public ThreadPoolExecutor(int? maxWorkers = null, string threadNamePrefix = "", Action? initializer = null, ActorSystem? system = null, ILoggerFactory? loggerFactory = null)
-        : base(WorkerCount.Validate(maxWorkers ?? DefaultMaxWorkers(system)), "thread")
+    public ThreadPoolExecutor(int? maxWorkers = null, string threadNamePrefix = "", Action? initializer = null, ActorSystem? system = null, ILoggerFactory? loggerFactory = null, ExecutorPolicy? policy = null)
+        : base(WorkerCount.Validate(maxWorkers ?? DefaultMaxWorkers(system)), "thread", policy)
     {
         ArgumentNullException.ThrowIfNull(threadNamePrefix);
         var n = Interlocked.Increment(ref counter);
