@@ -20,8 +20,9 @@ public abstract partial class Future
 {
     private protected enum FutureState { Pending, Running, Canceled, CanceledAndNotified, Finished }
 
-    // One lock per future guards every field below, as Python's per-future Condition does.
-    private protected readonly object Gate = new();
+    // One lock per future guards every field below, as Python's per-future Condition does. An executor's future locks its
+    // call's own (internal) object, which saves a lock object per call; a future made by user code gets one of its own.
+    private protected readonly object Gate;
     // Volatile for the lock-free reads of a final future (WaitUntilDone, Result): once final, nothing changes but
     // Canceled turning CanceledAndNotified, and every field is written before the state that makes it final.
     private protected volatile FutureState state;
@@ -34,9 +35,8 @@ public abstract partial class Future
     // Past SpinWait's first ten iterations each one yields the core, so waiters do not starve the workers.
     private static readonly TimeSpan WaitSpinTime = TimeSpan.FromMicroseconds(50);
 
-    private protected Future()
-    {
-    }
+    /// <param name="gate">The object to lock: an internal one nobody else locks for anything else, or null for a new one.</param>
+    private protected Future(object? gate) => Gate = gate ?? new object();
 
     /// <summary>True once the call finished, failed or was canceled. Never blocks.</summary>
     /// <remarks>Python's <c>Future.done()</c>.</remarks>

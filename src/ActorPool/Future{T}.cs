@@ -12,6 +12,13 @@ public sealed class Future<T> : Future
 
     /// <summary>Creates a pending future, for custom executors and tests.</summary>
     public Future()
+        : base(null)
+    {
+    }
+
+    /// <summary>An executor's future, locking <paramref name="gate"/> (its call), which nothing else locks but the call's hand-over.</summary>
+    internal Future(object gate)
+        : base(gate)
     {
     }
 

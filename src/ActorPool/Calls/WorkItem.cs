@@ -117,7 +117,7 @@ internal abstract class WorkItem<TResult> : WorkItem
 {
     private readonly Future<TResult> future;
 
-    protected WorkItem() => future = new Future<TResult> { StartGate = this };
+    protected WorkItem() => future = new Future<TResult>(gate: this) { StartGate = this };
 
     public override Future Future => future;
 
@@ -133,7 +133,8 @@ internal abstract class WorkItem<TResult> : WorkItem
     public sealed override void Run()
     {
         // Ended before the future settles, so the run span ends within the call span it belongs to.
-        var run = RunSpan.Start(future.TraceContext, future.Meter?.Kind ?? "thread", future.Meter?.Name, Function.Method);
+        var parent = future.TraceContext;
+        var run = RunSpan.IsWanted(parent) ? RunSpan.Start(parent, future.Meter?.Kind ?? "thread", future.Meter?.Name, Function.Method) : default;
         TResult value;
         try
         {

@@ -27,7 +27,13 @@ internal readonly struct RunSpan
     /// context) and makes it current; <paramref name="kind"/> and <paramref name="executorName"/> tag it when it is recorded.
     /// </summary>
     public static RunSpan Start(in ActivityContext parent, string kind, string? executorName, MethodInfo function) =>
-        parent == default && !ActorPoolTracing.Source.HasListeners() ? default : StartTraced(parent, kind, executorName, function);
+        IsWanted(parent) ? StartTraced(parent, kind, executorName, function) : default;
+
+    /// <summary>
+    /// True when a run has an activity: it carried a context, or a listener here may sample a new trace. Checked first by a
+    /// caller whose arguments to <see cref="Start"/> cost something to find (a delegate's method is a reflection lookup).
+    /// </summary>
+    public static bool IsWanted(in ActivityContext parent) => parent != default || ActorPoolTracing.Source.HasListeners();
 
     private static RunSpan StartTraced(in ActivityContext parent, string kind, string? executorName, MethodInfo function)
     {
