@@ -5,6 +5,8 @@ using System.Diagnostics;
 using ActorPool.Cluster;
 using Akka.Actor;
 using Akka.Cluster;
+using ActorPool.Tests.Support;
+using Microsoft.Extensions.Logging;
 using Xunit.Abstractions;
 
 namespace ActorPool.Tests.Cluster;
@@ -58,9 +60,9 @@ public sealed class ClusterPoolExecutorTests(ITestOutputHelper output) : IDispos
         }
     }
 
-    private ClusterPoolExecutor Coordinator(int? maxWorkers = null)
+    private ClusterPoolExecutor Coordinator(int? maxWorkers = null, LogCapture? log = null)
     {
-        var executor = new ClusterPoolExecutor(new ClusterPoolExecutorOptions { Secret = cluster.Secret, MaxWorkers = maxWorkers });
+        var executor = new ClusterPoolExecutor(new ClusterPoolExecutorOptions { Secret = cluster.Secret, MaxWorkers = maxWorkers, LoggerFactory = log?.Factory });
         executors.Add(executor);
         return executor;
     }
@@ -107,7 +109,8 @@ public sealed class ClusterPoolExecutorTests(ITestOutputHelper output) : IDispos
     [Trait("Category", "Slow")] // worker node processes
     public async Task Submit_NodeKilledWithSigkill_OnlyItsFuturesFailNamingTheNode()
     {
-        var executor = Coordinator();
+        var log = new LogCapture();
+        var executor = Coordinator(log: log);
         var doomed = cluster.StartNode(executor.Address, workers: 2);
         var survivor = cluster.StartNode(executor.Address, workers: 2);
         await executor.WaitForWorkersAsync(4, Bound);
@@ -134,13 +137,16 @@ public sealed class ClusterPoolExecutorTests(ITestOutputHelper output) : IDispos
         probe.Open();
         Assert.All(Enumerable.Range(0, 4).Except(onDoomed), i => Assert.Equal(survivor.Pid, futures[i].Result(Bound)));
         Assert.Equal(survivor.Pid, executor.Submit(ProcessCalls.Pid).Result(Bound));
+        var lost = log.WaitFor(r => r is { Category: "ActorPool.Cluster", EventId: 404, Level: LogLevel.Warning }, "warning that the node is unreachable");
+        Assert.Equal(((BrokenClusterPoolException)errors[0]!).Node, lost.Properties["Node"]?.ToString());
     }
 
     [Fact]
     [Trait("Category", "Slow")] // worker node processes
     public async Task Submit_NodeLeavesGracefullyMidRun_NothingIsLost()
     {
-        var executor = Coordinator();
+        var log = new LogCapture();
+        var executor = Coordinator(log: log);
         var leaving = cluster.StartNode(executor.Address, workers: 2);
         var staying = cluster.StartNode(executor.Address, workers: 2);
         await executor.WaitForWorkersAsync(4, Bound);
@@ -156,6 +162,12 @@ public sealed class ClusterPoolExecutorTests(ITestOutputHelper output) : IDispos
         Assert.True(await stopping, $"node {leaving.Pid} did not exit after leaving");
         Assert.Equal(2, pids.Count(p => p == leaving.Pid)); // only the calls it held when it started leaving
         Assert.Equal(10, pids.Count(p => p == staying.Pid));
+
+        // A node leaving on purpose is normal lifecycle: Debug records, and nothing louder from ActorPool or Akka.
+        log.WaitFor(r => r is { Category: "ActorPool.Cluster", EventId: 403, Level: LogLevel.Debug }, "Debug record that the node left");
+        Assert.Contains(log.Records, r => r is { Category: "ActorPool.Cluster", EventId: 402, Level: LogLevel.Debug });
+        var loud = log.Records.Where(r => r.Level >= LogLevel.Warning).ToList();
+        Assert.True(loud.Count == 0, $"A node leaving gracefully logged warnings or errors:{Environment.NewLine}{LogCapture.Describe(loud)}");
     }
 
     [Fact]
