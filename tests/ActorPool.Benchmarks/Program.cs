@@ -1,6 +1,10 @@
 // ActorPool's executors against Task.Run and CPython's concurrent.futures, on the same trivial calls.
-// Usage: dotnet run -c Release --project tests/ActorPool.Benchmarks -- [--reps N] [--workers N] [--json PATH] [--quick] [--pools threads|processes|cluster|stopping|both|all] [--queued N] [--telemetry]
-// Prints a table per pool, then one table of the performance targets with PASS/MISS; --json writes every figure.
+// Usage: dotnet run -c Release --project tests/ActorPool.Benchmarks -- [--rounds N] [--reps N] [--workers N] [--json PATH] [--quick]
+//            [--pools threads|processes|cluster|stopping|both|all] [--queued N] [--telemetry] [--no-cpython] [--compare OTHER-BUILD]
+// Runs the selected set --rounds times, the compared implementations interleaved in an order that alternates round to round;
+// prints each round's tables, then every figure and ratio as min / median / max over the rounds, then the targets judged on
+// the medians. --compare runs another build of this program round by round against this one (docs/performance.md).
+using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Json;
@@ -13,56 +17,133 @@ if (RemotingBaseline.RunAsChild(args))
 }
 
 int? repsOption = null;
-var workers = Math.Min(32, Environment.ProcessorCount + 4);
+int? workersOption = null;
 string? jsonPath = null;
 var quick = false;
 var pools = "both";
 int? queuedOption = null;
 var telemetry = false;
+var rounds = 3;
+string? comparePath = null;
+var cpython = true;
 for (var a = 0; a < args.Length; a++)
 {
     switch (args[a])
     {
+        case "--rounds": rounds = PositiveInt(args, ++a); break;
         case "--reps": repsOption = PositiveInt(args, ++a); break;
-        case "--workers": workers = PositiveInt(args, ++a); break;
+        case "--workers": workersOption = PositiveInt(args, ++a); break;
         case "--json": jsonPath = a + 1 < args.Length ? args[++a] : throw new ArgumentException("--json needs a path"); break;
         case "--quick": quick = true; break;
         case "--queued": queuedOption = PositiveInt(args, ++a); break;
         case "--telemetry": telemetry = true; break;
+        case "--no-cpython": cpython = false; break;
+        case "--compare": comparePath = a + 1 < args.Length ? args[++a] : throw new ArgumentException("--compare needs the path of another build of this program (its ActorPool.Benchmarks executable or dll)"); break;
+        case BenchmarkBuild.CapabilitiesFlag:
+            Console.WriteLine(string.Join('\n', BenchmarkBuild.Capabilities));
+            return;
         case "--pools": pools = a + 1 < args.Length && args[++a] is "threads" or "processes" or "cluster" or "stopping" or "both" or "all" ? args[a] : throw new ArgumentException("--pools takes threads, processes, cluster, stopping (CallOptions: cancel and forced-stop latencies), both (threads and processes) or all"); break;
-        default: throw new ArgumentException($"Unknown option {args[a]}; expected --reps N, --workers N, --json PATH, --quick, --pools threads|processes|cluster|stopping|both|all, --queued N, --telemetry.");
+        default: throw new ArgumentException($"Unknown option {args[a]}; expected --rounds N, --reps N, --workers N, --json PATH, --quick, --pools threads|processes|cluster|stopping|both|all, --queued N, --telemetry, --no-cpython, --compare OTHER-BUILD.");
     }
+}
+
+// Three repetitions after a warm-up in each of three rounds: nine timed runs of each figure where a single sitting had five,
+// and `--pools both` within about ten minutes on two cores (CPython's thread pool takes most of it).
+var reps = repsOption ?? (quick ? 1 : 3);
+var workers = workersOption ?? Math.Min(32, Environment.ProcessorCount + 4);
+
+if (comparePath is not null)
+{
+    // Only what the other build understands too: a build from before rounds knows these options and no others (--queued and
+    // --workers only when given, so a build older still, without them, can be compared at their defaults).
+    List<string> runArgs = ["--pools", pools, "--reps", reps.ToString(CultureInfo.InvariantCulture)];
+    if (quick)
+    {
+        runArgs.Add("--quick");
+    }
+
+    if (workersOption is { } w)
+    {
+        runArgs.AddRange(["--workers", w.ToString(CultureInfo.InvariantCulture)]);
+    }
+
+    if (queuedOption is { } q)
+    {
+        runArgs.AddRange(["--queued", q.ToString(CultureInfo.InvariantCulture)]);
+    }
+
+    if (telemetry)
+    {
+        runArgs.Add("--telemetry");
+    }
+
+    Comparison.Run(BenchmarkBuild.Other(comparePath), rounds, runArgs, jsonPath);
+    return;
 }
 
 // With --telemetry the OpenTelemetry SDK collects the ActorPool meter for the whole run, as an app that exports it does.
 using var collecting = telemetry ? TelemetryCollection.Start() : null;
 
-var reps = repsOption ?? (quick ? 1 : 5);
-// On a shared machine other processes skew every column; the load average at start says how much to trust a run.
-var load = File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 var calls = quick ? 20_000 : 200_000;
 var mapItems = quick ? 20_000 : 200_000;
 var roundTrips = quick ? 2_000 : 20_000;
 var queuedCalls = queuedOption ?? (quick ? 100_000 : 1_000_000);
-
 // The process pool runs with 2 workers (this machine's core count), as CPython's ProcessPoolExecutor(2) beside it.
 const int ProcessWorkers = 2;
-var threadPool = pools is "threads" or "both" or "all" ? RunThreadPool() : null;
-var processPool = pools is "processes" or "both" or "all" ? ProcessPoolBenchmarks.Run(ProcessWorkers, reps, quick) : null;
-var clusterPool = pools is "cluster" or "all" ? ClusterBenchmarks.Run(reps, quick) : null;
-// Its own run counts (many cancels, a few slow forced stops) rather than --reps: a latency's median needs many samples.
-var stopping = pools is "stopping" or "all" ? StoppingBenchmarks.Run(quick) : null;
-var rows = TargetRows(threadPool, processPool, clusterPool, stopping);
-Summary.Print(rows, quick);
+var load = LoadAverage();
+string? pythonVersion = null;
+
+var roundsJson = new List<JsonElement>();
+for (var round = 0; round < rounds; round++)
+{
+    Console.WriteLine();
+    Console.WriteLine(Invariant($"## Round {round + 1} of {rounds}"));
+    // On a shared machine other processes skew every column; the load average at a round's start says how much to trust it.
+    var roundLoad = LoadAverage();
+    var clock = Stopwatch.StartNew();
+    var threadPool = pools is "threads" or "both" or "all" ? RunThreadPool(round) : null;
+    var processPool = pools is "processes" or "both" or "all" ? ProcessPoolBenchmarks.Run(ProcessWorkers, reps, quick, round, cpython) : null;
+    var clusterPool = pools is "cluster" or "all" ? ClusterBenchmarks.Run(reps, quick) : null;
+    // Its own run counts (many cancels, a few slow forced stops) rather than --reps: a latency's median needs many samples.
+    var stopping = pools is "stopping" or "all" ? StoppingBenchmarks.Run(quick) : null;
+    pythonVersion ??= threadPool?.Py?.Version;
+    roundsJson.Add(RoundJson(round, roundLoad, clock.Elapsed, threadPool, processPool, clusterPool, stopping));
+    Console.Error.WriteLine(Invariant($"round {round + 1} of {rounds} took {clock.Elapsed.TotalSeconds:N0} s"));
+}
+
+var set = new RoundSet([.. roundsJson.Select(RoundFigures.FromJson)]);
+RangeTable.Print(set);
+var rows = Targets.Rows(set, new RunSizes(calls, queuedCalls, ProcessWorkers, ProcessPoolBenchmarks.Calls(quick), ProcessPoolBenchmarks.MapItems(quick)));
+Summary.Print(rows, quick, rounds);
 
 if (jsonPath is not null)
 {
-    var py = threadPool?.Py;
-    var queued = threadPool?.Queued;
     var raw = new
     {
-        machine = new { cores = Environment.ProcessorCount, os = RuntimeInformation.OSDescription, dotnet = RuntimeInformation.FrameworkDescription, python = py?.Version },
-        settings = new { workers, reps, calls, mapItems, roundTrips, queuedCalls, quick, pools, build = Build(), loadAverageAtStart = load },
+        machine = new { cores = Environment.ProcessorCount, os = RuntimeInformation.OSDescription, dotnet = RuntimeInformation.FrameworkDescription, python = pythonVersion },
+        settings = new { rounds, workers, reps, calls, mapItems, roundTrips, queuedCalls, quick, pools, cpython, build = Build(), loadAverageAtStart = load },
+        rounds = roundsJson,
+        summary = RangeTable.Json(set),
+        targets = rows.Select(r => new { r.Benchmark, r.Target, r.ActorPool, r.TaskRun, r.CPython, r.Ratio, r.Verdict }),
+    };
+    File.WriteAllText(jsonPath, JsonSerializer.Serialize(raw, JsonOptions.Indented));
+    Console.WriteLine($"Every round's figures and the ranges written to {jsonPath}");
+}
+
+// One round's figures under the names --json has always used (a build from before rounds wrote one such object as the whole
+// file), which RoundFigures reads back for the ranges and --compare reads from a child build.
+static JsonElement RoundJson(int round, string load, TimeSpan elapsed, ThreadPoolResult? threadPool, ProcessPoolResult? processPool,
+    IReadOnlyList<ClusterScaling>? clusterPool, StoppingResult? stopping)
+{
+    var py = threadPool?.Py;
+    var queued = threadPool?.Queued;
+    return JsonSerializer.SerializeToElement(new
+    {
+        round = round + 1,
+        loadAverageAtStart = load,
+        seconds = elapsed.TotalSeconds,
+        threadOrder = threadPool?.Order,
+        processOrder = processPool?.Order,
         actorPool = threadPool is not { } t ? null : new
         {
             submitCollectCallsPerSecond = t.ApSubmit.OpsPerSecond,
@@ -136,143 +217,90 @@ if (jsonPath is not null)
             processForcedOnePoolGraceEndToSettledMillis = LatencyJson(s.ProcessForcedOnePool.Settled),
             processForcedOnePoolGraceEndToReplacementResultMillis = LatencyJson(s.ProcessForcedOnePool.Replaced),
         },
-        targets = rows.Select(r => new { r.Benchmark, r.Target, r.ActorPool, r.TaskRun, r.CPython, r.Ratio, r.Verdict }),
-    };
-    File.WriteAllText(jsonPath, JsonSerializer.Serialize(raw, JsonOptions.Indented));
-    Console.WriteLine($"Raw medians written to {jsonPath}");
+    });
 }
 
-ThreadPoolResult RunThreadPool()
+ThreadPoolResult RunThreadPool(int round)
 {
-    // Each contender gets the machine to itself: the executor (and its actor system) is gone before Task.Run starts,
-    // and both are done before CPython runs.
-    Sample apSubmit, apMap, apRoundTrip;
-    using (var executor = new ThreadPoolExecutor(workers))
+    // Each contender gets the machine to itself: the executor (and its actor system) is gone before the next one starts.
+    // Their order alternates round to round (Interleaving), so none always runs first.
+    Sample? apSubmit = null, apMap = null, apRoundTrip = null, trSubmit = null, trRoundTrip = null;
+    QueuedCallsResult? queued = null;
+    CPythonResult? py = null;
+    var contenders = new List<(string Name, Action Run)>
     {
-        Progress("ActorPool submit-then-collect");
-        apSubmit = Measure.Median(reps, calls, n => SubmitCollect(executor, n));
-        Progress("ActorPool map");
-        apMap = Measure.Median(reps, mapItems, n => MapAll(executor, n));
-        Progress("ActorPool round trip");
-        apRoundTrip = Measure.Median(reps, roundTrips, n => RoundTrip(executor, n));
+        ("ActorPool", () =>
+        {
+            using (var executor = new ThreadPoolExecutor(workers))
+            {
+                Progress("ActorPool submit-then-collect");
+                apSubmit = Measure.Median(reps, calls, n => SubmitCollect(executor, n));
+                Progress("ActorPool map");
+                apMap = Measure.Median(reps, mapItems, n => MapAll(executor, n));
+                Progress("ActorPool round trip");
+                apRoundTrip = Measure.Median(reps, roundTrips, n => RoundTrip(executor, n));
+            }
+
+            Progress(Invariant($"ActorPool {queuedCalls:N0} calls queued behind blocked workers"));
+            queued = QueuedCallsBenchmark.Run(workers, queuedCalls, reps);
+        }),
+        ("Task.Run", () =>
+        {
+            Progress("Task.Run + Task.WhenAll");
+            trSubmit = Measure.Median(reps, calls, TaskRunWhenAll);
+            Progress("Task.Run round trip");
+            trRoundTrip = Measure.Median(reps, roundTrips, TaskRunRoundTrip);
+        }),
+    };
+    if (cpython)
+    {
+        contenders.Add(("CPython", () =>
+        {
+            Progress("CPython (python3 cpython_bench.py)");
+            py = CPython.Run(workers, calls, mapItems, roundTrips, reps);
+        }));
     }
 
-    Progress(Invariant($"ActorPool {queuedCalls:N0} calls queued behind blocked workers"));
-    var queued = QueuedCallsBenchmark.Run(workers, queuedCalls, reps);
+    var order = Interleaving.Order(contenders, round);
+    foreach (var (_, run) in order)
+    {
+        run();
+    }
 
-    Progress("Task.Run + Task.WhenAll");
-    var trSubmit = Measure.Median(reps, calls, TaskRunWhenAll);
-    Progress("Task.Run round trip");
-    var trRoundTrip = Measure.Median(reps, roundTrips, TaskRunRoundTrip);
-    Progress("CPython (python3 cpython_bench.py)");
-    var py = CPython.Run(workers, calls, mapItems, roundTrips, reps);
-
+    // Every contender ran above; the compiler cannot tell that the lambdas assigned them.
+    var result = new ThreadPoolResult(apSubmit!, apMap!, apRoundTrip!, trSubmit!, trRoundTrip!, py, queued, [.. order.Select(c => c.Name)]);
     Console.WriteLine(Invariant($"Machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}, ") +
-        (py is null ? "python3 not found (CPython column skipped)" : $"CPython {py.Version}"));
-    Console.WriteLine(Invariant($"Settings: maxWorkers {workers} for all, median of {reps} repetition(s) after 1 warm-up, {Build()} build{(quick ? ", --quick" : "")}, load average at start {load}"));
+        (py is not null ? $"CPython {py.Version}" : cpython ? "python3 not found (CPython column skipped)" : "--no-cpython (CPython column skipped)"));
+    Console.WriteLine(Invariant($"Settings: maxWorkers {workers} for all, median of {reps} repetition(s) after 1 warm-up, {Build()} build{(quick ? ", --quick" : "")}; ") +
+        $"in this round's order: {string.Join(", ", result.Order)}");
     Console.WriteLine();
     Console.WriteLine("| benchmark | ActorPool | Task.Run | CPython | ActorPool/Task.Run | ActorPool/CPython |");
     Console.WriteLine("|---|---:|---:|---:|---:|---:|");
-    Row(Invariant($"submit {calls:N0} then collect (calls/s)"), Rate(apSubmit.OpsPerSecond), Rate(trSubmit.OpsPerSecond), py is null ? null : Rate(py.SubmitCollectPerSecond),
-        apSubmit.OpsPerSecond / trSubmit.OpsPerSecond, apSubmit.OpsPerSecond / py?.SubmitCollectPerSecond);
+    Row(Invariant($"submit {calls:N0} then collect (calls/s)"), Rate(result.ApSubmit.OpsPerSecond), Rate(result.TrSubmit.OpsPerSecond), py is null ? null : Rate(py.SubmitCollectPerSecond),
+        result.ApSubmit.OpsPerSecond / result.TrSubmit.OpsPerSecond, result.ApSubmit.OpsPerSecond / py?.SubmitCollectPerSecond);
     // Task.Run has no map; its column repeats the submit-then-collect figure, which is the same work.
-    Row(Invariant($"map over {mapItems:N0} items (items/s)"), Rate(apMap.OpsPerSecond), Rate(trSubmit.OpsPerSecond) + " ¹", py is null ? null : Rate(py.MapPerSecond),
-        apMap.OpsPerSecond / trSubmit.OpsPerSecond, apMap.OpsPerSecond / py?.MapPerSecond);
-    Row(Invariant($"sequential submit().result() ×{roundTrips:N0} (µs/call)"), Micros(apRoundTrip.MicrosPerOp), Micros(trRoundTrip.MicrosPerOp), py is null ? null : Micros(py.RoundTripMicros),
-        trRoundTrip.MicrosPerOp / apRoundTrip.MicrosPerOp, py?.RoundTripMicros / apRoundTrip.MicrosPerOp);
+    Row(Invariant($"map over {mapItems:N0} items (items/s)"), Rate(result.ApMap.OpsPerSecond), Rate(result.TrSubmit.OpsPerSecond) + " ¹", py is null ? null : Rate(py.MapPerSecond),
+        result.ApMap.OpsPerSecond / result.TrSubmit.OpsPerSecond, result.ApMap.OpsPerSecond / py?.MapPerSecond);
+    Row(Invariant($"sequential submit().result() ×{roundTrips:N0} (µs/call)"), Micros(result.ApRoundTrip.MicrosPerOp), Micros(result.TrRoundTrip.MicrosPerOp), py is null ? null : Micros(py.RoundTripMicros),
+        result.TrRoundTrip.MicrosPerOp / result.ApRoundTrip.MicrosPerOp, py?.RoundTripMicros / result.ApRoundTrip.MicrosPerOp);
     Console.WriteLine();
     Console.WriteLine("Ratios compare speed (>1× means ActorPool is faster): throughput ÷ throughput, or the other's µs ÷ ActorPool's µs.");
     Console.WriteLine("¹ Task.Run has no map; this is its submit-then-collect figure for the same number of calls.");
     Console.WriteLine();
     Console.WriteLine("| allocated bytes per call (process-wide) | ActorPool | Task.Run |");
     Console.WriteLine("|---|---:|---:|");
-    Console.WriteLine(Invariant($"| submit then collect | {apSubmit.BytesPerOp:N0} | {trSubmit.BytesPerOp:N0} |"));
-    Console.WriteLine(Invariant($"| map | {apMap.BytesPerOp:N0} | — |"));
-    Console.WriteLine(Invariant($"| round trip | {apRoundTrip.BytesPerOp:N0} | {trRoundTrip.BytesPerOp:N0} |"));
+    Console.WriteLine(Invariant($"| submit then collect | {result.ApSubmit.BytesPerOp:N0} | {result.TrSubmit.BytesPerOp:N0} |"));
+    Console.WriteLine(Invariant($"| map | {result.ApMap.BytesPerOp:N0} | — |"));
+    Console.WriteLine(Invariant($"| round trip | {result.ApRoundTrip.BytesPerOp:N0} | {result.TrRoundTrip.BytesPerOp:N0} |"));
     Console.WriteLine();
-    Console.WriteLine(Invariant($"{queued.Calls:N0} calls queued at once behind {workers} blocked workers: {queued.RetainedBytesPerCall:N0} bytes retained per queued call ") +
-        Invariant($"(live heap growth, GC.GetTotalMemory(true); the caller's array of futures not counted), {queued.AllocatedBytesPerCall:N0} bytes allocated per submit; ") +
-        Invariant($"queued in {queued.SubmitSeconds:N2} s, drained in {queued.DrainSeconds:N2} s; all completed: {(queued.AllCompleted ? "yes" : "NO")}."));
-    return new ThreadPoolResult(apSubmit, apMap, apRoundTrip, trSubmit, trRoundTrip, py, queued);
-}
-
-List<TargetRow> TargetRows(ThreadPoolResult? threads, ProcessPoolResult? processes, IReadOnlyList<ClusterScaling>? cluster, StoppingResult? stopping)
-{
-    var rows = new List<TargetRow>();
-    const string Dash = "—";
-    if (threads is { } t)
-    {
-        var vsTaskRun = t.ApSubmit.OpsPerSecond / t.TrSubmit.OpsPerSecond;
-        var vsCPython = t.ApSubmit.OpsPerSecond / t.Py?.SubmitCollectPerSecond;
-        rows.Add(new(Invariant($"ThreadPoolExecutor submit-then-collect, {calls:N0} trivial calls"), "≥ 0.5× Task.Run + WhenAll, ≥ 20× CPython TPE",
-            Rate(t.ApSubmit.OpsPerSecond), Rate(t.TrSubmit.OpsPerSecond), CPythonFigure(t.Py?.SubmitCollectPerSecond, Rate),
-            $"{Summary.Times(vsTaskRun)} Task.Run, {Summary.Times(vsCPython, "N1")} CPython", Summary.AllAtLeast((vsTaskRun, 0.5), (vsCPython, 20))));
-        var roundTripVsCPython = t.Py?.RoundTripMicros / t.ApRoundTrip.MicrosPerOp;
-        rows.Add(new("thread round trip Submit(...).Result()", "≥ 10× faster than CPython TPE",
-            Micros(t.ApRoundTrip.MicrosPerOp), Micros(t.TrRoundTrip.MicrosPerOp), CPythonFigure(t.Py?.RoundTripMicros, Micros),
-            Summary.Times(roundTripVsCPython, "N1"), Summary.AllAtLeast((roundTripVsCPython, 10))));
-    }
-    else
-    {
-        rows.Add(new(Invariant($"ThreadPoolExecutor submit-then-collect, {calls:N0} trivial calls"), "≥ 0.5× Task.Run + WhenAll, ≥ 20× CPython TPE", Summary.NotRun, Dash, Dash, Dash, null));
-        rows.Add(new("thread round trip Submit(...).Result()", "≥ 10× faster than CPython TPE", Summary.NotRun, Dash, Dash, Dash, null));
-    }
-
-    if (processes is { } p)
-    {
-        var submitRatio = p.Submit.OpsPerSecond / p.CPythonSubmitPerSecond;
-        var mapRatio = p.Map.OpsPerSecond / p.CPythonMapPerSecond;
-        var roundTripRatio = p.CPythonRoundTripMicros / p.RoundTrip.MicrosPerOp;
-        rows.Add(new(Invariant($"ProcessPoolExecutor({p.Workers}) submit-then-collect, {p.Calls:N0} trivial calls"), Invariant($"≥ 10× CPython PPE({p.Workers})"),
-            Rate(p.Submit.OpsPerSecond), Dash, CPythonFigure(p.CPythonSubmitPerSecond, Rate), Summary.Times(submitRatio, "N1"), Summary.AllAtLeast((submitRatio, 10))));
-        rows.Add(new(Invariant($"ProcessPoolExecutor({p.Workers}).Map, {p.MapItems:N0} items, chunk {p.Chunk}"), "≥ 2× CPython",
-            Rate(p.Map.OpsPerSecond), Dash, CPythonFigure(p.CPythonMapPerSecond, Rate), Summary.Times(mapRatio), Summary.AllAtLeast((mapRatio, 2))));
-        rows.Add(new("process round trip", "≥ 2× faster than CPython PPE",
-            Micros(p.RoundTrip.MicrosPerOp), Dash, CPythonFigure(p.CPythonRoundTripMicros, Micros), Summary.Times(roundTripRatio), Summary.AllAtLeast((roundTripRatio, 2))));
-        rows.Add(new(Invariant($"cold start, constructor → first result, {p.Workers} workers"), "≤ 200 ms",
-            Millis(p.ColdStartMillis), Dash, CPythonFigure(p.CPythonColdStartMillis, Millis), Dash, p.ColdStartMillis <= 200));
-    }
-    else
-    {
-        rows.Add(new(Invariant($"ProcessPoolExecutor({ProcessWorkers}) submit-then-collect"), Invariant($"≥ 10× CPython PPE({ProcessWorkers})"), Summary.NotRun, Dash, Dash, Dash, null));
-        rows.Add(new(Invariant($"ProcessPoolExecutor({ProcessWorkers}).Map, chunk 1000"), "≥ 2× CPython", Summary.NotRun, Dash, Dash, Dash, null));
-        rows.Add(new("process round trip", "≥ 2× faster than CPython PPE", Summary.NotRun, Dash, Dash, Dash, null));
-        rows.Add(new(Invariant($"cold start, constructor → first result, {ProcessWorkers} workers"), "≤ 200 ms", Summary.NotRun, Dash, Dash, Dash, null));
-    }
-
-    var queuedName = Invariant($"{queuedCalls:N0} calls queued at once (ThreadPoolExecutor, workers blocked)");
-    const string QueuedTarget = "all complete; ≤ 300 bytes retained per queued call";
-    rows.Add(threads?.Queued is { } q
-        ? new(queuedName, QueuedTarget, Invariant($"{q.RetainedBytesPerCall:N0} B/call, {(q.AllCompleted ? "all completed" : "NOT all completed")}"), Dash, Dash, Dash,
-            q.AllCompleted && q.RetainedBytesPerCall <= 300)
-        : new(queuedName, QueuedTarget, Summary.NotRun, Dash, Dash, Dash, null));
-
-    const string ClusterTarget = "≥ 0.8× linear (ideal)";
-    foreach (var nodes in new[] { 1, 2, 4 })
-    {
-        var name = Invariant($"ClusterPoolExecutor, 10 ms sleeping calls, {nodes} node(s) × 8 workers");
-        rows.Add(cluster?.FirstOrDefault(c => c.Nodes == nodes && c.Prefetch == 0) is { } c
-            ? new(name, ClusterTarget, Invariant($"{c.MedianSeconds:N3} s (ideal {c.IdealSeconds:N3} s)"), Dash, Dash,
-                Invariant($"{Summary.Times(c.RatioToIdeal)} ideal ({Summary.Times(c.ScalingFromOneNode)} of {c.Nodes} × 1 node)"), c.RatioToIdeal >= 0.8)
-            : new(name, ClusterTarget, Summary.NotRun, Dash, Dash, Dash, null));
-    }
-
-    // Stopping is judged on the median, with the 95th percentile beside it: one slow run on a shared machine is not a verdict.
-    rows.Add(StoppingRow("ThreadPoolExecutor(2) cancel of a running call, Cancel() → Result() returns", "≤ 1 ms median", stopping?.ThreadCancel, 1));
-    rows.Add(StoppingRow("ProcessPoolExecutor(2) cancel of a running call, Cancel() → Result() returns", "≤ 2 ms median", stopping?.ProcessCancel, 2));
-    rows.Add(StoppingRow("ProcessPoolExecutor(1) forced stop of a hung call, grace over → replacement's first result (fresh pool, spare booted)", "≤ 1 s median", stopping?.ProcessForcedFreshPools.Replaced, 1000));
-    rows.Add(StoppingRow("the same, forced stops in a row on one pool", "≤ 1 s median", stopping?.ProcessForcedOnePool.Replaced, 1000));
-    return rows;
-
-    TargetRow StoppingRow(string name, string target, Latencies? latencies, double goalMillis) => latencies is { } l
-        ? new(name, target, Invariant($"{StoppingBenchmarks.Ms(l.Median)} (p95 {StoppingBenchmarks.Ms(l.P95)}, {l.Count} runs)"), Dash, Dash, Dash, l.Median <= goalMillis)
-        : new(name, target, Summary.NotRun, Dash, Dash, Dash, null);
+    var q = result.Queued!;
+    Console.WriteLine(Invariant($"{q.Calls:N0} calls queued at once behind {workers} blocked workers: {q.RetainedBytesPerCall:N0} bytes retained per queued call ") +
+        Invariant($"(live heap growth, GC.GetTotalMemory(true); the caller's array of futures not counted), {q.AllocatedBytesPerCall:N0} bytes allocated per submit; ") +
+        Invariant($"queued in {q.SubmitSeconds:N2} s, drained in {q.DrainSeconds:N2} s; all completed: {(q.AllCompleted ? "yes" : "NO")}."));
+    return result;
 }
 
 static object LatencyJson(Latencies l) => new { median = l.Median, p95 = l.P95, max = l.Max, runs = l.Millis };
-
-// A missing CPython figure means python3 was not found.
-static string CPythonFigure(double? value, Func<double, string> format) => value is { } v ? format(v) : "skipped";
 
 // Adds one so the checksum 1 + 2 + ... + n proves every result came back.
 static int Inc(int x) => x + 1;
@@ -359,7 +387,8 @@ static string Rate(double perSecond) => Invariant($"{perSecond:N0}/s");
 
 static string Micros(double micros) => Invariant($"{micros:N2} µs");
 
-static string Millis(double millis) => Invariant($"{millis:N0} ms");
+// On a shared machine other processes skew every column; the load average says how much to trust a run.
+static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
 static string Build() =>
     typeof(ThreadPoolResult).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyConfigurationAttribute), false)
@@ -368,9 +397,10 @@ static string Build() =>
 static void Row(string name, string actorPool, string taskRun, string? cpython, double vsTaskRun, double? vsCPython) =>
     Console.WriteLine(Invariant($"| {name} | {actorPool} | {taskRun} | {cpython ?? "skipped"} | {vsTaskRun:N2}× | {(vsCPython is { } r ? r.ToString("N1", CultureInfo.InvariantCulture) + "×" : "—")} |"));
 
-/// <summary>The thread pool's figures and their comparisons; <see cref="Py"/> is null without python3.</summary>
+/// <summary>The thread pool's figures and their comparisons; <see cref="Py"/> is null without python3 or with --no-cpython.</summary>
+/// <param name="Order">The order the contenders ran in, this round.</param>
 internal sealed record ThreadPoolResult(Sample ApSubmit, Sample ApMap, Sample ApRoundTrip, Sample TrSubmit, Sample TrRoundTrip,
-    CPythonResult? Py, QueuedCallsResult? Queued);
+    CPythonResult? Py, QueuedCallsResult? Queued, IReadOnlyList<string> Order);
 
 internal static class JsonOptions
 {

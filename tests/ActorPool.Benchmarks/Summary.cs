@@ -5,11 +5,11 @@ namespace ActorPool.Benchmarks;
 /// <summary>One row of the target table: what was measured against what, and whether the target is met.</summary>
 /// <param name="Benchmark">The row's name, with the sizes actually run.</param>
 /// <param name="Target">The goal, in words.</param>
-/// <param name="ActorPool">ActorPool's figure, formatted.</param>
+/// <param name="ActorPool">ActorPool's figure, formatted: its median over the rounds.</param>
 /// <param name="TaskRun">Task.Run's figure measured in the same run, or "—" where it is no comparison.</param>
 /// <param name="CPython">CPython's figure measured in the same run, "skipped" without python3, or "—".</param>
-/// <param name="Ratio">The ratios the target is stated in (&gt;1× means ActorPool is faster).</param>
-/// <param name="Met">Whether the target is met; null when a figure it needs was not measured.</param>
+/// <param name="Ratio">The ratios the target is stated in (&gt;1× means ActorPool is faster), with their lowest and highest round.</param>
+/// <param name="Met">Whether the target is met at the median; null when a figure it needs was not measured.</param>
 internal sealed record TargetRow(string Benchmark, string Target, string ActorPool, string TaskRun, string CPython, string Ratio, bool? Met)
 {
     public string Verdict => Met switch { true => "PASS", false => "MISS", null => "n/a" };
@@ -20,10 +20,12 @@ internal static class Summary
 {
     public const string NotRun = "not run";
 
-    public static void Print(IReadOnlyList<TargetRow> rows, bool quick)
+    public static void Print(IReadOnlyList<TargetRow> rows, bool quick, int rounds)
     {
         Console.WriteLine();
-        Console.WriteLine("Targets (every figure measured in this run; medians of the repetitions):");
+        Console.WriteLine(rounds > 1
+            ? string.Create(CultureInfo.InvariantCulture, $"Targets, judged on the median of {rounds} rounds (figures: medians over the rounds; ratios: median, then lowest–highest round):")
+            : "Targets (every figure measured in this run; medians of the repetitions; one round, so no range):");
         Console.WriteLine();
         Console.WriteLine("| benchmark | target | ActorPool | Task.Run | CPython | ratio | verdict |");
         Console.WriteLine("|---|---|---:|---:|---:|---:|:---:|");
