@@ -8,7 +8,7 @@ namespace ActorPool.Calls;
 /// three would add 16 bytes to every call): its meter, its logger, and its count of settles waiting for progress delivery.
 /// Nothing of the executor itself, so a future kept after its executor is gone holds no actor system alive.
 /// </summary>
-internal sealed class CallOwner(ExecutorMeter meter, ILogger log, SettlingCalls settling, QueueLimit? queueLimit)
+internal sealed class CallOwner(ExecutorMeter meter, ILogger log, SettlingCalls settling, QueueLimit? queueLimit = null)
 {
     public ExecutorMeter Meter { get; } = meter;
 
