@@ -26,9 +26,9 @@ public static class ActorPoolHostingExtensions
     public static AkkaConfigurationBuilder WithThreadPoolExecutor(this AkkaConfigurationBuilder builder, string name, ThreadPoolExecutorOptions options)
     {
         HostedRegistration.CheckArguments(builder, name, options);
-        var (maxWorkers, prefix, initializer) = (options.MaxWorkers, options.ThreadNamePrefix ?? "", options.Initializer);
+        var (maxWorkers, prefix, initializer, policy) = (options.MaxWorkers, options.ThreadNamePrefix ?? "", options.Initializer, options.Policy);
         return HostedRegistration.AddExecutor(builder, name, maxWorkers, initializer: null, options.Default,
-            (system, loggerFactory) => new ThreadPoolExecutor(maxWorkers, prefix, initializer, system, loggerFactory));
+            (system, loggerFactory) => new ThreadPoolExecutor(maxWorkers, prefix, initializer, system, loggerFactory, policy));
     }
 
     /// <summary>Registers a <see cref="ProcessPoolExecutor"/> named <paramref name="name"/> with the HOCON defaults.</summary>
@@ -60,7 +60,7 @@ public static class ActorPoolHostingExtensions
             throw new ArgumentOutOfRangeException(nameof(options), options.MaxTasksPerChild, "max_tasks_per_child must be >= 1");
         }
 
-        var (maxWorkers, initializer, maxTasksPerChild) = (options.MaxWorkers, options.Initializer, options.MaxTasksPerChild);
+        var (maxWorkers, initializer, maxTasksPerChild, policy) = (options.MaxWorkers, options.Initializer, options.MaxTasksPerChild, options.Policy);
         return HostedRegistration.AddExecutor(builder, name, maxWorkers, initializer, options.Default, (system, loggerFactory) =>
         {
             if (system is not ExtendedActorSystem { Provider: IRemoteActorRefProvider })
@@ -72,7 +72,7 @@ public static class ActorPoolHostingExtensions
                     "WithRemoting(hostname: \"127.0.0.1\", port: 0) from Akka.Remote.Hosting.");
             }
 
-            return new ProcessPoolExecutor(maxWorkers, initializer, maxTasksPerChild, system, loggerFactory);
+            return new ProcessPoolExecutor(maxWorkers, initializer, maxTasksPerChild, system, loggerFactory, policy);
         });
     }
 

@@ -20,6 +20,17 @@ public sealed class ProcessPoolExecutorOptions
     /// <summary>Calls a worker process runs before it is replaced by a fresh one; null never replaces it.</summary>
     public int? MaxTasksPerChild { get; set; }
 
+    /// <summary>The most calls queued at once (<see cref="ExecutorPolicy.MaxQueuedCalls"/>); null for no limit.</summary>
+    public int? MaxQueuedCalls { get; set; }
+
+    /// <summary>What <c>Submit</c> does when <see cref="MaxQueuedCalls"/> calls are queued (<see cref="ExecutorPolicy.WhenFull"/>).</summary>
+    public QueueFullMode WhenFull { get; set; }
+
+    /// <summary>The executor's policy from these options; null when they set none.</summary>
+    internal ExecutorPolicy? Policy => MaxQueuedCalls is null && WhenFull == QueueFullMode.Wait
+        ? null
+        : new ExecutorPolicy { MaxQueuedCalls = MaxQueuedCalls, WhenFull = WhenFull };
+
     /// <summary>
     /// Makes this executor the one the service provider gives for <see cref="ProcessPoolExecutor"/> (and for
     /// <see cref="Executor"/>) when asked without a name while several are registered. One executor alone of its type

@@ -24,11 +24,32 @@ public sealed record CallOptions
     /// <summary>From the stop request (a canceled token or the timeout) to the forced stop; null takes <c>actorpool.grace-period</c> (5 s by default).</summary>
     public TimeSpan? GracePeriod { get; init; }
 
-    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> for a limit that is not positive or too long to count.</summary>
+    // Priorities: see docs/policies.md#priorities.
+
+    /// <summary>The lowest <see cref="Priority"/>.</summary>
+    public const int MinPriority = -1_000_000;
+
+    /// <summary>The highest <see cref="Priority"/>.</summary>
+    public const int MaxPriority = 1_000_000;
+
+    /// <summary>
+    /// Where the call goes in its executor's queue: calls of a higher priority start before queued calls of a lower one,
+    /// and calls of one priority start in submission order. 0 by default; from <see cref="MinPriority"/> to
+    /// <see cref="MaxPriority"/>. Calls already sent ahead to a worker are not reordered, and low priorities can starve:
+    /// see docs/policies.md.
+    /// </summary>
+    public int Priority { get; init; }
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> for a limit that is not positive or too long to count, or a priority out of range.</summary>
     internal void Validate()
     {
         Check(Timeout, nameof(Timeout));
         Check(GracePeriod, nameof(GracePeriod));
+        if (Priority is < MinPriority or > MaxPriority)
+        {
+            throw new ArgumentOutOfRangeException(
+                "options.Priority", Priority, $"CallOptions.Priority must be from {MinPriority:N0} to {MaxPriority:N0} (CallOptions.MinPriority to CallOptions.MaxPriority); 0 is the default.");
+        }
     }
 
     /// <summary>The longest limit a timer counts: what <see cref="CancellationTokenSource.CancelAfter(TimeSpan)"/> takes.</summary>

@@ -63,9 +63,11 @@ public abstract partial class Executor
         var options = (callOptions ?? new CallOptions()) with { CancellationToken = stop.Token };
         var futures = new Queue<Future<TOut>>();
         var source = inputs.GetAsyncEnumerator(stop.Token);
-        Future<TOut> Next(TIn input)
+        async ValueTask<Future<TOut>> Next(TIn input)
         {
-            var future = Submit(call(input), options);
+            // With a limit on queued calls (ExecutorPolicy.MaxQueuedCalls), room is awaited here rather than blocked for in Submit.
+            await TakeRoomAsync(stop.Token).ConfigureAwait(false);
+            var future = Submit(call(input), options, TakenRoom);
             reporter?.Track(future, size(input));
             return future;
         }
@@ -75,7 +77,7 @@ public abstract partial class Executor
             var more = true;
             while (futures.Count < window && (more = await source.MoveNextAsync().ConfigureAwait(false)))
             {
-                futures.Enqueue(Next(source.Current));
+                futures.Enqueue(await Next(source.Current).ConfigureAwait(false));
             }
 
             while (futures.TryDequeue(out var future))
@@ -83,7 +85,7 @@ public abstract partial class Executor
                 // Top the buffer up before taking the oldest, as Map does.
                 if (more && (more = await source.MoveNextAsync().ConfigureAwait(false)))
                 {
-                    futures.Enqueue(Next(source.Current));
+                    futures.Enqueue(await Next(source.Current).ConfigureAwait(false));
                 }
 
                 if (!more)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using ActorPool.Calls;
 using ActorPool.Logging;
 using ActorPool.Routing;
@@ -16,7 +17,7 @@ namespace ActorPool;
 /// <remarks>Python's <c>concurrent.futures.Executor</c>; <c>using</c> plays the part of its <c>with</c> block.</remarks>
 public abstract partial class Executor : IDisposable, IAsyncDisposable
 {
-    private const string AfterShutdownMessage = "cannot schedule new futures after shutdown";
+    internal const string AfterShutdownMessage = "cannot schedule new futures after shutdown";
 
     private readonly object shutdownLock = new();
     private readonly PoolState pool = new();
@@ -26,6 +27,7 @@ public abstract partial class Executor : IDisposable, IAsyncDisposable
     private IActorRef router = ActorRefs.Nobody;
     private Task terminated = Task.CompletedTask;
     private bool shutdown;
+    private readonly QueueLimit? queueLimit;
 
     /// <param name="maxWorkers">Python's <c>max_workers</c>.</param>
     /// <param name="kind">The executor's <c>actorpool.executor.kind</c> in telemetry: <c>thread</c>, <c>process</c> or <c>cluster</c>.</param>
@@ -37,6 +39,7 @@ public abstract partial class Executor : IDisposable, IAsyncDisposable
         MaxWorkers = maxWorkers;
         Policy = policy;
         Meter = new ExecutorMeter(kind);
+        queueLimit = policy.MaxQueuedCalls is { } max ? new QueueLimit(max, policy.WhenFull) : null;
     }
 
     /// <summary>What the executor does with every call beyond running it (retries, limits); validated at construction.</summary>
@@ -46,7 +49,7 @@ public abstract partial class Executor : IDisposable, IAsyncDisposable
     internal ExecutorMeter Meter { get; }
 
     /// <summary>What the futures of its calls know of it; made at the first call, once its logger is chosen.</summary>
-    private CallOwner Owner => owner ??= new CallOwner(Meter, Log, settling);
+    private CallOwner Owner => owner ??= new CallOwner(Meter, Log, settling, queueLimit);
 
     /// <summary>The factory the executor logs through: the one it was given, else its actor system's Akka logging.</summary>
     internal ILoggerFactory LoggerFactory { get; private set; } = NullLoggerFactory.Instance;
@@ -161,12 +164,25 @@ public abstract partial class Executor : IDisposable, IAsyncDisposable
     /// </summary>
     private protected TimeSpan DefaultGracePeriod { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Posts a call with its <paramref name="options"/>: one whose token is already canceled is canceled here, and never sent.</summary>
-    private Future<TResult> Submit<TResult>(WorkItem<TResult> item, CallOptions? options)
+    /// <summary>
+    /// Posts a call with its <paramref name="options"/>: one whose token is already canceled is canceled here, and never sent.
+    /// With <paramref name="room"/> <see cref="Room.Taken"/>, the caller has taken room for it in the queue limit already.
+    /// </summary>
+    private Future<TResult> Submit<TResult>(WorkItem<TResult> item, CallOptions? options, Room room = Room.Wait)
     {
         if ((item.Control = CallControl.For(options, DefaultGracePeriod)) is not { } control)
         {
-            return Enqueue(item).TypedFuture;
+            if (options is { Priority: not 0 } prioritized)
+            {
+                Prioritize(item, prioritized.Priority);
+            }
+
+            return Enqueue(item, room: room).TypedFuture;
+        }
+
+        if (options!.Priority != 0)
+        {
+            Prioritize(item, options.Priority);
         }
 
         // Watched before it is posted, so it cannot settle first and leave a registration nobody disposes; a token canceled
@@ -174,21 +190,75 @@ public abstract partial class Executor : IDisposable, IAsyncDisposable
         control.Watch(item);
         try
         {
-            Enqueue(item, post: !control.UserToken.IsCancellationRequested);
+            Enqueue(item, post: !control.UserToken.IsCancellationRequested, room);
         }
         catch
         {
-            control.Finished(); // refused (a function it cannot run, a shut-down or broken pool): stop watching
+            control.Finished(); // refused (a function it cannot run, a shut-down or broken pool, a full queue): stop watching
             throw;
         }
 
         return item.TypedFuture;
     }
 
-    private protected TItem Enqueue<TItem>(TItem item, bool post = true)
+    /// <summary>Gives the call its priority, and tells the router, before the call is posted, that its queue is to be ordered.</summary>
+    private void Prioritize(WorkItem item, int priority)
+    {
+        item.Priority = priority;
+        pool.MarkPrioritized();
+    }
+
+    /// <summary>How a submit gets room in a bounded queue (<see cref="ExecutorPolicy.MaxQueuedCalls"/>).</summary>
+    private protected enum Room
+    {
+        /// <summary>As <see cref="ExecutorPolicy.WhenFull"/> says: waits for room, or throws <see cref="QueueFullException"/>.</summary>
+        Wait,
+
+        /// <summary>The caller took room already (<c>TrySubmit</c>, <c>MapAsync</c>): nothing to wait for.</summary>
+        Taken,
+    }
+
+    private protected TItem Enqueue<TItem>(TItem item, bool post = true, Room room = Room.Wait)
         where TItem : WorkItem
     {
-        Prepare(item);
+        if (queueLimit is not { } limit)
+        {
+            Prepare(item);
+            var noRoom = false;
+            return Accept(item, post, ref noRoom);
+        }
+
+        var holdsRoom = room == Room.Taken;
+        try
+        {
+            Prepare(item); // a function the workers cannot run is refused before its submitter waits for room
+            if (post && !holdsRoom)
+            {
+                // Outside the lock below, and before the call's spans start: a submitter waiting for room holds up no one.
+                // A token canceled meanwhile cancels the call instead (it then needs no room).
+                holdsRoom = limit.Take(item.Control?.UserToken ?? CancellationToken.None);
+                post = holdsRoom;
+            }
+
+            return Accept(item, post, ref holdsRoom);
+        }
+        finally
+        {
+            if (holdsRoom)
+            {
+                limit.Release(); // refused, or settled by its token before it was queued: the room goes back
+            }
+        }
+    }
+
+    /// <summary>
+    /// Accepts and posts a call (see <see cref="Enqueue"/>). <paramref name="holdsRoom"/> is cleared once a queued call holds
+    /// the submitter's room (its future gives it back); a call counted as queued without room takes some regardless of the limit.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // the path of every call: no extra frame for executors without a limit
+    private TItem Accept<TItem>(TItem item, bool post, ref bool holdsRoom)
+        where TItem : WorkItem
+    {
         // Its spans start here, outside the lock below: a listener's callbacks must not hold up every other submitter.
         var trace = CallTrace.Begin(Meter, item.Function);
         bool wakeRouter;
@@ -205,7 +275,17 @@ public abstract partial class Executor : IDisposable, IAsyncDisposable
                 throw Refused(trace, new InvalidOperationException(AfterShutdownMessage));
             }
 
-            item.Future.StartMetering(Owner, shared: item.Control is not null, trace); // accepted: counted from here, however it settles
+            // accepted: counted from here, however it settles
+            if (item.Future.StartMetering(Owner, shared: item.Control is not null, trace) && queueLimit is { } limit)
+            {
+                if (!holdsRoom)
+                {
+                    limit.Force(); // canceled as it was submitted, and queued before its token's callback got to it
+                }
+
+                holdsRoom = false;
+            }
+
             if (!post)
             {
                 return item; // its token is canceled already: Watch cancels it, and it never reaches a worker
@@ -255,6 +335,7 @@ public abstract partial class Executor : IDisposable, IAsyncDisposable
             if (!shutdown || cancelFutures)
             {
                 shutdown = true;
+                queueLimit?.Close(); // submitters waiting for room throw, as any Submit after this
                 router.Tell(new ShutdownPool(cancelFutures), ActorRefs.NoSender);
             }
         }

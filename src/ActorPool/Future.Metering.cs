@@ -49,9 +49,10 @@ public abstract partial class Future
     /// Starts metering the call, once its executor has accepted it and before it posts it, with its <paramref name="callTrace"/>
     /// if it has one. A call whose future is <paramref name="shared"/> already (a token watches it, and may cancel it
     /// meanwhile) is metered under the lock, and counted as settled if it is; the future of any other call is still its
-    /// executor's alone, and needs no lock.
+    /// executor's alone, and needs no lock. Returns true if the call counts as queued: it then holds room in its
+    /// executor's <see cref="QueueLimit"/>, if it has one, until it leaves the queue.
     /// </summary>
-    internal void StartMetering(CallOwner accepter, bool shared, CallTrace? callTrace = null)
+    internal bool StartMetering(CallOwner accepter, bool shared, CallTrace? callTrace = null)
     {
         var executor = accepter.Meter;
         if (!shared)
@@ -60,7 +61,7 @@ public abstract partial class Future
             owner = accepter;
             SetTrace(callTrace);
             MeterSince = executor.Submitted(pending: true); // posting the call publishes the fields
-            return;
+            return true;
         }
 
         lock (Gate)
@@ -71,14 +72,14 @@ public abstract partial class Future
             if (state == FutureState.Pending)
             {
                 MeterSince = executor.Submitted(pending: true);
+                return true;
             }
-            else
-            {
-                executor.Submitted(pending: false); // not posted yet, so it never ran: settled by its token
-                var outcome = OutcomeLocked(timedOut: false);
-                executor.SettledBeforeQueued(outcome);
-                callTrace?.Settled(outcome, error);
-            }
+
+            executor.Submitted(pending: false); // not posted yet, so it never ran: settled by its token
+            var outcome = OutcomeLocked(timedOut: false);
+            executor.SettledBeforeQueued(outcome);
+            callTrace?.Settled(outcome, error);
+            return false;
         }
     }
 
@@ -100,24 +101,29 @@ public abstract partial class Future
     /// </summary>
     private void MeterStartedLocked()
     {
-        if (owner?.Meter is { } executor)
+        if (owner is { } accepter)
         {
-            MeterSince = executor.Started(MeterSince, startGate?.WorkerStartedAt ?? 0);
+            MeterSince = accepter.Meter.Started(MeterSince, startGate?.WorkerStartedAt ?? 0);
             Trace?.Started();
+            accepter.QueueLimit?.Release(); // no longer queued: as actorpool.calls.queued counts
         }
     }
 
     /// <summary>The call has settled. The caller holds <see cref="Gate"/> and has just made the future final.</summary>
     private protected void MeterSettledLocked(bool wasRunning, bool timedOut = false)
     {
-        if (owner?.Meter is not { } executor)
+        if (owner is not { } accepter)
         {
             return;
         }
 
         var outcome = OutcomeLocked(timedOut);
-        executor.Settled(wasRunning, wasRunning ? MeterSince : 0, outcome);
+        accepter.Meter.Settled(wasRunning, wasRunning ? MeterSince : 0, outcome);
         Trace?.Settled(outcome, error);
+        if (!wasRunning)
+        {
+            accepter.QueueLimit?.Release(); // left the queue without starting (canceled, failed)
+        }
     }
 
     private string OutcomeLocked(bool timedOut) => state switch

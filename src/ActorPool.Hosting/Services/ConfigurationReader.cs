@@ -17,8 +17,8 @@ internal static class ConfigurationReader
     private const string KindKey = "Kind";
     private const string InitializerKey = "Initializer";
 
-    private static readonly string[] ThreadPoolKeys = [KindKey, "MaxWorkers", "ThreadNamePrefix", "Default"];
-    private static readonly string[] ProcessPoolKeys = [KindKey, "MaxWorkers", "MaxTasksPerChild", "Default"];
+    private static readonly string[] ThreadPoolKeys = [KindKey, "MaxWorkers", "ThreadNamePrefix", "MaxQueuedCalls", "WhenFull", "Default"];
+    private static readonly string[] ProcessPoolKeys = [KindKey, "MaxWorkers", "MaxTasksPerChild", "MaxQueuedCalls", "WhenFull", "Default"];
 
     internal static void Read(IServiceCollection services, IConfiguration configuration)
     {

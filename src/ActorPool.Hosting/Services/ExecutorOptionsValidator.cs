@@ -19,6 +19,7 @@ internal sealed class ExecutorOptionsValidator(IOptions<ExecutorDeclarations> de
 
         var failures = new List<string>();
         CheckMaxWorkers(declared, options.MaxWorkers, "actorpool.thread-pool.max-workers, whose default is min(32, processors + 4)", failures);
+        CheckQueueLimit(declared, options.MaxQueuedCalls, options.WhenFull, failures);
         return Result(failures);
     }
 
@@ -31,6 +32,7 @@ internal sealed class ExecutorOptionsValidator(IOptions<ExecutorDeclarations> de
 
         var failures = new List<string>();
         CheckMaxWorkers(declared, options.MaxWorkers, "actorpool.process-pool.max-workers, whose default is the processor count", failures);
+        CheckQueueLimit(declared, options.MaxQueuedCalls, options.WhenFull, failures);
         if (options.MaxTasksPerChild is <= 0 and var tasks)
         {
             failures.Add($"{declared.Setting(nameof(options.MaxTasksPerChild))} is {tasks}: set it to 1 or more (a worker process is " +
@@ -58,6 +60,20 @@ internal sealed class ExecutorOptionsValidator(IOptions<ExecutorDeclarations> de
         {
             failures.Add($"{declared.Setting(nameof(ThreadPoolExecutorOptions.MaxWorkers))} is {maxWorkers}: set it to 1 or more, " +
                 $"or leave it out to use {fallback}.");
+        }
+    }
+
+    private static void CheckQueueLimit(ExecutorDeclaration declared, int? maxQueuedCalls, QueueFullMode whenFull, List<string> failures)
+    {
+        if (maxQueuedCalls is <= 0)
+        {
+            failures.Add($"{declared.Setting(nameof(ThreadPoolExecutorOptions.MaxQueuedCalls))} is {maxQueuedCalls}: set it to 1 or more, " +
+                "or leave it out for no limit on queued calls.");
+        }
+
+        if (!Enum.IsDefined(whenFull))
+        {
+            failures.Add($"{declared.Setting(nameof(ThreadPoolExecutorOptions.WhenFull))} is {whenFull}: set it to Wait or Throw.");
         }
     }
 

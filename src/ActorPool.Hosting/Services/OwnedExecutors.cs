@@ -158,14 +158,14 @@ internal sealed partial class OwnedExecutors(
     {
         var options = threadPools.Get(name);
         return new ExecutorPlan(name, typeof(ThreadPoolExecutor), options.Default,
-            () => new ThreadPoolExecutor(options.MaxWorkers, options.ThreadNamePrefix ?? "", options.Initializer, loggerFactory: loggerFactory));
+            () => new ThreadPoolExecutor(options.MaxWorkers, options.ThreadNamePrefix ?? "", options.Initializer, loggerFactory: loggerFactory, policy: options.Policy));
     }
 
     private ExecutorPlan ProcessPool(string name)
     {
         var options = processPools.Get(name);
         return new ExecutorPlan(name, typeof(ProcessPoolExecutor), options.Default,
-            () => new ProcessPoolExecutor(options.MaxWorkers, options.Initializer, options.MaxTasksPerChild, loggerFactory: loggerFactory));
+            () => new ProcessPoolExecutor(options.MaxWorkers, options.Initializer, options.MaxTasksPerChild, loggerFactory: loggerFactory, policy: options.Policy));
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message =

@@ -90,6 +90,9 @@ internal abstract class WorkItem : CallTicket, ICallScope, INoSerializationVerif
     /// <summary>Taken from a worker that left it unstarted too long (a frozen one): never moved that way again.</summary>
     public bool MovedAsStalled { get; set; }
 
+    /// <summary>Its <see cref="CallOptions.Priority"/>: where the router's queue puts it once the queue is ordered (see <see cref="Routing.CallQueue"/>).</summary>
+    public int Priority { get; set; }
+
     /// <summary>The type of the future's result, which a process worker's reply is read as.</summary>
     public abstract Type ResultType { get; }
 

@@ -5,7 +5,8 @@ namespace ActorPool.Routing;
 /// <summary>
 /// Which worker gets the next calls, how many, and when an idle worker takes calls back from another: the router's
 /// decisions, apart from its messages and lifecycle (as Akka.NET keeps <c>SmallestMailboxRoutingLogic</c> apart from its
-/// router). Pure and deterministic: it reads the slots and the time it is given, and changes nothing.
+/// router). Pure and deterministic: it reads the slots and the time it is given, and changes nothing but its own
+/// <see cref="ReadyBelow"/>, once, when calls start to go out by priority.
 /// </summary>
 internal sealed class DispatchPolicy
 {
@@ -42,7 +43,13 @@ internal sealed class DispatchPolicy
     public bool Batches { get; }
 
     /// <summary>A worker may be sent more calls while it holds fewer than this.</summary>
-    public int ReadyBelow { get; }
+    public int ReadyBelow { get; private set; }
+
+    /// <summary>
+    /// Calls now go out by priority: only a worker that holds nothing is sent more (one call, or a batch of the queue's
+    /// best), since a call sent ahead to a busy worker could not be passed by a call of a higher priority submitted later.
+    /// </summary>
+    public void OrderByPriority() => ReadyBelow = 1;
 
     /// <summary>True if calls sent to a worker stay pending until the worker starts them, so the router can take them back.</summary>
     public bool WorkersClaimCalls => Mode != HandOverMode.RunningWhenSent;

@@ -35,7 +35,7 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
     private readonly PoolState pool;
     private readonly DispatchPolicy policy;
     private readonly WorkerSlots slots;
-    private Queue<WorkItem> queue = new();
+    private readonly CallQueue queue;
     private bool shuttingDown;
     private bool workerlessDeadlineSet;
     private bool stalledCheckArmed;
@@ -48,6 +48,7 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
         this.pool = pool;
         policy = new DispatchPolicy(spec.HandOverMode, spec.Prefetch);
         slots = new WorkerSlots(policy.ReadyBelow);
+        queue = new CallQueue(pool);
     }
 
     public static Props Props(WorkerPoolSpec spec, PoolState pool) =>
@@ -206,12 +207,12 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
         Dispatch();
     }
 
-    /// <summary>Calls queued: in the router's own queue (sent to it as messages, or taken back from a worker that died, ahead), or still in the inbox.</summary>
-    private bool HasQueued => queue.Count > 0 || !pool.Calls.IsEmpty;
+    /// <summary>Calls queued: in the router's own queue (sent to it as messages, or taken back from a worker, ahead), or still in the inbox.</summary>
+    private bool HasQueued => !queue.IsEmpty;
 
-    private int QueuedCount => queue.Count + pool.Calls.Count;
+    private int QueuedCount => queue.Count;
 
-    private bool TryDequeue(out WorkItem item) => queue.TryDequeue(out item!) || pool.Calls.TryTake(out item);
+    private bool TryDequeue(out WorkItem item) => queue.TryDequeue(out item);
 
     /// <summary>Hands queued calls to workers with room until one side runs out; with room left, waits for the next Submit.</summary>
     private void Dispatch()
@@ -220,6 +221,11 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
         {
             FailQueued(cause); // posted as the pool broke
             return;
+        }
+
+        if (queue.ShouldOrder)
+        {
+            OrderByPriority();
         }
 
         while (policy.NextSlot(slots) is { } slot)
@@ -390,7 +396,32 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
     }
 
     /// <summary>Puts <paramref name="calls"/> at the head of the queue, ahead of the calls submitted after them.</summary>
-    private void RequeueAhead(IEnumerable<WorkItem> calls) => queue = new Queue<WorkItem>(calls.Concat(queue));
+    private void RequeueAhead(List<WorkItem> calls) => queue.RequeueAhead(calls);
+
+    /// <summary>
+    /// The first call with a priority has been posted: from now on the queue goes out by priority, and calls go only to
+    /// workers with nothing held (what is sent ahead cannot be reordered). The calls workers hold unstarted come back to the
+    /// head of the queue, oldest first, so a call with a priority can pass them.
+    /// </summary>
+    private void OrderByPriority()
+    {
+        queue.Order();
+        policy.OrderByPriority();
+        slots.LowerReadyBelow(policy.ReadyBelow);
+        if (!policy.WorkersClaimCalls || pool.IsBroken)
+        {
+            return; // a call a node holds is running already
+        }
+
+        var taken = new List<WorkItem>();
+        foreach (var slot in slots.All.ToList())
+        {
+            taken.AddRange(slots.TakeBackUnstarted(slot, int.MaxValue));
+            slots.MakeReady(slot);
+        }
+
+        RequeueAhead([.. taken.OrderBy(static item => item.SentAt)]);
+    }
 
     /// <summary>
     /// For a worker that restarted (the message it ran is gone): with batches, the calls it had not started go back to

@@ -9,6 +9,7 @@ internal sealed class PoolState
     private volatile Exception? brokenCause;
     private volatile bool routerStopped;
     private volatile int workers;
+    private volatile bool prioritized;
 
     /// <summary>Why the pool is broken (the initializer's exception), or null while it is healthy.</summary>
     public Exception? BrokenCause => brokenCause;
@@ -35,6 +36,20 @@ internal sealed class PoolState
     {
         get => workers;
         set => workers = value;
+    }
+
+    /// <summary>
+    /// True once a call with a non-zero <see cref="CallOptions.Priority"/> has been submitted: set before that call is posted,
+    /// so the router orders its queue by priority from then on. Calls without one never write it.
+    /// </summary>
+    public bool Prioritized => prioritized;
+
+    public void MarkPrioritized()
+    {
+        if (!prioritized)
+        {
+            prioritized = true;
+        }
     }
 
     public TaskCompletionSource Stopped { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);

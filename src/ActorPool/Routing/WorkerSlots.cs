@@ -30,7 +30,22 @@ internal sealed class WorkerSlots(int readyBelow)
     private readonly Stack<Slot> ready = new();
 
     /// <summary>A worker is ready (may take more calls) while it holds fewer than this and is not draining.</summary>
-    public int ReadyBelow { get; } = readyBelow;
+    public int ReadyBelow { get; private set; } = readyBelow;
+
+    /// <summary>Lowers <see cref="ReadyBelow"/> to <paramref name="value"/>: a ready worker that now holds too many leaves the ready stack.</summary>
+    public void LowerReadyBelow(int value)
+    {
+        if (value >= ReadyBelow)
+        {
+            return;
+        }
+
+        ReadyBelow = value;
+        foreach (var slot in ready.Where(s => s.Held.Count >= value).ToList())
+        {
+            RemoveFromReady(slot);
+        }
+    }
 
     public int Count => slots.Count;
 

@@ -15,6 +15,6 @@ public sealed class ClusterPoolExecutorContractTests(SharedClusterFixture cluste
 
     protected override Type BrokenExceptionType => typeof(BrokenClusterPoolException);
 
-    protected override Executor CreateExecutor(int? maxWorkers = null, Action? initializer = null) =>
-        new ClusterPoolExecutor(new ClusterPoolExecutorOptions { Secret = cluster.Secret, MaxWorkers = maxWorkers, Initializer = initializer }, cluster.System);
+    protected override Executor CreateExecutor(int? maxWorkers = null, Action? initializer = null, ExecutorPolicy? policy = null) =>
+        new ClusterPoolExecutor(new ClusterPoolExecutorOptions { Secret = cluster.Secret, MaxWorkers = maxWorkers, Initializer = initializer, Policy = policy }, cluster.System);
 }

@@ -17,8 +17,8 @@ public abstract partial class ExecutorContractTests : IDisposable
 
     private readonly List<Executor> executors = [];
 
-    /// <summary>Creates the executor under test; the leaf also owns whatever the executor needs (an actor system).</summary>
-    protected abstract Executor CreateExecutor(int? maxWorkers = null, Action? initializer = null);
+    /// <summary>Creates the executor under test, with <paramref name="policy"/>; the leaf also owns whatever the executor needs (an actor system).</summary>
+    protected abstract Executor CreateExecutor(int? maxWorkers = null, Action? initializer = null, ExecutorPolicy? policy = null);
 
     /// <summary>The <see cref="BrokenExecutorException"/> subclass this executor fails with when its initializer fails.</summary>
     protected abstract Type BrokenExceptionType { get; }
@@ -60,9 +60,9 @@ public abstract partial class ExecutorContractTests : IDisposable
     }
 
     /// <summary>Creates an executor through the leaf and shuts it down after the test.</summary>
-    protected Executor StartExecutor(int? maxWorkers = null, Action? initializer = null)
+    protected Executor StartExecutor(int? maxWorkers = null, Action? initializer = null, ExecutorPolicy? policy = null)
     {
-        var executor = CreateExecutor(maxWorkers, initializer);
+        var executor = CreateExecutor(maxWorkers, initializer, policy);
         executors.Add(executor);
         return executor;
     }

@@ -15,9 +15,9 @@ public sealed class ProcessPoolExecutorContractTests : ExecutorContractTests
     // A worker process costs about a second of CPU to start on a 2-core machine; 5 per test tripled the suite's time.
     protected override int SeveralWorkers => 2;
 
-    protected override Executor CreateExecutor(int? maxWorkers = null, Action? initializer = null)
+    protected override Executor CreateExecutor(int? maxWorkers = null, Action? initializer = null, ExecutorPolicy? policy = null)
     {
         _ = SharedState.Root; // the worker processes inherit where the shared state lives
-        return new ProcessPoolExecutor(maxWorkers, initializer);
+        return new ProcessPoolExecutor(maxWorkers, initializer, policy: policy);
     }
 }

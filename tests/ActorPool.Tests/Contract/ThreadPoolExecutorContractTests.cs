@@ -12,11 +12,11 @@ public sealed class ThreadPoolExecutorContractTests : ExecutorContractTests
 
     protected override Type BrokenExceptionType => typeof(BrokenThreadPoolException);
 
-    protected override Executor CreateExecutor(int? maxWorkers = null, Action? initializer = null)
+    protected override Executor CreateExecutor(int? maxWorkers = null, Action? initializer = null, ExecutorPolicy? policy = null)
     {
         var system = TestSystems.Create();
         systems.Add(system);
-        return new ThreadPoolExecutor(maxWorkers, initializer: initializer, system: system);
+        return new ThreadPoolExecutor(maxWorkers, initializer: initializer, system: system, policy: policy);
     }
 
     protected override void Dispose(bool disposing)

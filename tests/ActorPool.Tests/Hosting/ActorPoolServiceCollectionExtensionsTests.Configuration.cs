@@ -40,6 +40,33 @@ public sealed partial class ActorPoolServiceCollectionExtensionsTests
     }
 
     [Fact]
+    public async Task AddActorPool_FromConfiguration_BindsTheQueueLimit()
+    {
+        var configuration = Configuration(new()
+        {
+            ["ActorPool:Executors:io:Kind"] = "ThreadPool",
+            ["ActorPool:Executors:io:MaxWorkers"] = "1",
+            ["ActorPool:Executors:io:MaxQueuedCalls"] = "1",
+            ["ActorPool:Executors:io:WhenFull"] = "Throw",
+        });
+        using var host = TestHosts.Build(services => services.AddActorPool(configuration.GetSection("ActorPool")));
+        await host.StartAsync();
+        var io = host.Services.GetRequiredKeyedService<ThreadPoolExecutor>("io");
+        using var gate = new ManualResetEventSlim();
+        using var started = new ManualResetEventSlim();
+
+        var blocker = io.Submit(() => { started.Set(); gate.Wait(TimeSpan.FromSeconds(30)); });
+        Assert.True(started.Wait(TimeSpan.FromSeconds(30)));
+        var queued = io.Submit(static () => 1);
+
+        Assert.Equal(1, Assert.Throws<QueueFullException>(() => io.Submit(static () => 2)).MaxQueuedCalls);
+        gate.Set();
+        Assert.Equal(1, await queued);
+        await blocker;
+        await host.StopAsync();
+    }
+
+    [Fact]
     public async Task AddActorPool_FromConfigurationAndCode_OneNameOneKindIsOneExecutor()
     {
         var configuration = Configuration(new() { ["ActorPool:Executors:io:Kind"] = "ThreadPool", ["ActorPool:Executors:io:MaxWorkers"] = "2" });
@@ -58,10 +85,11 @@ public sealed partial class ActorPoolServiceCollectionExtensionsTests
     [InlineData("io:Kind=ThreadPool", "io:MaxWorkers=0", "ActorPool:Executors:io:MaxWorkers is 0: set it to 1 or more, or leave it out")]
     [InlineData("cpu:Kind=ProcessPool", "cpu:MaxWorkers=-2", "ActorPool:Executors:cpu:MaxWorkers is -2: set it to 1 or more, or leave it out")]
     [InlineData("cpu:Kind=ProcessPool", "cpu:MaxTasksPerChild=0", "ActorPool:Executors:cpu:MaxTasksPerChild is 0: set it to 1 or more")]
+    [InlineData("io:Kind=ThreadPool", "io:MaxQueuedCalls=0", "ActorPool:Executors:io:MaxQueuedCalls is 0: set it to 1 or more")]
     [InlineData("gpu:Kind=GpuPool", "gpu:MaxWorkers=1", "ActorPool:Executors:gpu:Kind is 'GpuPool', which is not an executor kind: set it to ThreadPool or ProcessPool")]
     [InlineData("io:MaxWorkers=1", "", "ActorPool:Executors:io:Kind is missing: set it to ThreadPool or ProcessPool")]
-    [InlineData("io:Kind=ThreadPool", "io:MaxWorker=4", "ActorPool:Executors:io:MaxWorker is not a setting of a thread pool (misspelled?): its settings are Kind, MaxWorkers, ThreadNamePrefix, Default")]
-    [InlineData("cpu:Kind=ProcessPool", "cpu:ThreadNamePrefix=x", "ActorPool:Executors:cpu:ThreadNamePrefix is not a setting of a process pool (misspelled?): its settings are Kind, MaxWorkers, MaxTasksPerChild, Default")]
+    [InlineData("io:Kind=ThreadPool", "io:MaxWorker=4", "ActorPool:Executors:io:MaxWorker is not a setting of a thread pool (misspelled?): its settings are Kind, MaxWorkers, ThreadNamePrefix, MaxQueuedCalls, WhenFull, Default")]
+    [InlineData("cpu:Kind=ProcessPool", "cpu:ThreadNamePrefix=x", "ActorPool:Executors:cpu:ThreadNamePrefix is not a setting of a process pool (misspelled?): its settings are Kind, MaxWorkers, MaxTasksPerChild, MaxQueuedCalls, WhenFull, Default")]
     [InlineData("cpu:Kind=ProcessPool", "cpu:Initializer=Setup.Run", "ActorPool:Executors:cpu:Initializer cannot be set in configuration: an initializer is code")]
     public async Task AddActorPool_FromConfigurationWithABadSetting_FailsStartNamingTheKeyAndTheFix(string first, string second, string expected)
     {
