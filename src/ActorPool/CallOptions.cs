@@ -1,3 +1,5 @@
+using Polly.Retry;
+
 namespace ActorPool;
 
 /// <summary>
@@ -23,6 +25,16 @@ public sealed record CallOptions
 
     /// <summary>From the stop request (a canceled token or the timeout) to the forced stop; null takes <c>actorpool.grace-period</c> (5 s by default).</summary>
     public TimeSpan? GracePeriod { get; init; }
+
+    // Retries (issue 18). -------------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// Retries this call as Polly's <see cref="RetryStrategyOptions"/> say, in place of the executor's
+    /// <see cref="ExecutorPolicy.Retry"/>; null takes the executor's. <see cref="Timeout"/> and <see cref="GracePeriod"/>
+    /// apply to each attempt; <see cref="CancellationToken"/> stops the retrying too (also during a delay).
+    /// </summary>
+    /// <remarks>Read at <c>Submit</c>; see <see cref="ExecutorPolicy.Retry"/> and docs/policies.md.</remarks>
+    public RetryStrategyOptions? Retry { get; init; }
 
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> for a limit that is not positive or too long to count.</summary>
     internal void Validate()

@@ -37,6 +37,7 @@ public abstract partial class Executor : IDisposable, IAsyncDisposable
         MaxWorkers = maxWorkers;
         Policy = policy;
         Meter = new ExecutorMeter(kind);
+        retry = policy.Retry is { } options ? RetryRecipe.Build(options, policy.MaxWorkerDeathsPerCall, "policy.Retry") : null;
     }
 
     /// <summary>What the executor does with every call beyond running it (retries, limits); validated at construction.</summary>
@@ -164,6 +165,11 @@ public abstract partial class Executor : IDisposable, IAsyncDisposable
     /// <summary>Posts a call with its <paramref name="options"/>: one whose token is already canceled is canceled here, and never sent.</summary>
     private Future<TResult> Submit<TResult>(WorkItem<TResult> item, CallOptions? options)
     {
+        if (options is null ? retry is not null : options.Retry is not null || retry is not null)
+        {
+            return SubmitRetried(item, options);
+        }
+
         if ((item.Control = CallControl.For(options, DefaultGracePeriod)) is not { } control)
         {
             return Enqueue(item).TypedFuture;
@@ -185,7 +191,8 @@ public abstract partial class Executor : IDisposable, IAsyncDisposable
         return item.TypedFuture;
     }
 
-    private protected TItem Enqueue<TItem>(TItem item, bool post = true)
+    /// <summary>Posts a call's (only) attempt, or its first or <paramref name="resubmitted"/> attempt as <paramref name="retried"/>.</summary>
+    private protected TItem Enqueue<TItem>(TItem item, bool post = true, RetriedCall? retried = null, bool resubmitted = false)
         where TItem : WorkItem
     {
         Prepare(item);
@@ -200,12 +207,17 @@ public abstract partial class Executor : IDisposable, IAsyncDisposable
                 throw Refused(trace, spec.Broken(cause));
             }
 
-            if (shutdown)
+            if (shutdown && !resubmitted)
             {
-                throw Refused(trace, new InvalidOperationException(AfterShutdownMessage));
+                throw Refused(trace, new InvalidOperationException(AfterShutdownMessage)); // a retry of a call accepted before is taken
             }
 
             item.Future.StartMetering(Owner, shared: item.Control is not null, trace); // accepted: counted from here, however it settles
+            if (retried is not null && !resubmitted)
+            {
+                Retrying(retried); // before the shutdown that must wait for it can look
+            }
+
             if (!post)
             {
                 return item; // its token is canceled already: Watch cancels it, and it never reaches a worker
@@ -254,6 +266,11 @@ public abstract partial class Executor : IDisposable, IAsyncDisposable
         {
             if (!shutdown || cancelFutures)
             {
+                if (cancelFutures)
+                {
+                    CancelRetrying();
+                }
+
                 shutdown = true;
                 router.Tell(new ShutdownPool(cancelFutures), ActorRefs.NoSender);
             }
