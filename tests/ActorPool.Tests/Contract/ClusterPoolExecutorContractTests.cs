@@ -17,4 +17,7 @@ public sealed class ClusterPoolExecutorContractTests(SharedClusterFixture cluste
 
     protected override Executor CreateExecutor(int? maxWorkers = null, Action? initializer = null) =>
         new ClusterPoolExecutor(new ClusterPoolExecutorOptions { Secret = cluster.Secret, MaxWorkers = maxWorkers, Initializer = initializer }, cluster.System);
+
+    protected override Executor CreateExecutor(ExecutorPolicy policy, int? maxWorkers = null) =>
+        new ClusterPoolExecutor(new ClusterPoolExecutorOptions { Secret = cluster.Secret, MaxWorkers = maxWorkers, Policy = policy }, cluster.System);
 }

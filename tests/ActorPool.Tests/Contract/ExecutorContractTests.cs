@@ -20,6 +20,9 @@ public abstract partial class ExecutorContractTests : IDisposable
     /// <summary>Creates the executor under test; the leaf also owns whatever the executor needs (an actor system).</summary>
     protected abstract Executor CreateExecutor(int? maxWorkers = null, Action? initializer = null);
 
+    /// <summary>Creates the executor under test with <paramref name="policy"/>.</summary>
+    protected abstract Executor CreateExecutor(ExecutorPolicy policy, int? maxWorkers = null);
+
     /// <summary>The <see cref="BrokenExecutorException"/> subclass this executor fails with when its initializer fails.</summary>
     protected abstract Type BrokenExceptionType { get; }
 
@@ -63,6 +66,14 @@ public abstract partial class ExecutorContractTests : IDisposable
     protected Executor StartExecutor(int? maxWorkers = null, Action? initializer = null)
     {
         var executor = CreateExecutor(maxWorkers, initializer);
+        executors.Add(executor);
+        return executor;
+    }
+
+    /// <summary>Creates an executor with <paramref name="policy"/> through the leaf and shuts it down after the test.</summary>
+    protected Executor StartExecutor(ExecutorPolicy policy, int? maxWorkers = null)
+    {
+        var executor = CreateExecutor(policy, maxWorkers);
         executors.Add(executor);
         return executor;
     }

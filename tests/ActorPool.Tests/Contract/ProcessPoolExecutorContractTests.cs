@@ -20,4 +20,10 @@ public sealed class ProcessPoolExecutorContractTests : ExecutorContractTests
         _ = SharedState.Root; // the worker processes inherit where the shared state lives
         return new ProcessPoolExecutor(maxWorkers, initializer);
     }
+
+    protected override Executor CreateExecutor(ExecutorPolicy policy, int? maxWorkers = null)
+    {
+        _ = SharedState.Root;
+        return new ProcessPoolExecutor(maxWorkers, policy: policy);
+    }
 }

@@ -19,6 +19,13 @@ public sealed class ThreadPoolExecutorContractTests : ExecutorContractTests
         return new ThreadPoolExecutor(maxWorkers, initializer: initializer, system: system);
     }
 
+    protected override Executor CreateExecutor(ExecutorPolicy policy, int? maxWorkers = null)
+    {
+        var system = TestSystems.Create();
+        systems.Add(system);
+        return new ThreadPoolExecutor(maxWorkers, system: system, policy: policy);
+    }
+
     protected override void Dispose(bool disposing)
     {
         try
