@@ -21,4 +21,18 @@ public class BrokenExecutorException : InvalidOperationException
         : base(message, innerException)
     {
     }
+
+    /// <summary>
+    /// True for an error that says the whole pool is unusable (its initializer failed, its router stopped), false for one
+    /// that says only a call's worker died: <see cref="CallRetries.IsWorkerDeath"/> tells them apart, so a retry never
+    /// re-posts into a broken pool. Set by the pool where it makes the error; a subclass made elsewhere is a worker's death.
+    /// </summary>
+    internal bool IsPoolBroken { get; private set; }
+
+    /// <summary>Marks this error as the whole pool's (see <see cref="IsPoolBroken"/>) and returns it.</summary>
+    internal BrokenExecutorException MarkPoolBroken()
+    {
+        IsPoolBroken = true;
+        return this;
+    }
 }

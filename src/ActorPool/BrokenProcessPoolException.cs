@@ -27,4 +27,7 @@ public sealed class BrokenProcessPoolException : BrokenExecutorException
         : base(message, innerException)
     {
     }
+
+    /// <summary>The exit code of the worker process that died holding the call, when that is why; null otherwise.</summary>
+    public int? ExitCode { get; internal init; }
 }

@@ -1,3 +1,5 @@
+using Polly.Retry;
+
 namespace ActorPool;
 
 /// <summary>
@@ -39,6 +41,16 @@ public sealed record CallOptions
     /// see docs/policies.md.
     /// </summary>
     public int Priority { get; init; }
+
+    // Retries (issue 18). -------------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// Retries this call as Polly's <see cref="RetryStrategyOptions"/> say, in place of the executor's
+    /// <see cref="ExecutorPolicy.Retry"/>; null takes the executor's. <see cref="Timeout"/> and <see cref="GracePeriod"/>
+    /// apply to each attempt; <see cref="CancellationToken"/> stops the retrying too (also during a delay).
+    /// </summary>
+    /// <remarks>Read at <c>Submit</c>; see <see cref="ExecutorPolicy.Retry"/> and docs/policies.md.</remarks>
+    public RetryStrategyOptions? Retry { get; init; }
 
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> for a limit that is not positive or too long to count, or a priority out of range.</summary>
     internal void Validate()

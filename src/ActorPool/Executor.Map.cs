@@ -73,9 +73,9 @@ public abstract partial class Executor
     {
         var source = inputs.GetEnumerator();
         var futures = new Queue<Future<TOut>>();
-        var submit = reporter is null ? (Func<TIn, Future<TOut>>)(input => Enqueue(call(input)).TypedFuture) : input =>
+        var submit = reporter is null ? (Func<TIn, Future<TOut>>)(input => Post(call(input))) : input =>
         {
-            var future = Enqueue(call(input)).TypedFuture;
+            var future = Post(call(input));
             reporter.Track(future, size(input));
             return future;
         };

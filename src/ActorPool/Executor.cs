@@ -40,6 +40,7 @@ public abstract partial class Executor : IDisposable, IAsyncDisposable
         Policy = policy;
         Meter = new ExecutorMeter(kind);
         queueLimit = policy.MaxQueuedCalls is { } max ? new QueueLimit(max, policy.WhenFull) : null;
+        retry = policy.Retry is { } options ? RetryRecipe.Build(options, policy.MaxWorkerDeathsPerCall, "policy.Retry") : null;
     }
 
     /// <summary>What the executor does with every call beyond running it (retries, limits); validated at construction.</summary>
@@ -170,6 +171,11 @@ public abstract partial class Executor : IDisposable, IAsyncDisposable
     /// </summary>
     private Future<TResult> Submit<TResult>(WorkItem<TResult> item, CallOptions? options, Room room = Room.Wait)
     {
+        if (options is null ? retry is not null : options.Retry is not null || retry is not null)
+        {
+            return SubmitRetried(item, options, room);
+        }
+
         if ((item.Control = CallControl.For(options, DefaultGracePeriod)) is not { } control)
         {
             if (options is { Priority: not 0 } prioritized)
@@ -218,21 +224,25 @@ public abstract partial class Executor : IDisposable, IAsyncDisposable
         Taken,
     }
 
-    private protected TItem Enqueue<TItem>(TItem item, bool post = true, Room room = Room.Wait)
+    /// <summary>
+    /// Posts a call's (only) attempt, or its first or <paramref name="resubmitted"/> attempt as <paramref name="retried"/>. A
+    /// later attempt never waits for room: its call was accepted already, and it is posted from a timer.
+    /// </summary>
+    private protected TItem Enqueue<TItem>(TItem item, bool post = true, Room room = Room.Wait, RetriedCall? retried = null, bool resubmitted = false)
         where TItem : WorkItem
     {
         if (queueLimit is not { } limit)
         {
             Prepare(item);
             var noRoom = false;
-            return Accept(item, post, ref noRoom);
+            return Accept(item, post, ref noRoom, retried, resubmitted);
         }
 
         var holdsRoom = room == Room.Taken;
         try
         {
             Prepare(item); // a function the workers cannot run is refused before its submitter waits for room
-            if (post && !holdsRoom)
+            if (post && !holdsRoom && !resubmitted)
             {
                 // Outside the lock below, and before the call's spans start: a submitter waiting for room holds up no one.
                 // A token canceled meanwhile cancels the call instead (it then needs no room).
@@ -240,7 +250,7 @@ public abstract partial class Executor : IDisposable, IAsyncDisposable
                 post = holdsRoom;
             }
 
-            return Accept(item, post, ref holdsRoom);
+            return Accept(item, post, ref holdsRoom, retried, resubmitted);
         }
         finally
         {
@@ -256,7 +266,7 @@ public abstract partial class Executor : IDisposable, IAsyncDisposable
     /// the submitter's room (its future gives it back); a call counted as queued without room takes some regardless of the limit.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] // the path of every call: no extra frame for executors without a limit
-    private TItem Accept<TItem>(TItem item, bool post, ref bool holdsRoom)
+    private TItem Accept<TItem>(TItem item, bool post, ref bool holdsRoom, RetriedCall? retried, bool resubmitted)
         where TItem : WorkItem
     {
         // Its spans start here, outside the lock below: a listener's callbacks must not hold up every other submitter.
@@ -270,9 +280,9 @@ public abstract partial class Executor : IDisposable, IAsyncDisposable
                 throw Refused(trace, spec.Broken(cause));
             }
 
-            if (shutdown)
+            if (shutdown && !resubmitted)
             {
-                throw Refused(trace, new InvalidOperationException(AfterShutdownMessage));
+                throw Refused(trace, new InvalidOperationException(AfterShutdownMessage)); // a retry of a call accepted before is taken
             }
 
             // accepted: counted from here, however it settles
@@ -280,10 +290,15 @@ public abstract partial class Executor : IDisposable, IAsyncDisposable
             {
                 if (!holdsRoom)
                 {
-                    limit.Force(); // canceled as it was submitted, and queued before its token's callback got to it
+                    limit.Force(); // canceled as it was submitted and queued before its token's callback got to it, or a retry
                 }
 
                 holdsRoom = false;
+            }
+
+            if (retried is not null && !resubmitted)
+            {
+                Retrying(retried); // before the shutdown that must wait for it can look
             }
 
             if (!post)
@@ -334,6 +349,11 @@ public abstract partial class Executor : IDisposable, IAsyncDisposable
         {
             if (!shutdown || cancelFutures)
             {
+                if (cancelFutures)
+                {
+                    CancelRetrying();
+                }
+
                 shutdown = true;
                 queueLimit?.Close(); // submitters waiting for room throw, as any Submit after this
                 router.Tell(new ShutdownPool(cancelFutures), ActorRefs.NoSender);

@@ -1,3 +1,6 @@
+using ActorPool.Calls;
+using Polly.Retry;
+
 namespace ActorPool;
 
 /// <summary>
@@ -23,30 +26,60 @@ public sealed record ExecutorPolicy
     /// <summary>What <c>Submit</c> does when <see cref="MaxQueuedCalls"/> calls are queued: wait for room (the default), or throw <see cref="QueueFullException"/>.</summary>
     public QueueFullMode WhenFull { get; init; } = QueueFullMode.Wait;
 
+    // Retries and poison calls (issue 18). -------------------------------------------------------------------------
+
+    /// <summary>
+    /// Retries every call that fails, as Polly's <see cref="RetryStrategyOptions"/> say: how many retries
+    /// (<c>MaxRetryAttempts</c>), which failures (<c>ShouldHandle</c>; <see cref="CallRetries.HandleWorkerDeath{TResult}"/>
+    /// adds a worker's death), the delay with its backoff and jitter. Null (the default) retries nothing. A call's
+    /// <see cref="CallOptions.Retry"/> replaces it for that call.
+    /// </summary>
+    /// <remarks>
+    /// Each attempt is a fresh hand-over to a worker; the future stays pending until the last attempt settles, and its
+    /// final exception carries the attempt count (<see cref="CallRetries.AttemptsKey"/>). The delays are counted by a
+    /// timer, never on a worker. The options are read once, at construction. See docs/policies.md.
+    /// </remarks>
+    public RetryStrategyOptions? Retry { get; init; }
+
+    /// <summary>
+    /// How many workers a retried call may see die under it before it is failed with a <see cref="PoisonCallException"/>
+    /// instead of being tried again; 3 by default (Dask's <c>allowed-failures</c>). Counts whatever the retry policy says,
+    /// and applies only to calls with one: without a retry policy a worker's death fails its call at once.
+    /// </summary>
+    public int MaxWorkerDeathsPerCall { get; init; } = 3;
+
     /// <summary>
     /// Throws <see cref="ArgumentOutOfRangeException"/> (or <see cref="ArgumentException"/>) for a value an executor of
     /// <paramref name="kind"/> cannot honor, at construction rather than at the first call.
     /// </summary>
     /// <param name="kind"><c>thread</c>, <c>process</c> or <c>cluster</c>.</param>
-#pragma warning disable CA1822, IDE0060 // each policy adds its checks here
+#pragma warning disable IDE0060 // each policy adds its checks here; the kind is for those that differ by executor
     internal void Validate(string kind)
     {
         ValidateQueueLimit();
+        if (MaxWorkerDeathsPerCall < 1)
+        {
+            throw OutOfRange(
+                nameof(MaxWorkerDeathsPerCall), MaxWorkerDeathsPerCall,
+                $"ExecutorPolicy.{nameof(MaxWorkerDeathsPerCall)} must be at least 1 (a call is failed as poison at that many worker deaths); the default is 3.");
+        }
+
+        RetryRecipe.Check(Retry, "policy.Retry");
     }
-#pragma warning restore CA1822, IDE0060
+#pragma warning restore IDE0060
 
     private void ValidateQueueLimit()
     {
         if (MaxQueuedCalls is < 1)
         {
-            throw new ArgumentOutOfRangeException(
-                "policy.MaxQueuedCalls", MaxQueuedCalls, "ExecutorPolicy.MaxQueuedCalls must be at least 1; leave it null for no limit on queued calls.");
+            throw OutOfRange(nameof(MaxQueuedCalls), MaxQueuedCalls, "ExecutorPolicy.MaxQueuedCalls must be at least 1; leave it null for no limit on queued calls.");
         }
 
         if (!Enum.IsDefined(WhenFull))
         {
-            throw new ArgumentOutOfRangeException(
-                "policy.WhenFull", WhenFull, $"ExecutorPolicy.WhenFull must be {nameof(QueueFullMode.Wait)} or {nameof(QueueFullMode.Throw)}.");
+            throw OutOfRange(nameof(WhenFull), WhenFull, $"ExecutorPolicy.WhenFull must be {nameof(QueueFullMode.Wait)} or {nameof(QueueFullMode.Throw)}.");
         }
     }
+
+    private static ArgumentOutOfRangeException OutOfRange(string name, object? value, string message) => new($"policy.{name}", value, message);
 }

@@ -52,4 +52,6 @@ internal sealed class ClusterPoolSpec(
                 $"Worker node {node.Node} (pid {node.Pid}) was lost while holding this call: {cause?.Message ?? "its worker stopped"}. Other nodes' calls are not affected.",
                 node.Node.ToString())
             : new BrokenClusterPoolException($"Node worker {worker.Path.Name} was lost while holding this call: {cause?.Message ?? "it stopped"}", cause);
+
+    public override string? NodeOf(Exception death) => (death as BrokenClusterPoolException)?.Node;
 }

@@ -29,6 +29,9 @@ internal abstract class CallTicket : Future.IStartGate
     // carries it.
     private object? holder;
 
+    /// <summary>For a copy of a call made to try it again (<see cref="WorkItem{TResult}.Renew"/>): no worker's yet.</summary>
+    protected void ForgetWorker() => holder = null;
+
     /// <summary>The future the call settles.</summary>
     public abstract Future Future { get; }
 

@@ -118,9 +118,26 @@ internal abstract class WorkItem : CallTicket, ICallScope, INoSerializationVerif
 /// <summary>A <see cref="WorkItem"/> whose call returns a <typeparamref name="TResult"/>.</summary>
 internal abstract class WorkItem<TResult> : WorkItem
 {
-    private readonly Future<TResult> future;
+    private Future<TResult> future; // replaced only in a copy made by Renew, before it is shared
 
     protected WorkItem() => future = new Future<TResult>(gate: this) { StartGate = this };
+
+    /// <summary>
+    /// A fresh copy of this call for another attempt (<see cref="RetriedCall{TResult}"/>): the same function and arguments
+    /// (every shape keeps them in its fields, copied as they are), with a future and a hand-over of its own. Made from a
+    /// call not yet posted, so nothing else of it is set.
+    /// </summary>
+    public WorkItem<TResult> Renew()
+    {
+        var copy = (WorkItem<TResult>)MemberwiseClone();
+        copy.future = new Future<TResult> { StartGate = copy };
+        copy.ForgetWorker();
+        copy.Control = null;
+        copy.Encoded = null;
+        copy.SentAt = 0;
+        copy.MovedAsStalled = false;
+        return copy;
+    }
 
     public override Future Future => future;
 

@@ -127,7 +127,7 @@ internal sealed class WorkerProcessProxy : UntypedActor, IWithTimers
                 var cause = failed.Error.ToException();
                 ProcessPoolLog.InitializerFailed(pool.Log, child.Pid, $"{failed.Error.TypeName}: {failed.Error.Message}");
                 Context.Parent.Tell(new InitializerFailed(cause));
-                Lose(child, new BrokenProcessPoolException(BrokenProcessPoolException.InitializerFailedMessage, cause));
+                Lose(child, new BrokenProcessPoolException(BrokenProcessPoolException.InitializerFailedMessage, cause).MarkPoolBroken());
                 break;
             case ResultBatch batch:
                 Answered(batch);
@@ -149,7 +149,7 @@ internal sealed class WorkerProcessProxy : UntypedActor, IWithTimers
                 child.Kill();
                 ProcessPoolLog.StartupTimedOut(pool.Log, child.Pid, pool.StartupTimeout);
                 var error = new BrokenProcessPoolException(
-                    $"Worker process {child.Pid} did not start within actorpool.process-pool.startup-timeout ({pool.StartupTimeout}); the process pool is not usable anymore.");
+                    $"Worker process {child.Pid} did not start within actorpool.process-pool.startup-timeout ({pool.StartupTimeout}); the process pool is not usable anymore.").MarkPoolBroken();
                 Context.Parent.Tell(new InitializerFailed(error));
                 Lose(child, error);
                 break;
@@ -300,7 +300,7 @@ internal sealed class WorkerProcessProxy : UntypedActor, IWithTimers
             // The router's queued calls fail with this error's message too, so it leads with Python's.
             ProcessPoolLog.WorkerExitedBeforeReady(pool.Log, child.Pid, exitCode);
             var cause = new BrokenProcessPoolException($"Worker process {child.Pid} exited with code {exitCode} before it was ready.");
-            var error = new BrokenProcessPoolException(BrokenProcessPoolException.InitializerFailedMessage, cause);
+            var error = new BrokenProcessPoolException(BrokenProcessPoolException.InitializerFailedMessage, cause).MarkPoolBroken();
             Context.Parent.Tell(new InitializerFailed(error));
             Lose(child, error);
             return;
@@ -319,7 +319,10 @@ internal sealed class WorkerProcessProxy : UntypedActor, IWithTimers
         Lose(child, new BrokenProcessPoolException(signaled is { } kill
             ? $"Worker process {child.Pid} was ended by {(kill ? "KillWorkers" : "TerminateWorkers")} (exit code {exitCode}) while running this call."
             : $"Worker process {child.Pid} terminated abruptly with exit code {exitCode} while running this call. " +
-              "The pool has started a replacement; other calls are not affected (those it held unstarted run on another worker)."));
+              "The pool has started a replacement; other calls are not affected (those it held unstarted run on another worker).")
+        {
+            ExitCode = exitCode,
+        });
     }
 
     /// <summary>Fails the calls the process had started and stops this proxy; the router then starts a fresh one.</summary>

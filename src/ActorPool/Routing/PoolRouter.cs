@@ -146,7 +146,7 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
             Timers.StartSingleTimer(nameof(NoWorkersAtShutdown), NoWorkersAtShutdown.Instance, grace);
         }
 
-        if (shuttingDown && !HasQueued && slots.HeldCount == 0)
+        if (shuttingDown && !HasQueued && slots.HeldCount == 0 && pool.Retrying == 0)
         {
             Context.Stop(Self); // stops the workers first; PostStop then signals the executor
         }
@@ -161,7 +161,7 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
     {
         // A bug in this actor: its state is about to be lost, so settle everything now and stay broken.
         pool.MarkBroken(reason);
-        FailEverything(new BrokenExecutorException($"The executor's router failed and the pool is not usable anymore: {reason.Message}", reason));
+        FailEverything(new BrokenExecutorException($"The executor's router failed and the pool is not usable anymore: {reason.Message}", reason).MarkPoolBroken());
         base.PreRestart(reason, message);
     }
 
@@ -173,7 +173,7 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
         if (!shuttingDown || HasQueued || slots.HeldCount > 0)
         {
             // Not a shutdown we were asked for, or one cut short: the actor system is going down under the executor.
-            var stopped = new BrokenExecutorException("The executor's router stopped (its actor system shut down?), so the pool is not usable anymore.");
+            var stopped = new BrokenExecutorException("The executor's router stopped (its actor system shut down?), so the pool is not usable anymore.").MarkPoolBroken();
             pool.MarkBroken(stopped);
             FailEverything(stopped);
         }
@@ -472,7 +472,7 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
         }
 
         slots.DropHeld(slot);
-        if (spec.ReplacesLostWorkers && !pool.IsBroken && (!shuttingDown || HasQueued))
+        if (spec.ReplacesLostWorkers && !pool.IsBroken && (!shuttingDown || HasQueued || pool.Retrying > 0))
         {
             StartWorker(spec.WorkerProps(slots.Count));
             Dispatch();
@@ -513,7 +513,7 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
     {
         var reason = new BrokenExecutorException(
             $"The executor was shut down with this call queued and had no worker to run it for {spec.WorkerlessShutdownGrace} " +
-            "(actorpool.cluster.shutdown-without-workers-timeout). Start worker nodes before shutting down, or raise that setting.");
+            "(actorpool.cluster.shutdown-without-workers-timeout). Start worker nodes before shutting down, or raise that setting.").MarkPoolBroken();
         FailQueued(reason);
     }
 

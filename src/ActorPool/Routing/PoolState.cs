@@ -52,6 +52,18 @@ internal sealed class PoolState
         }
     }
 
+    /// <summary>
+    /// Calls with a retry policy whose retrying is not over: a shutting-down router waits for them (one may post another
+    /// attempt yet), and keeps replacing lost workers for them. Changed only for such calls.
+    /// </summary>
+    public int Retrying => Volatile.Read(ref retrying);
+
+    private int retrying;
+
+    public void RetryingStarted() => Interlocked.Increment(ref retrying);
+
+    public void RetryingEnded() => Interlocked.Decrement(ref retrying);
+
     public TaskCompletionSource Stopped { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public void MarkBroken(Exception cause) => Interlocked.CompareExchange(ref brokenCause, cause, null);

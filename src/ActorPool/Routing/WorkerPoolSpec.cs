@@ -40,8 +40,12 @@ internal abstract class WorkerPoolSpec
     public virtual bool WorkersStartReady => true;
 
     /// <summary>The error for a future the broken pool will never run (one instance per future).</summary>
-    public Exception Broken(Exception? cause) =>
-        BrokenError(cause is BrokenExecutorException stopped ? stopped.Message : InitializerFailedMessage, cause);
+    public Exception Broken(Exception? cause)
+    {
+        var error = BrokenError(cause is BrokenExecutorException stopped ? stopped.Message : InitializerFailedMessage, cause);
+        (error as BrokenExecutorException)?.MarkPoolBroken();
+        return error;
+    }
 
     /// <summary>Python's message for a pool whose initializer failed.</summary>
     protected abstract string InitializerFailedMessage { get; }
@@ -51,4 +55,7 @@ internal abstract class WorkerPoolSpec
 
     /// <summary>The error for a future whose worker was lost while holding it.</summary>
     public abstract Exception WorkerLost(IActorRef worker, Exception? cause);
+
+    /// <summary>The node a call's worker died on, for a <see cref="PoisonCallException"/>; null where workers are not on nodes.</summary>
+    public virtual string? NodeOf(Exception death) => null;
 }

@@ -41,6 +41,9 @@ internal static class ActorPoolInstruments
     public static readonly Counter<long> Restarts = Meter.CreateCounter<long>(
         "actorpool.worker.restarts", "{worker}", "Workers replaced, by reason: crashed, recycled, stopped or memory.");
 
+    public static readonly Counter<long> Retried = Meter.CreateCounter<long>(
+        "actorpool.calls.retried", "{call}", "Attempts of calls posted again by their retry policy, by reason: failure or worker_lost.");
+
     public static readonly Histogram<double> QueueDuration = Meter.CreateHistogram(
         "actorpool.call.queue.duration", "s", "Time a call waited: from its submission to its start.", advice: Seconds);
 }

@@ -127,6 +127,15 @@ internal sealed class ExecutorMeter
     /// <summary>A worker was given up on, or retired, and a fresh one takes its place: <paramref name="reason"/> is a <see cref="WorkerRestartReason"/>.</summary>
     public void WorkerRestarted(string reason) => ActorPoolInstruments.Restarts.Add(1, kind, name, new(ReasonTag, reason));
 
+    /// <summary>A failed attempt of a call with a retry policy is to be tried again: it failed, or (<paramref name="workerLost"/>) its worker died.</summary>
+    public void Retried(bool workerLost)
+    {
+        if (ActorPoolInstruments.Retried.Enabled)
+        {
+            ActorPoolInstruments.Retried.Add(1, kind, name, new(ReasonTag, workerLost ? "worker_lost" : "failure"));
+        }
+    }
+
     /// <summary>A call that was already settled when it was accepted: counted as submitted and completed, never queued.</summary>
     public void SettledBeforeQueued(string outcome) => ActorPoolInstruments.Completed.Add(1, kind, name, new(OutcomeTag, outcome));
 

@@ -20,6 +20,7 @@ public abstract partial class ExecutorContractTests : IDisposable
     /// <summary>Creates the executor under test, with <paramref name="policy"/>; the leaf also owns whatever the executor needs (an actor system).</summary>
     protected abstract Executor CreateExecutor(int? maxWorkers = null, Action? initializer = null, ExecutorPolicy? policy = null);
 
+
     /// <summary>The <see cref="BrokenExecutorException"/> subclass this executor fails with when its initializer fails.</summary>
     protected abstract Type BrokenExceptionType { get; }
 
@@ -63,6 +64,14 @@ public abstract partial class ExecutorContractTests : IDisposable
     protected Executor StartExecutor(int? maxWorkers = null, Action? initializer = null, ExecutorPolicy? policy = null)
     {
         var executor = CreateExecutor(maxWorkers, initializer, policy);
+        executors.Add(executor);
+        return executor;
+    }
+
+    /// <summary>Creates an executor with <paramref name="policy"/> through the leaf and shuts it down after the test.</summary>
+    protected Executor StartExecutor(ExecutorPolicy policy, int? maxWorkers = null)
+    {
+        var executor = CreateExecutor(maxWorkers, policy: policy);
         executors.Add(executor);
         return executor;
     }
