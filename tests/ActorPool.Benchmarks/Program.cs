@@ -1,5 +1,5 @@
 // ActorPool's executors against Task.Run and CPython's concurrent.futures, on the same trivial calls.
-// Usage: dotnet run -c Release --project tests/ActorPool.Benchmarks -- [--reps N] [--workers N] [--json PATH] [--quick] [--pools threads|processes|cluster|stopping|both|all] [--queued N] [--telemetry]
+// Usage: dotnet run -c Release --project tests/ActorPool.Benchmarks -- [--reps N] [--workers N] [--json PATH] [--quick] [--pools threads|processes|cluster|stopping|memory|both|all] [--queued N] [--telemetry]
 // Prints a table per pool, then one table of the performance targets with PASS/MISS; --json writes every figure.
 using System.Globalization;
 using System.Runtime.InteropServices;
@@ -29,8 +29,8 @@ for (var a = 0; a < args.Length; a++)
         case "--quick": quick = true; break;
         case "--queued": queuedOption = PositiveInt(args, ++a); break;
         case "--telemetry": telemetry = true; break;
-        case "--pools": pools = a + 1 < args.Length && args[++a] is "threads" or "processes" or "cluster" or "stopping" or "both" or "all" ? args[a] : throw new ArgumentException("--pools takes threads, processes, cluster, stopping (CallOptions: cancel and forced-stop latencies), both (threads and processes) or all"); break;
-        default: throw new ArgumentException($"Unknown option {args[a]}; expected --reps N, --workers N, --json PATH, --quick, --pools threads|processes|cluster|stopping|both|all, --queued N, --telemetry.");
+        case "--pools": pools = a + 1 < args.Length && args[++a] is "threads" or "processes" or "cluster" or "stopping" or "memory" or "both" or "all" ? args[a] : throw new ArgumentException("--pools takes threads, processes, cluster, stopping (CallOptions: cancel and forced-stop latencies), memory (how fast a runaway allocation is caught), both (threads and processes) or all"); break;
+        default: throw new ArgumentException($"Unknown option {args[a]}; expected --reps N, --workers N, --json PATH, --quick, --pools threads|processes|cluster|stopping|memory|both|all, --queued N, --telemetry.");
     }
 }
 
@@ -52,6 +52,8 @@ var processPool = pools is "processes" or "both" or "all" ? ProcessPoolBenchmark
 var clusterPool = pools is "cluster" or "all" ? ClusterBenchmarks.Run(reps, quick) : null;
 // Its own run counts (many cancels, a few slow forced stops) rather than --reps: a latency's median needs many samples.
 var stopping = pools is "stopping" or "all" ? StoppingBenchmarks.Run(quick) : null;
+// A grid of sampling intervals and allocation rates, each with runs of its own; informational, no target.
+var memory = pools is "memory" or "all" ? MemoryLimitBenchmarks.Run(quick) : null;
 var rows = TargetRows(threadPool, processPool, clusterPool, stopping);
 Summary.Print(rows, quick);
 
@@ -136,6 +138,13 @@ if (jsonPath is not null)
             processForcedOnePoolGraceEndToSettledMillis = LatencyJson(s.ProcessForcedOnePool.Settled),
             processForcedOnePoolGraceEndToReplacementResultMillis = LatencyJson(s.ProcessForcedOnePool.Replaced),
         },
+        memoryLimits = memory?.Select(m => new
+        {
+            checkIntervalMillis = m.Interval.TotalMilliseconds,
+            m.MegabytesPerSecond,
+            detectionMillis = LatencyJson(m.Detection),
+            overshootMegabytes = LatencyJson(m.OvershootMegabytes),
+        }),
         targets = rows.Select(r => new { r.Benchmark, r.Target, r.ActorPool, r.TaskRun, r.CPython, r.Ratio, r.Verdict }),
     };
     File.WriteAllText(jsonPath, JsonSerializer.Serialize(raw, JsonOptions.Indented));
