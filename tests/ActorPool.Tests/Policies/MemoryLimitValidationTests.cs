@@ -1,4 +1,6 @@
 using ActorPool.Cluster;
+using ActorPool.Configuration;
+using Akka.Configuration;
 
 namespace ActorPool.Tests.Policies;
 
@@ -70,4 +72,19 @@ public sealed class MemoryLimitValidationTests
 
         Assert.Equal(2, executor.Submit(static () => 2).Result(TimeSpan.FromSeconds(30)));
     }
+
+    [Fact]
+    public void MemoryCheckInterval_Zero_ThrowsConfigurationExceptionNamingTheKey()
+    {
+        // A negative duration does not even parse: Akka's HOCON throws FormatException for it, as for any key.
+        var config = ConfigurationFactory.ParseString("actorpool.process-pool.memory-check-interval = 0s").WithFallback(ActorPoolConfig.Reference);
+
+        var error = Assert.Throws<ConfigurationException>(() => ProcessPoolSettings.From(config));
+
+        Assert.Contains("actorpool.process-pool.memory-check-interval must be positive", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void MemoryCheckInterval_DefaultsTo100Milliseconds() =>
+        Assert.Equal(TimeSpan.FromMilliseconds(100), ProcessPoolSettings.From(ActorPoolConfig.Reference).MemoryCheckInterval);
 }
