@@ -60,6 +60,8 @@ public static class ActorPoolHostingExtensions
             throw new ArgumentOutOfRangeException(nameof(options), options.MaxTasksPerChild, "max_tasks_per_child must be >= 1");
         }
 
+        var policy = options.Policy();
+        policy?.Validate("process"); // bad limits throw here, at registration, as a bad maxTasksPerChild does
         var (maxWorkers, initializer, maxTasksPerChild) = (options.MaxWorkers, options.Initializer, options.MaxTasksPerChild);
         return HostedRegistration.AddExecutor(builder, name, maxWorkers, initializer, options.Default, (system, loggerFactory) =>
         {
@@ -72,7 +74,7 @@ public static class ActorPoolHostingExtensions
                     "WithRemoting(hostname: \"127.0.0.1\", port: 0) from Akka.Remote.Hosting.");
             }
 
-            return new ProcessPoolExecutor(maxWorkers, initializer, maxTasksPerChild, system, loggerFactory);
+            return new ProcessPoolExecutor(maxWorkers, initializer, maxTasksPerChild, system, loggerFactory, policy);
         });
     }
 

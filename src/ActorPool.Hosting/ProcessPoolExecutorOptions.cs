@@ -20,10 +20,23 @@ public sealed class ProcessPoolExecutorOptions
     /// <summary>Calls a worker process runs before it is replaced by a fresh one; null never replaces it.</summary>
     public int? MaxTasksPerChild { get; set; }
 
+    /// <summary>Bytes of resident memory a worker process may use before it is recycled after its current call; null for no
+    /// limit (<see cref="ExecutorPolicy.WorkerMemorySoftLimit"/>).</summary>
+    public long? WorkerMemorySoftLimit { get; set; }
+
+    /// <summary>Bytes of resident memory past which a worker process running a call is killed, failing that call with a
+    /// <see cref="WorkerMemoryExceededException"/>; null for no limit (<see cref="ExecutorPolicy.WorkerMemoryHardLimit"/>).</summary>
+    public long? WorkerMemoryHardLimit { get; set; }
+
     /// <summary>
     /// Makes this executor the one the service provider gives for <see cref="ProcessPoolExecutor"/> (and for
     /// <see cref="Executor"/>) when asked without a name while several are registered. One executor alone of its type
     /// is its default without it.
     /// </summary>
     public bool Default { get; set; }
+
+    /// <summary>The executor's policy from these options; null when they set none, for the executor's default.</summary>
+    internal ExecutorPolicy? Policy() => WorkerMemorySoftLimit is null && WorkerMemoryHardLimit is null
+        ? null
+        : new ExecutorPolicy { WorkerMemorySoftLimit = WorkerMemorySoftLimit, WorkerMemoryHardLimit = WorkerMemoryHardLimit };
 }

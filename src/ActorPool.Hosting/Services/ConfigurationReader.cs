@@ -18,7 +18,7 @@ internal static class ConfigurationReader
     private const string InitializerKey = "Initializer";
 
     private static readonly string[] ThreadPoolKeys = [KindKey, "MaxWorkers", "ThreadNamePrefix", "Default"];
-    private static readonly string[] ProcessPoolKeys = [KindKey, "MaxWorkers", "MaxTasksPerChild", "Default"];
+    private static readonly string[] ProcessPoolKeys = [KindKey, "MaxWorkers", "MaxTasksPerChild", "WorkerMemorySoftLimit", "WorkerMemoryHardLimit", "Default"];
 
     internal static void Read(IServiceCollection services, IConfiguration configuration)
     {

@@ -165,7 +165,7 @@ internal sealed partial class OwnedExecutors(
     {
         var options = processPools.Get(name);
         return new ExecutorPlan(name, typeof(ProcessPoolExecutor), options.Default,
-            () => new ProcessPoolExecutor(options.MaxWorkers, options.Initializer, options.MaxTasksPerChild, loggerFactory: loggerFactory));
+            () => new ProcessPoolExecutor(options.MaxWorkers, options.Initializer, options.MaxTasksPerChild, loggerFactory: loggerFactory, policy: options.Policy()));
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message =
