@@ -278,7 +278,11 @@ internal sealed class WorkerProcessProxy : UntypedActor, IWithTimers
 
     private void Retire(WorkerChild child)
     {
-        ProcessPoolLog.WorkerRetired(pool.Log, child.Pid, child.Sent);
+        if (!child.OverSoftMemoryLimit)
+        {
+            ProcessPoolLog.WorkerRetired(pool.Log, child.Pid, child.Sent); // one over its memory limit was logged as such (event 216)
+        }
+
         LetGo(child);
         child.Retire();
         if (child == current && successor is not null)
