@@ -60,7 +60,9 @@ public static class ActorPoolHostingExtensions
             throw new ArgumentOutOfRangeException(nameof(options), options.MaxTasksPerChild, "max_tasks_per_child must be >= 1");
         }
 
-        var (maxWorkers, initializer, maxTasksPerChild, policy) = (options.MaxWorkers, options.Initializer, options.MaxTasksPerChild, options.Policy);
+        var policy = options.Policy;
+        policy?.Validate("process"); // bad limits throw here, at registration, as a bad maxTasksPerChild does
+        var (maxWorkers, initializer, maxTasksPerChild) = (options.MaxWorkers, options.Initializer, options.MaxTasksPerChild);
         return HostedRegistration.AddExecutor(builder, name, maxWorkers, initializer, options.Default, (system, loggerFactory) =>
         {
             if (system is not ExtendedActorSystem { Provider: IRemoteActorRefProvider })

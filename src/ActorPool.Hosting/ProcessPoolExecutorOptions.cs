@@ -26,10 +26,24 @@ public sealed class ProcessPoolExecutorOptions
     /// <summary>What <c>Submit</c> does when <see cref="MaxQueuedCalls"/> calls are queued (<see cref="ExecutorPolicy.WhenFull"/>).</summary>
     public QueueFullMode WhenFull { get; set; }
 
+    /// <summary>Bytes of resident memory a worker process may use before it is recycled after its current call; null for no
+    /// limit (<see cref="ExecutorPolicy.WorkerMemorySoftLimit"/>).</summary>
+    public long? WorkerMemorySoftLimit { get; set; }
+
+    /// <summary>Bytes of resident memory past which a worker process running a call is killed, failing that call with a
+    /// <see cref="WorkerMemoryExceededException"/>; null for no limit (<see cref="ExecutorPolicy.WorkerMemoryHardLimit"/>).</summary>
+    public long? WorkerMemoryHardLimit { get; set; }
+
     /// <summary>The executor's policy from these options; null when they set none.</summary>
-    internal ExecutorPolicy? Policy => MaxQueuedCalls is null && WhenFull == QueueFullMode.Wait
+    internal ExecutorPolicy? Policy => MaxQueuedCalls is null && WhenFull == QueueFullMode.Wait && WorkerMemorySoftLimit is null && WorkerMemoryHardLimit is null
         ? null
-        : new ExecutorPolicy { MaxQueuedCalls = MaxQueuedCalls, WhenFull = WhenFull };
+        : new ExecutorPolicy
+        {
+            MaxQueuedCalls = MaxQueuedCalls,
+            WhenFull = WhenFull,
+            WorkerMemorySoftLimit = WorkerMemorySoftLimit,
+            WorkerMemoryHardLimit = WorkerMemoryHardLimit,
+        };
 
     /// <summary>
     /// Makes this executor the one the service provider gives for <see cref="ProcessPoolExecutor"/> (and for

@@ -5,8 +5,9 @@ namespace ActorPool;
 /// pid and exit code; the pool replaces the worker and goes on), or a pool whose initializer failed (pending and
 /// later calls fail with this, and <c>Submit</c> throws it).
 /// </summary>
-/// <remarks>Python's <c>concurrent.futures.process.BrokenProcessPool</c>; unlike Python, one dead worker does not break the pool.</remarks>
-public sealed class BrokenProcessPoolException : BrokenExecutorException
+/// <remarks>Python's <c>concurrent.futures.process.BrokenProcessPool</c>; unlike Python, one dead worker does not break the pool.
+/// A worker killed for its memory fails its call with the derived <see cref="WorkerMemoryExceededException"/>.</remarks>
+public class BrokenProcessPoolException : BrokenExecutorException
 {
     internal const string InitializerFailedMessage = "A process pool initializer failed, the process pool is not usable anymore";
 

@@ -48,15 +48,37 @@ public sealed record ExecutorPolicy
     /// </summary>
     public int MaxWorkerDeathsPerCall { get; init; } = 3;
 
+    // Memory limits (process pools only).
+
+    /// <summary>
+    /// Bytes of resident memory a worker process may use before it is recycled: once its parent sees it over this, the
+    /// worker gets no new call, the calls it holds unstarted go to its successor, and it exits after the call it runs
+    /// (a spare takes over). Null for no limit. Process pools only (docs/policies.md, "Memory limits").
+    /// </summary>
+    /// <remarks>Beyond Python: as loky's memory-leak check, or Dask's nanny restarting a worker over its memory target.</remarks>
+    public long? WorkerMemorySoftLimit { get; init; }
+
+    /// <summary>
+    /// Bytes of resident memory a worker process may use at most: once its parent sees it over this while it runs a call,
+    /// the worker is killed; the call fails with a <see cref="WorkerMemoryExceededException"/>, the calls it held
+    /// unstarted run elsewhere, and a replacement starts. Null for no limit. At least <see cref="WorkerMemorySoftLimit"/>
+    /// when both are set. Process pools only.
+    /// </summary>
+    /// <remarks>Beyond Python: as Dask's nanny killing a worker at 95 % of its memory limit.</remarks>
+    public long? WorkerMemoryHardLimit { get; init; }
+
+    /// <summary>True if a memory limit is set, so a process pool's proxies watch their workers' memory.</summary>
+    internal bool LimitsWorkerMemory => WorkerMemorySoftLimit is not null || WorkerMemoryHardLimit is not null;
+
     /// <summary>
     /// Throws <see cref="ArgumentOutOfRangeException"/> (or <see cref="ArgumentException"/>) for a value an executor of
     /// <paramref name="kind"/> cannot honor, at construction rather than at the first call.
     /// </summary>
     /// <param name="kind"><c>thread</c>, <c>process</c> or <c>cluster</c>.</param>
-#pragma warning disable IDE0060 // each policy adds its checks here; the kind is for those that differ by executor
     internal void Validate(string kind)
     {
         ValidateQueueLimit();
+        ValidateMemoryLimits(kind);
         if (MaxWorkerDeathsPerCall < 1)
         {
             throw OutOfRange(
@@ -66,7 +88,6 @@ public sealed record ExecutorPolicy
 
         RetryRecipe.Check(Retry, "policy.Retry");
     }
-#pragma warning restore IDE0060
 
     private void ValidateQueueLimit()
     {
@@ -82,4 +103,41 @@ public sealed record ExecutorPolicy
     }
 
     private static ArgumentOutOfRangeException OutOfRange(string name, object? value, string message) => new($"policy.{name}", value, message);
+
+    private void ValidateMemoryLimits(string kind)
+    {
+        if (!LimitsWorkerMemory)
+        {
+            return;
+        }
+
+        if (kind != "process")
+        {
+            var name = WorkerMemorySoftLimit is not null ? nameof(WorkerMemorySoftLimit) : nameof(WorkerMemoryHardLimit);
+            throw new ArgumentException(
+                $"ExecutorPolicy.{name} needs worker processes, and a {kind} pool's calls run on threads" +
+                (kind == "cluster" ? " of its nodes" : "") +
+                ", which cannot be recycled or killed alone. Use a ProcessPoolExecutor for calls whose memory must be limited " +
+                "(docs/policies.md, \"Memory limits\", says what a thread pool can do instead), or leave the limits null.",
+                $"policy.{name}");
+        }
+
+        foreach (var (value, name) in new[] { (WorkerMemorySoftLimit, nameof(WorkerMemorySoftLimit)), (WorkerMemoryHardLimit, nameof(WorkerMemoryHardLimit)) })
+        {
+            if (value is <= 0)
+            {
+                throw new ArgumentOutOfRangeException(
+                    $"policy.{name}", value, $"ExecutorPolicy.{name} is a number of bytes and must be positive; leave it null for no limit.");
+            }
+        }
+
+        if (WorkerMemorySoftLimit > WorkerMemoryHardLimit)
+        {
+            var name = nameof(WorkerMemorySoftLimit);
+            throw new ArgumentOutOfRangeException(
+                $"policy.{name}", WorkerMemorySoftLimit,
+                $"ExecutorPolicy.{nameof(WorkerMemorySoftLimit)} ({WorkerMemorySoftLimit} bytes) is above {nameof(WorkerMemoryHardLimit)} " +
+                $"({WorkerMemoryHardLimit} bytes), so a worker would be killed before it could be recycled: set the soft limit at or below the hard one.");
+        }
+    }
 }

@@ -110,7 +110,8 @@ public sealed class ProcessPoolExecutor : Executor
             1 + settings.Prefetch,
             Meter,
             Log,
-            LoggerFactory.CreateLogger(LogCategories.Worker));
+            LoggerFactory.CreateLogger(LogCategories.Worker),
+            WorkerMemoryLimits.From(Policy, settings.MemoryCheckInterval));
         context.Startup.Pending = MaxWorkers;
         try
         {

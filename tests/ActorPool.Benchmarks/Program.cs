@@ -1,6 +1,6 @@
 // ActorPool's executors against Task.Run and CPython's concurrent.futures, on the same trivial calls.
 // Usage: dotnet run -c Release --project tests/ActorPool.Benchmarks -- [--rounds N] [--reps N] [--workers N] [--json PATH] [--quick]
-//            [--pools threads|processes|cluster|stopping|both|all] [--queued N] [--telemetry] [--no-cpython] [--compare OTHER-BUILD]
+//            [--pools threads|processes|cluster|stopping|memory|both|all] [--queued N] [--telemetry] [--no-cpython] [--compare OTHER-BUILD]
 // Runs the selected set --rounds times, the compared implementations interleaved in an order that alternates round to round;
 // prints each round's tables, then every figure and ratio as min / median / max over the rounds, then the targets judged on
 // the medians. --compare runs another build of this program round by round against this one (docs/performance.md).
@@ -42,8 +42,8 @@ for (var a = 0; a < args.Length; a++)
         case BenchmarkBuild.CapabilitiesFlag:
             Console.WriteLine(string.Join('\n', BenchmarkBuild.Capabilities));
             return;
-        case "--pools": pools = a + 1 < args.Length && args[++a] is "threads" or "processes" or "cluster" or "stopping" or "both" or "all" ? args[a] : throw new ArgumentException("--pools takes threads, processes, cluster, stopping (CallOptions: cancel and forced-stop latencies), both (threads and processes) or all"); break;
-        default: throw new ArgumentException($"Unknown option {args[a]}; expected --rounds N, --reps N, --workers N, --json PATH, --quick, --pools threads|processes|cluster|stopping|both|all, --queued N, --telemetry, --no-cpython, --compare OTHER-BUILD.");
+        case "--pools": pools = a + 1 < args.Length && args[++a] is "threads" or "processes" or "cluster" or "stopping" or "memory" or "both" or "all" ? args[a] : throw new ArgumentException("--pools takes threads, processes, cluster, stopping (CallOptions: cancel and forced-stop latencies), memory (how fast a runaway allocation is caught), both (threads and processes) or all"); break;
+        default: throw new ArgumentException($"Unknown option {args[a]}; expected --rounds N, --reps N, --workers N, --json PATH, --quick, --pools threads|processes|cluster|stopping|memory|both|all, --queued N, --telemetry, --no-cpython, --compare OTHER-BUILD.");
     }
 }
 
@@ -111,6 +111,9 @@ for (var round = 0; round < rounds; round++)
     Console.Error.WriteLine(Invariant($"round {round + 1} of {rounds} took {clock.Elapsed.TotalSeconds:N0} s"));
 }
 
+// A grid of sampling intervals and allocation rates, each with runs of its own: run once, not per round; informational, no target.
+var memory = pools is "memory" or "all" ? MemoryLimitBenchmarks.Run(quick) : null;
+
 var set = new RoundSet([.. roundsJson.Select(RoundFigures.FromJson)]);
 RangeTable.Print(set);
 var rows = Targets.Rows(set, new RunSizes(calls, queuedCalls, ProcessWorkers, ProcessPoolBenchmarks.Calls(quick), ProcessPoolBenchmarks.MapItems(quick)));
@@ -124,6 +127,13 @@ if (jsonPath is not null)
         settings = new { rounds, workers, reps, calls, mapItems, roundTrips, queuedCalls, quick, pools, cpython, build = Build(), loadAverageAtStart = load },
         rounds = roundsJson,
         summary = RangeTable.Json(set),
+        memoryLimits = memory?.Select(m => new
+        {
+            checkIntervalMillis = m.Interval.TotalMilliseconds,
+            m.MegabytesPerSecond,
+            detectionMillis = LatencyJson(m.Detection),
+            overshootMegabytes = LatencyJson(m.OvershootMegabytes),
+        }),
         targets = rows.Select(r => new { r.Benchmark, r.Target, r.ActorPool, r.TaskRun, r.CPython, r.Ratio, r.Verdict }),
     };
     File.WriteAllText(jsonPath, JsonSerializer.Serialize(raw, JsonOptions.Indented));

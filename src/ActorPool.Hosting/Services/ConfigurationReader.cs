@@ -18,7 +18,7 @@ internal static class ConfigurationReader
     private const string InitializerKey = "Initializer";
 
     private static readonly string[] ThreadPoolKeys = [KindKey, "MaxWorkers", "ThreadNamePrefix", "MaxQueuedCalls", "WhenFull", "Default"];
-    private static readonly string[] ProcessPoolKeys = [KindKey, "MaxWorkers", "MaxTasksPerChild", "MaxQueuedCalls", "WhenFull", "Default"];
+    private static readonly string[] ProcessPoolKeys = [KindKey, "MaxWorkers", "MaxTasksPerChild", "MaxQueuedCalls", "WhenFull", "WorkerMemorySoftLimit", "WorkerMemoryHardLimit", "Default"];
 
     internal static void Read(IServiceCollection services, IConfiguration configuration)
     {

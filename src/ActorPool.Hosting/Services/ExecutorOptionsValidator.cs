@@ -39,6 +39,7 @@ internal sealed class ExecutorOptionsValidator(IOptions<ExecutorDeclarations> de
                 "replaced after that many calls), or leave it out so worker processes are never replaced.");
         }
 
+        CheckMemoryLimits(declared, options, failures);
         if (options.Initializer is { } initializer)
         {
             try
@@ -74,6 +75,25 @@ internal sealed class ExecutorOptionsValidator(IOptions<ExecutorDeclarations> de
         if (!Enum.IsDefined(whenFull))
         {
             failures.Add($"{declared.Setting(nameof(ThreadPoolExecutorOptions.WhenFull))} is {whenFull}: set it to Wait or Throw.");
+        }
+    }
+
+    private static void CheckMemoryLimits(ExecutorDeclaration declared, ProcessPoolExecutorOptions options, List<string> failures)
+    {
+        foreach (var (value, name) in new[] { (options.WorkerMemorySoftLimit, nameof(options.WorkerMemorySoftLimit)), (options.WorkerMemoryHardLimit, nameof(options.WorkerMemoryHardLimit)) })
+        {
+            if (value is <= 0)
+            {
+                failures.Add($"{declared.Setting(name)} is {value}: set it to a positive number of bytes (a worker process's resident memory), " +
+                    "or leave it out for no limit.");
+            }
+        }
+
+        if (options.WorkerMemorySoftLimit > options.WorkerMemoryHardLimit)
+        {
+            failures.Add($"{declared.Setting(nameof(options.WorkerMemorySoftLimit))} ({options.WorkerMemorySoftLimit}) is above " +
+                $"{declared.Setting(nameof(options.WorkerMemoryHardLimit))} ({options.WorkerMemoryHardLimit}): set the soft limit at or below the hard one, " +
+                "or a worker would be killed before it could be recycled.");
         }
     }
 

@@ -135,6 +135,25 @@ internal abstract class CallTicket : Future.IStartGate
     }
 
     /// <summary>
+    /// For <paramref name="worker"/>, to move a call it holds unstarted under a claim from the process holding it to the
+    /// next one it starts (a process recycled for its memory): true if the claim was won back, and the call is sent to
+    /// <paramref name="worker"/> again (Assigned), for it to hold anew; false if it started, settled or is not its own.
+    /// </summary>
+    public bool TryReclaim(object worker)
+    {
+        lock (Future.SyncRoot)
+        {
+            if (!Future.IsPendingLocked || holder is not Claim claim || claim.Holder != worker || !claim.TryTakeBack())
+            {
+                return false;
+            }
+
+            holder = worker;
+            return true;
+        }
+    }
+
+    /// <summary>
     /// For <paramref name="worker"/> as it dies: gives the call back if it is still its own and unstarted (true: Queued again,
     /// for the router to requeue); null if it is not its own any more (leave it alone); false if it started or is settled
     /// (fail it, or notify it if canceled).

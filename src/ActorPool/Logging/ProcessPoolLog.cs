@@ -63,4 +63,14 @@ internal static partial class ProcessPoolLog
 
     [LoggerMessage(EventId = 215, EventName = "WorkersSignaled", Level = LogLevel.Debug, Message = "Sent {Signal} to worker process {WorkerPid}")]
     public static partial void WorkerSignaled(ILogger logger, int workerPid, string signal);
+
+    [LoggerMessage(EventId = 216, EventName = "WorkerOverSoftMemoryLimit", Level = LogLevel.Information,
+        Message = "Worker process {WorkerPid} uses {MemoryBytes} bytes of memory, over the soft limit of {LimitBytes} (ExecutorPolicy.WorkerMemorySoftLimit): " +
+                  "it is recycled after the call it runs, and the calls it held unstarted go to its successor")]
+    public static partial void WorkerOverSoftMemoryLimit(ILogger logger, int workerPid, long memoryBytes, long limitBytes);
+
+    [LoggerMessage(EventId = 217, EventName = "WorkerKilledForMemory", Level = LogLevel.Warning,
+        Message = "Killed worker process {WorkerPid}: it uses {MemoryBytes} bytes of memory, over the hard limit of {LimitBytes} (ExecutorPolicy.WorkerMemoryHardLimit), " +
+                  "while running {Method}. That call fails with a WorkerMemoryExceededException; a replacement starts; the calls it held unstarted run elsewhere")]
+    public static partial void WorkerKilledForMemory(ILogger logger, int workerPid, long memoryBytes, long limitBytes, string method);
 }

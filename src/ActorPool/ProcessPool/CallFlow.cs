@@ -26,6 +26,25 @@ internal sealed class CallFlow(ProcessPoolContext pool)
 
     public void Enqueue(WorkItem item) => waiting.Enqueue(item);
 
+    /// <summary>
+    /// Puts calls won back from a worker process that is being recycled ahead of those waiting, in the order given: they
+    /// were sent before any of them, and go first to the next process.
+    /// </summary>
+    public void PutBack(List<WorkItem> calls)
+    {
+        if (calls.Count == 0)
+        {
+            return;
+        }
+
+        calls.AddRange(waiting);
+        waiting.Clear();
+        foreach (var call in calls)
+        {
+            waiting.Enqueue(call);
+        }
+    }
+
     /// <summary>The batcher for a worker process that has registered <paramref name="runner"/>; its batches go from <paramref name="proxy"/>.</summary>
     public Batcher<CallItem> OutboxTo(IActorRef runner, IActorRef proxy) =>
         new(MaxCallsPerBatch, pool.MaxPayloadSize, calls => runner.Tell(new CallBatch(pool.Secret, calls), proxy));

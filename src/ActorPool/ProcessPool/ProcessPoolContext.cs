@@ -5,7 +5,8 @@ namespace ActorPool.ProcessPool;
 /// <summary>What every <see cref="WorkerProcessProxy"/> of one pool shares; <c>Prestarted</c> holds the processes the
 /// executor started before its actor system was up, for the first proxies to take; <c>Capacity</c> is how many calls the
 /// router lets one worker hold (the one it runs and those sent ahead). <c>Meter</c> is the executor's, for worker restarts;
-/// <c>Log</c> is its logger; <c>WorkerLog</c> takes the records its worker processes send (<c>ActorPool.Worker</c>).</summary>
+/// <c>Log</c> is its logger; <c>WorkerLog</c> takes the records its worker processes send (<c>ActorPool.Worker</c>); <c>MemoryLimits</c> is null
+/// unless the pool's policy limits its workers' memory.</summary>
 internal sealed record ProcessPoolContext(
     WorkerLauncher Launcher,
     System.Collections.Concurrent.ConcurrentQueue<System.Diagnostics.Process> Prestarted,
@@ -19,7 +20,8 @@ internal sealed record ProcessPoolContext(
     int Capacity,
     Telemetry.ExecutorMeter Meter,
     Microsoft.Extensions.Logging.ILogger Log,
-    Microsoft.Extensions.Logging.ILogger WorkerLog)
+    Microsoft.Extensions.Logging.ILogger WorkerLog,
+    WorkerMemoryLimits? MemoryLimits = null)
 {
     /// <summary>Counts down the pool's first workers registering; at zero the spares for the next pool may boot.</summary>
     public StartupCount Startup { get; } = new();
@@ -31,4 +33,13 @@ internal sealed class StartupCount
 #pragma warning disable CA1051 // a field, for Interlocked
     public int Pending;
 #pragma warning restore CA1051
+}
+
+/// <summary>The memory a worker process may use (<see cref="ExecutorPolicy.WorkerMemorySoftLimit"/> and
+/// <see cref="ExecutorPolicy.WorkerMemoryHardLimit"/>), and how often its proxy reads it.</summary>
+internal sealed record WorkerMemoryLimits(long? Soft, long? Hard, TimeSpan CheckInterval)
+{
+    /// <summary>The limits of <paramref name="policy"/>, or null if it sets none (and no proxy reads any memory).</summary>
+    public static WorkerMemoryLimits? From(ExecutorPolicy policy, TimeSpan checkInterval) =>
+        policy.LimitsWorkerMemory ? new(policy.WorkerMemorySoftLimit, policy.WorkerMemoryHardLimit, checkInterval) : null;
 }

@@ -57,6 +57,12 @@ internal sealed class WorkerChild
     /// <summary>Killed by its proxy to stop a call that overstayed its grace period (so its exit is no crash).</summary>
     public bool KilledToStopCall { get; set; }
 
+    /// <summary>The resident memory it was seen using when its proxy killed it for going over the hard limit (so its exit is no crash).</summary>
+    public long? KilledForMemory { get; set; }
+
+    /// <summary>Seen over the soft memory limit: it gets nothing more, and goes after the call it runs.</summary>
+    public bool OverSoftMemoryLimit { get; set; }
+
     /// <summary>The calls it holds, by the id they were sent with.</summary>
     public Dictionary<long, HeldCall> InFlight { get; } = new();
 

@@ -32,6 +32,11 @@ namespace ActorPool.ProcessPool;
  * not exited yet has stopped answering (frozen): it is killed, and its exit event does the rest.
  * With maxTasksPerChild, the successor process starts as soon as the last allowed call is sent, so the
  * switch-over costs no start-up time and nothing waits on a retiring worker.
+ *
+ * With a memory limit in the pool's policy, the proxy reads its current worker's resident memory on a timer (nothing
+ * reads it otherwise). Over the soft limit, the worker retires as with maxTasksPerChild, except that the calls it holds
+ * unstarted are won back first and go to its successor: it finishes only the call it runs. Over the hard limit while it
+ * runs a call, it is killed, and its exit fails that call with a WorkerMemoryExceededException.
  */
 internal sealed class WorkerProcessProxy : UntypedActor, IWithTimers
 {
@@ -44,6 +49,12 @@ internal sealed class WorkerProcessProxy : UntypedActor, IWithTimers
     private sealed class FlushNow
     {
         public static readonly FlushNow Instance = new();
+    }
+
+    /// <summary>To itself, every <c>memory-check-interval</c> of a pool with a memory limit: read the worker's memory.</summary>
+    private sealed class CheckMemory
+    {
+        public static readonly CheckMemory Instance = new();
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -80,6 +91,10 @@ internal sealed class WorkerProcessProxy : UntypedActor, IWithTimers
         try
         {
             current = Launch();
+            if (pool.MemoryLimits is { } limits)
+            {
+                Timers.StartPeriodicTimer(nameof(CheckMemory), CheckMemory.Instance, limits.CheckInterval);
+            }
         }
         catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException or IOException)
         {
@@ -161,6 +176,9 @@ internal sealed class WorkerProcessProxy : UntypedActor, IWithTimers
                 break;
             case ForceStop force when Find(force.Pid) is { } child && child.InFlight.TryGetValue(force.Id, out var held):
                 Force(child, held, StopReason.Canceled);
+                break;
+            case CheckMemory:
+                WatchMemory(pool.MemoryLimits!);
                 break;
             case SignalWorkers signal:
                 signaled = signal.Kill;
@@ -260,7 +278,11 @@ internal sealed class WorkerProcessProxy : UntypedActor, IWithTimers
 
     private void Retire(WorkerChild child)
     {
-        ProcessPoolLog.WorkerRetired(pool.Log, child.Pid, child.Sent);
+        if (!child.OverSoftMemoryLimit)
+        {
+            ProcessPoolLog.WorkerRetired(pool.Log, child.Pid, child.Sent); // one over its memory limit was logged as such (event 216)
+        }
+
         LetGo(child);
         child.Retire();
         if (child == current && successor is not null)
@@ -309,20 +331,26 @@ internal sealed class WorkerProcessProxy : UntypedActor, IWithTimers
         if (signaled is null)
         {
             // Lost while the pool runs: the router starts a replacement (unless it is shutting down with nothing left to run).
-            pool.Meter.WorkerRestarted(child.KilledToStopCall ? WorkerRestartReason.Stopped : WorkerRestartReason.Crashed);
-            if (!child.KilledToStopCall)
+            pool.Meter.WorkerRestarted(
+                child.KilledToStopCall ? WorkerRestartReason.Stopped : child.KilledForMemory is not null ? WorkerRestartReason.Memory : WorkerRestartReason.Crashed);
+            if (!child.KilledToStopCall && child.KilledForMemory is null)
             {
                 ProcessPoolLog.WorkerCrashed(pool.Log, child.Pid, exitCode, child.InFlight.Values.Count(held => held.HasStarted));
             }
         }
 
-        Lose(child, new BrokenProcessPoolException(signaled is { } kill
-            ? $"Worker process {child.Pid} was ended by {(kill ? "KillWorkers" : "TerminateWorkers")} (exit code {exitCode}) while running this call."
-            : $"Worker process {child.Pid} terminated abruptly with exit code {exitCode} while running this call. " +
+        Lose(child, signaled is { } kill
+            ? new BrokenProcessPoolException($"Worker process {child.Pid} was ended by {(kill ? "KillWorkers" : "TerminateWorkers")} (exit code {exitCode}) while running this call.")
+            {
+                ExitCode = exitCode,
+            }
+            : child.KilledForMemory is { } seen
+            ? new WorkerMemoryExceededException(child.Pid, pool.MemoryLimits!.Hard!.Value, seen, exitCode) { ExitCode = exitCode }
+            : new BrokenProcessPoolException($"Worker process {child.Pid} terminated abruptly with exit code {exitCode} while running this call. " +
               "The pool has started a replacement; other calls are not affected (those it held unstarted run on another worker).")
-        {
-            ExitCode = exitCode,
-        });
+            {
+                ExitCode = exitCode,
+            });
     }
 
     /// <summary>Fails the calls the process had started and stops this proxy; the router then starts a fresh one.</summary>
@@ -399,6 +427,64 @@ internal sealed class WorkerProcessProxy : UntypedActor, IWithTimers
         ProcessPoolLog.WorkerKilledAfterGrace(pool.Log, child.Pid, MethodNames.Describe(held.Item.Function.Method), control.Grace, control.StopCause);
         child.KilledToStopCall = true;
         Signal(child, kill: true);
+    }
+
+    /// <summary>
+    /// Acts on the current worker's resident memory: over the hard limit while it runs a call, it is killed (its exit fails
+    /// that call); over the soft limit (or over the hard one with no call running, when killing it would gain nothing), it is
+    /// recycled. A successor is not read: it holds no call until it takes over, and is read from then on.
+    /// </summary>
+    private void WatchMemory(WorkerMemoryLimits limits)
+    {
+        var child = current;
+        if (child.Remote is null || child.KilledToStopCall || child.KilledForMemory is not null
+            || WorkerMemory.Resident(child.Process, child.Pid) is not { } seen)
+        {
+            return; // starting, already being killed, or gone (its exit event settles it)
+        }
+
+        if (limits.Hard is { } hard && seen > hard && child.InFlight.Values.FirstOrDefault(held => held.HasStarted) is { } running)
+        {
+            child.KilledForMemory = seen;
+            ProcessPoolLog.WorkerKilledForMemory(pool.Log, child.Pid, seen, hard, MethodNames.Describe(running.Item.Function.Method));
+            Signal(child, kill: true);
+        }
+        else if ((limits.Soft ?? limits.Hard) is { } soft && seen > soft && !child.OverSoftMemoryLimit)
+        {
+            child.OverSoftMemoryLimit = true;
+            ProcessPoolLog.WorkerOverSoftMemoryLimit(pool.Log, child.Pid, seen, soft);
+            Recycle(child);
+        }
+    }
+
+    /// <summary>
+    /// Retires <paramref name="child"/> after the call it runs: it gets nothing more; the calls it holds unstarted are won
+    /// back (it answers "skipped" for them) and go first to its successor, started now unless one already is, which takes
+    /// over as soon as the retiring worker has answered everything, as after <c>maxTasksPerChild</c>.
+    /// </summary>
+    private void Recycle(WorkerChild child)
+    {
+        child.Retiring = true;
+        var wonBack = new List<WorkItem>();
+        foreach (var held in child.InFlight.Values.OrderBy(held => held.Id))
+        {
+            if (!held.HasStarted && held.Item.TryReclaim(Self))
+            {
+                wonBack.Add(held.Item);
+            }
+        }
+
+        flow.PutBack(wonBack);
+        if (successor is null)
+        {
+            successor = Launch();
+            pool.Meter.WorkerRestarted(WorkerRestartReason.Memory);
+        }
+
+        if (child.InFlight.Count == 0)
+        {
+            Retire(child);
+        }
     }
 
     /// <summary>Kills or terminates a worker process; one that has answered all it held and retires just goes.</summary>

@@ -11,4 +11,8 @@ internal static class WorkerRestartReason
 
     /// <summary>A worker was given up on to stop a call that overstayed its grace period: a process killed, a thread abandoned.</summary>
     public const string Stopped = "stopped";
+
+    /// <summary>A worker process went over <see cref="ExecutorPolicy.WorkerMemorySoftLimit"/> (recycled after its call) or
+    /// <see cref="ExecutorPolicy.WorkerMemoryHardLimit"/> (killed during it).</summary>
+    public const string Memory = "memory";
 }

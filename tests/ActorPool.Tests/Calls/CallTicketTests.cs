@@ -121,6 +121,49 @@ public sealed class CallTicketTests
         call.AssertInvariants();
     }
 
+    [Fact]
+    public void Held_ReclaimedByItsWorkerUnstarted_TheProcessSkipsItAndTheWorkerHoldsItAnew()
+    {
+        var call = new Call<int>(() => 1);
+        var first = new TestClaim();
+        call.TryAssignTo(worker);
+        call.TryHold(worker, first);
+
+        Assert.False(call.TryReclaim(other)); // not that worker's
+        Assert.True(call.TryReclaim(worker));
+
+        Assert.Equal(CallState.Assigned, call.State);
+        Assert.False(first.TryStart()); // the recycled process skips it
+        Assert.True(call.IsPendingAndUnclaimed); // the router may still take it back for another worker
+        var next = new TestClaim();
+        Assert.Equal(HandOver.Accepted, call.TryHold(worker, next)); // the next process holds it
+        Assert.True(next.TryStart());
+        Assert.Equal(CallState.Started, call.State);
+    }
+
+    [Fact]
+    public void Held_StartedOrCanceled_IsNotReclaimed()
+    {
+        var started = new Call<int>(() => 1);
+        var claim = new TestClaim();
+        started.TryAssignTo(worker);
+        started.TryHold(worker, claim);
+        claim.TryStart();
+
+        var canceled = new Call<int>(() => 1);
+        canceled.TryAssignTo(worker);
+        canceled.TryHold(worker, new TestClaim());
+        canceled.Future.Cancel();
+
+        var assigned = new Call<int>(() => 1);
+        assigned.TryAssignTo(worker); // sent, not yet held under a claim: nothing to win back
+
+        Assert.False(started.TryReclaim(worker));
+        Assert.Equal(CallState.Started, started.State);
+        Assert.False(canceled.TryReclaim(worker));
+        Assert.False(assigned.TryReclaim(worker));
+    }
+
     /// <summary>A claim word in memory: the worker starts, the parent cancels or takes back, the first to swap wins.</summary>
     private sealed class TestClaim : Claim
     {

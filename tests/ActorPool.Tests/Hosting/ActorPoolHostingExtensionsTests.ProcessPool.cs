@@ -108,6 +108,20 @@ public sealed partial class ActorPoolHostingExtensionsTests
         Assert.Contains("max_tasks_per_child must be >= 1", error.Message);
     }
 
+    [Theory]
+    [InlineData(0L, null, "policy.WorkerMemorySoftLimit")]
+    [InlineData(null, -1L, "policy.WorkerMemoryHardLimit")]
+    [InlineData(2L << 30, 1L << 30, "policy.WorkerMemorySoftLimit")]
+    public void WithProcessPoolExecutor_BadMemoryLimit_ThrowsAtRegistrationNamingIt(long? soft, long? hard, string parameter)
+    {
+        var builder = new AkkaConfigurationBuilder(new ServiceCollection(), "hosted-bad-memory");
+
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() =>
+            builder.WithProcessPoolExecutor("cpu", new ProcessPoolExecutorOptions { WorkerMemorySoftLimit = soft, WorkerMemoryHardLimit = hard }));
+
+        Assert.Equal(parameter, error.ParamName);
+    }
+
     [Fact]
     public void WithProcessPoolExecutor_CapturingInitializer_ThrowsAtRegistrationNamingTheCapture()
     {

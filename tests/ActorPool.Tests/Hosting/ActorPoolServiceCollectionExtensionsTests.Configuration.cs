@@ -89,7 +89,8 @@ public sealed partial class ActorPoolServiceCollectionExtensionsTests
     [InlineData("gpu:Kind=GpuPool", "gpu:MaxWorkers=1", "ActorPool:Executors:gpu:Kind is 'GpuPool', which is not an executor kind: set it to ThreadPool or ProcessPool")]
     [InlineData("io:MaxWorkers=1", "", "ActorPool:Executors:io:Kind is missing: set it to ThreadPool or ProcessPool")]
     [InlineData("io:Kind=ThreadPool", "io:MaxWorker=4", "ActorPool:Executors:io:MaxWorker is not a setting of a thread pool (misspelled?): its settings are Kind, MaxWorkers, ThreadNamePrefix, MaxQueuedCalls, WhenFull, Default")]
-    [InlineData("cpu:Kind=ProcessPool", "cpu:ThreadNamePrefix=x", "ActorPool:Executors:cpu:ThreadNamePrefix is not a setting of a process pool (misspelled?): its settings are Kind, MaxWorkers, MaxTasksPerChild, MaxQueuedCalls, WhenFull, Default")]
+    [InlineData("cpu:Kind=ProcessPool", "cpu:ThreadNamePrefix=x", "ActorPool:Executors:cpu:ThreadNamePrefix is not a setting of a process pool (misspelled?): its settings are Kind, MaxWorkers, MaxTasksPerChild, MaxQueuedCalls, WhenFull, WorkerMemorySoftLimit, WorkerMemoryHardLimit, Default")]
+    [InlineData("cpu:Kind=ProcessPool", "cpu:WorkerMemoryHardLimit=0", "ActorPool:Executors:cpu:WorkerMemoryHardLimit is 0: set it to a positive number of bytes")]
     [InlineData("cpu:Kind=ProcessPool", "cpu:Initializer=Setup.Run", "ActorPool:Executors:cpu:Initializer cannot be set in configuration: an initializer is code")]
     public async Task AddActorPool_FromConfigurationWithABadSetting_FailsStartNamingTheKeyAndTheFix(string first, string second, string expected)
     {
@@ -133,6 +134,42 @@ public sealed partial class ActorPoolServiceCollectionExtensionsTests
         var error = await Assert.ThrowsAnyAsync<Exception>(() => host.StartAsync());
 
         Assert.Contains("ActorPool:Executors:io:MaxWorkers", Messages(error));
+    }
+
+    [Fact]
+    public async Task AddActorPool_FromConfigurationWithASoftMemoryLimitAboveTheHardOne_FailsStartNamingBoth()
+    {
+        var configuration = Configuration(new()
+        {
+            ["ActorPool:Executors:cpu:Kind"] = "ProcessPool",
+            ["ActorPool:Executors:cpu:WorkerMemorySoftLimit"] = "2000000000",
+            ["ActorPool:Executors:cpu:WorkerMemoryHardLimit"] = "1000000000",
+        });
+        using var host = TestHosts.Build(services => services.AddActorPool(configuration.GetSection("ActorPool")));
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => host.StartAsync());
+
+        Assert.Contains("ActorPool:Executors:cpu:WorkerMemorySoftLimit (2000000000) is above ActorPool:Executors:cpu:WorkerMemoryHardLimit (1000000000)", Messages(error));
+    }
+
+    [Fact]
+    public void AddActorPool_FromConfiguration_BindsAProcessPoolsMemoryLimitsIntoItsPolicy()
+    {
+        var configuration = Configuration(new()
+        {
+            ["ActorPool:Executors:cpu:Kind"] = "ProcessPool",
+            ["ActorPool:Executors:cpu:WorkerMemorySoftLimit"] = "1073741824",
+            ["ActorPool:Executors:cpu:WorkerMemoryHardLimit"] = "1610612736",
+            ["ActorPool:Executors:plain:Kind"] = "ProcessPool",
+        });
+        using var host = TestHosts.Build(services => services.AddActorPool(configuration.GetSection("ActorPool")));
+        var options = host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<ProcessPoolExecutorOptions>>();
+
+        var policy = options.Get("cpu").Policy;
+
+        Assert.Equal(1L << 30, policy?.WorkerMemorySoftLimit);
+        Assert.Equal(3L << 29, policy?.WorkerMemoryHardLimit);
+        Assert.Null(options.Get("plain").Policy); // no limits: the executor's default policy, and no memory reads
     }
 
     private static void CountInitializerRun() => Interlocked.Increment(ref configuredInitializerRuns);
