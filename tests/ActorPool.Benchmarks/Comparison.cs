@@ -24,7 +24,7 @@ internal static class Comparison
             var figures = new Dictionary<BenchmarkBuild, JsonElement>();
             foreach (var build in order)
             {
-                Console.Error.WriteLine($"round {round + 1} of {rounds}: the {build.Name}...");
+                Console.Error.WriteLine($"round {round + 1} of {rounds}: {build.Name}...");
                 figures[build] = build.RunRound(runArgs);
             }
 

@@ -94,7 +94,8 @@ var load = LoadAverage();
 string? pythonVersion = null;
 
 var roundsJson = new List<JsonElement>();
-for (var round = 0; round < rounds; round++)
+// The memory grid alone has no rounds: it is run once, below.
+for (var round = 0; round < (pools == "memory" ? 0 : rounds); round++)
 {
     Console.WriteLine();
     Console.WriteLine(Invariant($"## Round {round + 1} of {rounds}"));
@@ -115,9 +116,12 @@ for (var round = 0; round < rounds; round++)
 var memory = pools is "memory" or "all" ? MemoryLimitBenchmarks.Run(quick) : null;
 
 var set = new RoundSet([.. roundsJson.Select(RoundFigures.FromJson)]);
-RangeTable.Print(set);
 var rows = Targets.Rows(set, new RunSizes(calls, queuedCalls, ProcessWorkers, ProcessPoolBenchmarks.Calls(quick), ProcessPoolBenchmarks.MapItems(quick)));
-Summary.Print(rows, quick, rounds);
+if (pools != "memory")
+{
+    RangeTable.Print(set);
+    Summary.Print(rows, quick, rounds);
+}
 
 if (jsonPath is not null)
 {
