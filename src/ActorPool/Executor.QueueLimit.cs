@@ -85,9 +85,7 @@ public abstract partial class Executor
     /// <inheritdoc cref="TrySubmit{TResult}(Func{TResult}, out Future{TResult}, CallOptions?)"/>
     public bool TrySubmit<T1, T2>(Action<T1, T2> fn, T1 arg1, T2 arg2, [NotNullWhen(true)] out Future<object?>? future, CallOptions? options = null)
     {
-        future = TryTakeRoom(fn, options)
-            ? Submit(new AdaptedCall<T1, T2, object?>(fn, arg1, arg2, static (f, a1, a2, ct) => { ((Action<T1, T2>)f)(a1, a2); return null; }), options, TakenRoom)
-            : null;
+        future = TryTakeRoom(fn, options) ? Submit(ActionCallOf(fn, arg1, arg2), options, TakenRoom) : null;
         return future is not null;
     }
 
@@ -95,9 +93,7 @@ public abstract partial class Executor
     /// <inheritdoc cref="TrySubmit{TResult}(Func{TResult}, out Future{TResult}, CallOptions?)"/>
     public bool TrySubmit<T1, T2, T3>(Action<T1, T2, T3> fn, T1 arg1, T2 arg2, T3 arg3, [NotNullWhen(true)] out Future<object?>? future, CallOptions? options = null)
     {
-        future = TryTakeRoom(fn, options)
-            ? Submit(new AdaptedCall<T1, T2, T3, object?>(fn, arg1, arg2, arg3, static (f, a1, a2, a3, ct) => { ((Action<T1, T2, T3>)f)(a1, a2, a3); return null; }), options, TakenRoom)
-            : null;
+        future = TryTakeRoom(fn, options) ? Submit(ActionCallOf(fn, arg1, arg2, arg3), options, TakenRoom) : null;
         return future is not null;
     }
 

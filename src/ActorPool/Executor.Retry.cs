@@ -61,31 +61,8 @@ public abstract partial class Executor : IRetryHost
 
     string? IRetryHost.NodeOf(Exception death) => spec.NodeOf(death);
 
-    void IRetryHost.PostAttempt(RetriedCall call, WorkItem attempt, CallOptions? options, bool first)
-    {
-        if (options is { Priority: not 0 })
-        {
-            Prioritize(attempt, options.Priority);
-        }
-
-        var room = first && call.FirstAttemptHoldsRoom ? Room.Taken : Room.Wait;
-        if ((attempt.Control = CallControl.For(options, DefaultGracePeriod)) is not { } control)
-        {
-            Enqueue(attempt, room: room, retried: call, resubmitted: !first);
-            return;
-        }
-
-        control.Watch(attempt); // as Submit does: before it is posted
-        try
-        {
-            Enqueue(attempt, post: !control.UserToken.IsCancellationRequested, room, call, resubmitted: !first);
-        }
-        catch
-        {
-            control.Finished();
-            throw;
-        }
-    }
+    void IRetryHost.PostAttempt(RetriedCall call, WorkItem attempt, CallOptions? options, bool first) =>
+        PostCall(attempt, options, first && call.FirstAttemptHoldsRoom ? Room.Taken : Room.Wait, call, resubmitted: !first);
 
     void IRetryHost.RetryEnded(RetriedCall call)
     {

@@ -96,7 +96,7 @@ public abstract partial class Executor
     /// <summary>Schedules <paramref name="fn"/>(<paramref name="arg1"/>, <paramref name="arg2"/>); the future's result is null, as Python's <c>None</c>.</summary>
     /// <remarks>Python's <c>Executor.submit</c> for a function without a result.</remarks>
     public Future<object?> Submit<T1, T2>(Action<T1, T2> fn, T1 arg1, T2 arg2, CallOptions? options = null)
-        => Submit(new AdaptedCall<T1, T2, object?>(Checked(fn), arg1, arg2, static (f, a1, a2, ct) => { ((Action<T1, T2>)f)(a1, a2); return null; }), options);
+        => Submit(ActionCallOf(Checked(fn), arg1, arg2), options);
 
     /// <summary>Schedules <paramref name="fn"/>(<paramref name="arg1"/>, <paramref name="arg2"/>, the call's token); the future's result is null.</summary>
     public Future<object?> Submit<T1, T2>(Action<T1, T2, CancellationToken> fn, T1 arg1, T2 arg2, CallOptions? options = null)
@@ -130,7 +130,7 @@ public abstract partial class Executor
     /// <summary>Schedules <paramref name="fn"/>(<paramref name="arg1"/>, <paramref name="arg2"/>, <paramref name="arg3"/>); the future's result is null, as Python's <c>None</c>.</summary>
     /// <remarks>Python's <c>Executor.submit</c> for a function without a result.</remarks>
     public Future<object?> Submit<T1, T2, T3>(Action<T1, T2, T3> fn, T1 arg1, T2 arg2, T3 arg3, CallOptions? options = null)
-        => Submit(new AdaptedCall<T1, T2, T3, object?>(Checked(fn), arg1, arg2, arg3, static (f, a1, a2, a3, ct) => { ((Action<T1, T2, T3>)f)(a1, a2, a3); return null; }), options);
+        => Submit(ActionCallOf(Checked(fn), arg1, arg2, arg3), options);
 
     /// <summary>Schedules <paramref name="fn"/>(<paramref name="arg1"/>, <paramref name="arg2"/>, <paramref name="arg3"/>, the call's token); the future's result is null.</summary>
     public Future<object?> Submit<T1, T2, T3>(Action<T1, T2, T3, CancellationToken> fn, T1 arg1, T2 arg2, T3 arg3, CallOptions? options = null)
@@ -143,6 +143,13 @@ public abstract partial class Executor
     /// <summary>Schedules the async function <paramref name="fn"/>(<paramref name="arg1"/>, <paramref name="arg2"/>, <paramref name="arg3"/>, the call's token); the worker awaits it, and the future's result is null.</summary>
     public Future<object?> Submit<T1, T2, T3>(Func<T1, T2, T3, CancellationToken, Task> fn, T1 arg1, T2 arg2, T3 arg3, CallOptions? options = null)
         => Submit(new AdaptedCall<T1, T2, T3, object?>(Checked(fn), arg1, arg2, arg3, static (f, a1, a2, a3, ct) => Await(((Func<T1, T2, T3, CancellationToken, Task>)f)(a1, a2, a3, ct))), options);
+    // An action of two or three arguments has no call shape of its own: it runs as an adapted call whose result is null.
+    private static AdaptedCall<T1, T2, object?> ActionCallOf<T1, T2>(Action<T1, T2> fn, T1 arg1, T2 arg2) =>
+        new(fn, arg1, arg2, static (f, a1, a2, ct) => { ((Action<T1, T2>)f)(a1, a2); return null; });
+
+    private static AdaptedCall<T1, T2, T3, object?> ActionCallOf<T1, T2, T3>(Action<T1, T2, T3> fn, T1 arg1, T2 arg2, T3 arg3) =>
+        new(fn, arg1, arg2, arg3, static (f, a1, a2, a3, ct) => { ((Action<T1, T2, T3>)f)(a1, a2, a3); return null; });
+
     private static TDelegate Checked<TDelegate>(TDelegate fn)
         where TDelegate : Delegate
     {

@@ -176,35 +176,38 @@ public abstract partial class Executor : IDisposable, IAsyncDisposable
             return SubmitRetried(item, options, room);
         }
 
-        if ((item.Control = CallControl.For(options, DefaultGracePeriod)) is not { } control)
-        {
-            if (options is { Priority: not 0 } prioritized)
-            {
-                Prioritize(item, prioritized.Priority);
-            }
+        PostCall(item, options, room);
+        return item.TypedFuture;
+    }
 
-            return Enqueue(item, room: room).TypedFuture;
-        }
-
-        if (options!.Priority != 0)
+    /// <summary>
+    /// Posts a call, or one attempt of a <paramref name="retried"/> call, with its <paramref name="options"/>: its priority,
+    /// and its token and timeout, watched before it is posted so it cannot settle first and leave a registration nobody
+    /// disposes; a token canceled now cancels it here (it then never reaches a worker: the router drops a canceled call).
+    /// </summary>
+    private void PostCall(WorkItem item, CallOptions? options, Room room, RetriedCall? retried = null, bool resubmitted = false)
+    {
+        if (options is { Priority: not 0 })
         {
             Prioritize(item, options.Priority);
         }
 
-        // Watched before it is posted, so it cannot settle first and leave a registration nobody disposes; a token canceled
-        // now cancels it here (it then never reaches a worker: the router drops a canceled call).
+        if ((item.Control = CallControl.For(options, DefaultGracePeriod)) is not { } control)
+        {
+            Enqueue(item, room: room, retried: retried, resubmitted: resubmitted);
+            return;
+        }
+
         control.Watch(item);
         try
         {
-            Enqueue(item, post: !control.UserToken.IsCancellationRequested, room);
+            Enqueue(item, post: !control.UserToken.IsCancellationRequested, room, retried, resubmitted);
         }
         catch
         {
             control.Finished(); // refused (a function it cannot run, a shut-down or broken pool, a full queue): stop watching
             throw;
         }
-
-        return item.TypedFuture;
     }
 
     /// <summary>Gives the call its priority, and tells the router, before the call is posted, that its queue is to be ordered.</summary>
