@@ -30,6 +30,7 @@ public sealed class ProcessPoolExecutor : Executor
     private readonly WorkerLauncher launcher;
     private readonly int spareWorkers;
     private readonly long maxPayload;
+    private readonly WorkerExits exits;
 
     /// <summary>Starts the pool: its worker processes (in parallel, each running <paramref name="initializer"/> first) and its router.</summary>
     /// <param name="maxWorkers">Worker processes; null takes <c>actorpool.process-pool.max-workers</c> of <paramref name="system"/>,
@@ -113,6 +114,7 @@ public sealed class ProcessPoolExecutor : Executor
             LoggerFactory.CreateLogger(LogCategories.Worker),
             WorkerMemoryLimits.From(Policy, settings.MemoryCheckInterval));
         context.Startup.Pending = MaxWorkers;
+        exits = context.Exits;
         try
         {
             StartRouter(this.system, new Spec(MaxWorkers, settings.Prefetch, context, settings.RouterDispatcher), $"actorpool-process-pool-{n}", settings.RouterDispatcher);
@@ -150,6 +152,7 @@ public sealed class ProcessPoolExecutor : Executor
 
     private protected override async Task ReleaseAsync()
     {
+        await exits.WhenAll().ConfigureAwait(false); // as Python's shutdown joins its processes: no worker outlives Dispose
         ReleasePrestarted();
         if (spareWorkers > 0)
         {

@@ -25,6 +25,36 @@ internal sealed record ProcessPoolContext(
 {
     /// <summary>Counts down the pool's first workers registering; at zero the spares for the next pool may boot.</summary>
     public StartupCount Startup { get; } = new();
+
+    /// <summary>The worker processes let go as their proxies stopped, until each has exited; the executor's shutdown waits for them.</summary>
+    public WorkerExits Exits { get; } = new();
+}
+
+/// <summary>
+/// The exits of worker processes that were let go, awaited together: proxies stopping with their pool let every worker
+/// go at once, and one process's shutdown does not wait for another's (each takes a good part of a second to leave).
+/// </summary>
+internal sealed class WorkerExits
+{
+    private readonly List<Task> exits = [];
+
+    public void Add(Task exit)
+    {
+        lock (exits)
+        {
+            exits.RemoveAll(task => task.IsCompleted); // a long-lived pool whose proxies stop now and then keeps no history
+            exits.Add(exit);
+        }
+    }
+
+    /// <summary>Completes once every worker let go so far has exited (or been killed after the stop timeout).</summary>
+    public Task WhenAll()
+    {
+        lock (exits)
+        {
+            return Task.WhenAll(exits);
+        }
+    }
 }
 
 /// <summary>A shared counter the proxies decrement with <see cref="Interlocked"/>.</summary>

@@ -140,15 +140,22 @@ internal sealed class WorkerChild
         Process.WaitForExitAsync().ContinueWith(_ => Process.Dispose(), TaskScheduler.Default);
     }
 
-    /// <summary>Lets the worker go and waits up to <paramref name="timeout"/> for it to exit, then kills it.</summary>
-    public void Stop(TimeSpan timeout, ILogger log)
+    /// <summary>
+    /// Lets the worker go: completes once it has exited, or after <paramref name="timeout"/> once it has been killed. Stdin
+    /// closes now, so the workers of a pool being shut down all leave at the same time.
+    /// </summary>
+    public async Task StopAsync(TimeSpan timeout, ILogger log)
     {
         CloseInput();
-        if (!Process.WaitForExit(timeout))
+        try
+        {
+            await Process.WaitForExitAsync().WaitAsync(timeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
         {
             ProcessPoolLog.WorkerDidNotExit(log, Pid, timeout);
             Process.Kill(entireProcessTree: true);
-            Process.WaitForExit();
+            await Process.WaitForExitAsync().ConfigureAwait(false);
         }
 
         Release();

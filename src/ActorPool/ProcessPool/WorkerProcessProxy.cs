@@ -203,7 +203,7 @@ internal sealed class WorkerProcessProxy : UntypedActor, IWithTimers
             Settlement.FailHeld(child, Self, new BrokenProcessPoolException($"The process pool stopped before worker process {child.Pid} finished this call."));
             ProcessPoolLog.WorkerLetGo(pool.Log, child.Pid);
             LetGo(child);
-            child.Stop(pool.StopTimeout, pool.Log);
+            pool.Exits.Add(child.StopAsync(pool.StopTimeout, pool.Log));
         }
 
         // The calls still waiting here (and those given back above) are pending and no worker's: the router requeues
