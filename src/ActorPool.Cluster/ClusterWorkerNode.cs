@@ -63,7 +63,7 @@ public sealed class ClusterWorkerNode : IAsyncDisposable
 
         var seeds = options.Seeds.Select(ParseSeed).ToList();
         var secret = ClusterSecret.Resolve(options.Secret, "A worker node");
-        var config = ClusterConfig.ForMember(options.Config, options.Hostname, options.Port, "worker-role");
+        var config = ClusterConfig.ForMember(options.Config, options.Hostname, options.Port, "worker-role", options.LocalNodeRole);
         var workers = options.Workers ?? config.GetInt("actorpool.cluster.node.workers");
         if (workers < 0)
         {

@@ -21,6 +21,8 @@ namespace ActorPool.Cluster.Coordinator;
  *        a bad one: the node gets no work, and a warning says so.
  *   NodeDraining from a node ──► its proxies drain
  *   ReachableMember again after being unreachable ──► attached afresh (its proxies were failed and stopped)
+ *   a LocalNodeProcess of this process exits (LocalNodeExits) ──► the member with its role: its proxies fail what they
+ *        hold at once, and it is downed, so membership agrees without waiting for the failure detector
  *
  * With maxWorkers set, workers registered beyond it wait as spares and replace proxies that go away.
  */
@@ -50,11 +52,14 @@ internal sealed class ClusterMembership : UntypedActor
     private readonly Queue<(Address Node, RegisterWorker Worker)> spares = new();
     private readonly HashSet<IActorRef> registered = [];
     private readonly Akka.Cluster.Cluster cluster = Akka.Cluster.Cluster.Get(Context.System);
+    private readonly Action<LocalNodeExit> localNodeExited;
 
     public ClusterMembership(ClusterPoolSpec spec, IActorRef router)
     {
         this.spec = spec;
         this.router = router;
+        var self = Self;
+        localNodeExited = exit => self.Tell(exit);
     }
 
     public static Props Props(ClusterPoolSpec spec, IActorRef router) => Akka.Actor.Props.Create(() => new ClusterMembership(spec, router));
@@ -62,11 +67,15 @@ internal sealed class ClusterMembership : UntypedActor
     // A proxy that throws has lost its in-flight table: stop it, so the router fails what it held.
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
 
-    protected override void PreStart() =>
+    protected override void PreStart()
+    {
         cluster.Subscribe(Self, SubscriptionInitialStateMode.InitialStateAsEvents, typeof(MemberUp), typeof(MemberRemoved), typeof(UnreachableMember), typeof(ReachableMember));
+        LocalNodeExits.Subscribe(localNodeExited);
+    }
 
     protected override void PostStop()
     {
+        LocalNodeExits.Unsubscribe(localNodeExited);
         cluster.Unsubscribe(Self);
         while (spares.TryDequeue(out var spare))
         {
@@ -99,6 +108,9 @@ internal sealed class ClusterMembership : UntypedActor
                 }
 
                 Forget(removed.Member.Address);
+                break;
+            case LocalNodeExit exit:
+                LocalNodeExited(exit);
                 break;
             case RegisterWorker register when register.Worker.Equals(Sender) && registered.Contains(register.Worker):
                 break; // a duplicate (a replay, or a retry): that worker is already in the pool
@@ -152,6 +164,47 @@ internal sealed class ClusterMembership : UntypedActor
         var proof = ClusterSecret.AttachProof(spec.Secret, nonce, new RootActorPath(cluster.SelfAddress) / Self.Path.Elements);
         // By reference, not selection: every member refuses inbound actor selections (untrusted mode).
         Resolve(new RootActorPath(address) / "user" / NodeHost.Name).Tell(new AttachWorkers(nonce, proof, spec.MaxWorkers, spec.Initializer, spec.MaxPayload));
+    }
+
+    /// <summary>
+    /// A node process this process started has ended: its calls fail now, not when the failure detector notices. Its
+    /// member is downed (a process that exited never comes back under the same identity), so membership agrees, and the
+    /// leader need not wait for a dead member to converge. Every executor here downs it; that is idempotent. A node that
+    /// was leaving gracefully exits as planned: nothing to warn about, and it leaves the cluster on its own, which
+    /// forgets it as any node that left; only a call it still held (past its drain timeout) fails now.
+    /// </summary>
+    private void LocalNodeExited(LocalNodeExit exit)
+    {
+        if (cluster.State.Members.FirstOrDefault(m => m.Roles.Contains(exit.Role)) is not { } member)
+        {
+            return; // it never joined this cluster, or has left it already
+        }
+
+        var address = member.Address;
+        var planned = member.Status is MemberStatus.Leaving or MemberStatus.Exiting || (nodes.TryGetValue(address, out var known) && known.Draining);
+        if (nodes.TryGetValue(address, out var node))
+        {
+            if (!planned)
+            {
+                ClusterLog.NodeProcessExited(spec.Log, address, exit.Pid, exit.Describe());
+            }
+
+            var what = $"{exit.Describe()} (seen by this process, which started it)";
+            foreach (var proxy in node.Proxies)
+            {
+                proxy.Tell(new NodeWorkerProxy.NodeExited(what));
+            }
+
+            if (!planned)
+            {
+                Forget(address);
+            }
+        }
+
+        if (!planned && member.Status is MemberStatus.Joining or MemberStatus.WeaklyUp or MemberStatus.Up)
+        {
+            cluster.Down(address);
+        }
     }
 
     private void Forget(Address address)
