@@ -19,6 +19,8 @@ namespace ActorPool.Cluster.Coordinator;
  *        HMAC(secret, nonce ‖ worker path) (see ClusterSecret);
  *        a good proof: a NodeWorkerProxy is started for it and handed to the router (AddWorker);
  *        a bad one: the node gets no work, and a warning says so.
+ *   AttachRefused(proof) from a node whose payload limits are below this executor's ──► a warning naming both;
+ *        the node gets no work, and shuts itself down
  *   NodeDraining from a node ──► its proxies drain
  *   ReachableMember again after being unreachable ──► attached afresh (its proxies were failed and stopped)
  *   a LocalNodeProcess of this process exits (LocalNodeExits) ──► the member with its role: its proxies fail what they
@@ -121,6 +123,11 @@ internal sealed class ClusterMembership : UntypedActor
             case RegisterWorker register:
                 Refuse(Sender.Path.Address, register);
                 break;
+            case AttachRefused refused when nodes.TryGetValue(Sender.Path.Address, out var node)
+                                           && ClusterSecret.Matches(refused.Proof, ClusterSecret.RefusalProof(spec.Secret, node.Nonce, Sender.Path, refused.Limits)):
+                ClusterLog.NodeLimitsRefused(spec.Log, Sender.Path.Address, refused.Limits.ToString(), spec.Limits.ToString());
+                Forget(Sender.Path.Address);
+                break;
             case WorkerInitializerFailed failed when nodes.TryGetValue(Sender.Path.Address, out var node) && Proves(failed.Secret, node, Sender):
                 ClusterLog.InitializerFailed(spec.Log, Sender.Path.Address, failed.ProcessId, $"{failed.Error.TypeName}: {failed.Error.Message}");
                 router.Tell(new InitializerFailed(new BrokenClusterPoolException(
@@ -147,7 +154,7 @@ internal sealed class ClusterMembership : UntypedActor
                 PromoteSpare();
                 UpdateView();
                 break;
-            case IClusterDomainEvent or WorkerInitializerFailed or NodeDraining or Terminated:
+            case IClusterDomainEvent or WorkerInitializerFailed or NodeDraining or Terminated or AttachRefused:
                 break; // other members, or nodes already forgotten
             default:
                 Unhandled(message);
@@ -161,9 +168,10 @@ internal sealed class ClusterMembership : UntypedActor
         var node = new Node(nonce, ClusterSecret.CallKey(spec.Secret, nonce), ClusterSecret.ReplyKey(spec.Secret, nonce));
         nodes[address] = node;
         // The node sees this actor's path with this member's address in it, so the proof names it that way.
-        var proof = ClusterSecret.AttachProof(spec.Secret, nonce, new RootActorPath(cluster.SelfAddress) / Self.Path.Elements);
+        var proof = ClusterSecret.AttachProof(spec.Secret, nonce, new RootActorPath(cluster.SelfAddress) / Self.Path.Elements, spec.Limits);
         // By reference, not selection: every member refuses inbound actor selections (untrusted mode).
-        Resolve(new RootActorPath(address) / "user" / NodeHost.Name).Tell(new AttachWorkers(nonce, proof, spec.MaxWorkers, spec.Initializer, spec.MaxPayload));
+        Resolve(new RootActorPath(address) / "user" / NodeHost.Name)
+            .Tell(new AttachWorkers(nonce, proof, spec.MaxWorkers, spec.Initializer, spec.Limits.MaxPayloadSize, spec.Limits.FrameSize));
     }
 
     /// <summary>
