@@ -157,6 +157,35 @@ public sealed class ClusterPoolExecutorTests(ITestOutputHelper output) : IDispos
 
     [Fact]
     [Trait("Category", "Slow")] // worker node processes
+    public async Task Submit_LocalNodeKilledUnderRetriedCalls_TheyRunAgainOnTheSurvivorAndAllSucceed()
+    {
+        var pause = TimeSpan.FromSeconds(60); // as above: only the exit can explain a retry within the bound
+        var system = CoordinatorSystem(Akka.Configuration.ConfigurationFactory.ParseString(
+            $"akka.cluster.failure-detector.acceptable-heartbeat-pause = {pause.TotalSeconds}s"));
+        var executor = Coordinator(system);
+        var doomed = cluster.StartNode(executor.Address, workers: 2);
+        var survivor = cluster.StartNode(executor.Address, workers: 2);
+        await executor.WaitForWorkersAsync(4, Bound);
+        var retried = new CallOptions
+        {
+            Retry = new Polly.Retry.RetryStrategyOptions { MaxRetryAttempts = 1, Delay = TimeSpan.Zero, ShouldHandle = new Polly.PredicateBuilder().HandleWorkerDeath() },
+        };
+        using var probe = new Probe(blocks: static _ => true);
+        var futures = Enumerable.Range(0, 4).Select(i => executor.Submit(ProcessCalls.PidThenStep, probe.Key, i, retried)).ToList();
+        probe.WaitForStarts(4);
+        Assert.Equal(2, Enumerable.Range(0, 4).Count(i => ProcessCalls.PidOf(probe.Key, i) == doomed.Pid));
+
+        var clock = Stopwatch.StartNew();
+        doomed.Kill();
+        probe.Open(); // the survivor's workers finish their own calls, then take the retried ones
+
+        Assert.All(futures, future => Assert.Equal(survivor.Pid, future.Result(Bound)));
+        Assert.True(clock.Elapsed < pause, $"The calls were retried {clock.Elapsed} after the kill: the failure detector's path, not the exit's.");
+        Assert.Equal(6, probe.Started.Length); // each of the doomed node's calls ran twice: a retry runs a call again elsewhere
+    }
+
+    [Fact]
+    [Trait("Category", "Slow")] // worker node processes
     public async Task Submit_NodeLeavesGracefullyMidRun_NothingIsLost()
     {
         var log = new LogCapture();
