@@ -197,10 +197,9 @@ internal sealed class ClusterMembership : UntypedActor
                 ClusterLog.NodeProcessExited(spec.Log, address, exit.Pid, exit.Describe());
             }
 
-            var what = $"{exit.Describe()} (seen by this process, which started it)";
             foreach (var proxy in node.Proxies)
             {
-                proxy.Tell(new NodeWorkerProxy.NodeExited(what));
+                proxy.Tell(new NodeWorkerProxy.NodeExited(exit.Describe()));
             }
 
             if (!planned)
