@@ -25,4 +25,7 @@ public sealed class ClusterNodeOptions
 
     /// <summary>HOCON over ActorPool's cluster defaults (hocon/cluster.conf), e.g. TLS (hocon/cluster-tls.conf).</summary>
     public Config? Config { get; set; }
+
+    /// <summary>Set by <see cref="LocalNodeProcess"/> (through the node program's command line): a role only this node has.</summary>
+    internal string? LocalNodeRole { get; set; }
 }

@@ -66,10 +66,10 @@ public sealed class ClusterPoolExecutor : Executor
         try
         {
             var root = system.Settings.Config;
-            var frame = root.GetByteSize("akka.remote.dot-netty.tcp.maximum-frame-size") ?? 128_000;
-            maxPayload = Math.Min(ActorPoolConfig.MaxPayloadSize(root), frame - (64 << 10));
+            var limits = PayloadLimits.Of(root);
+            maxPayload = limits.Effective;
             DefaultGracePeriod = ActorPoolConfig.GracePeriod(root);
-            var spec = new ClusterPoolSpec(MaxWorkers, ActorPoolConfig.NotNegative(root, "cluster.prefetch"), secret, root.GetString("actorpool.cluster.worker-role"), init, maxPayload,
+            var spec = new ClusterPoolSpec(MaxWorkers, ActorPoolConfig.NotNegative(root, "cluster.prefetch"), secret, root.GetString("actorpool.cluster.worker-role"), init, limits,
                 root.GetTimeSpan("actorpool.cluster.shutdown-without-workers-timeout", TimeSpan.FromSeconds(30)), Log);
             view = spec.View;
             StartRouter(system, spec, $"actorpool-cluster-pool-{Interlocked.Increment(ref counter)}", ActorPoolConfig.RouterDispatcher(root));

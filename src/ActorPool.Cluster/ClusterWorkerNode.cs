@@ -52,6 +52,9 @@ public sealed class ClusterWorkerNode : IAsyncDisposable
     /// <summary>Completes when the node has left the cluster and stopped.</summary>
     public Task WhenStopped => system.WhenTerminated;
 
+    /// <summary>Why the node shut itself down when a coordinator's payload limits exceeded its own; null if it did not.</summary>
+    internal string? Refusal => CoordinatedShutdown.Get(system).ShutdownReason is NodeRefusedReason refused ? refused.Message : null;
+
     /// <summary>Starts the node and begins joining through <see cref="ClusterNodeOptions.Seeds"/>; it takes work once the coordinator sees it up.</summary>
     public static ClusterWorkerNode Start(ClusterNodeOptions options)
     {
@@ -63,7 +66,7 @@ public sealed class ClusterWorkerNode : IAsyncDisposable
 
         var seeds = options.Seeds.Select(ParseSeed).ToList();
         var secret = ClusterSecret.Resolve(options.Secret, "A worker node");
-        var config = ClusterConfig.ForMember(options.Config, options.Hostname, options.Port, "worker-role");
+        var config = ClusterConfig.ForMember(options.Config, options.Hostname, options.Port, "worker-role", options.LocalNodeRole);
         var workers = options.Workers ?? config.GetInt("actorpool.cluster.node.workers");
         if (workers < 0)
         {
@@ -82,9 +85,7 @@ public sealed class ClusterWorkerNode : IAsyncDisposable
             $"akka.coordinated-shutdown.phases.service-requests-done.timeout = {(long)(drainTimeout + TimeSpan.FromSeconds(5)).TotalMilliseconds}ms").WithFallback(config);
         ClusterConfig.RequireTlsOffLoopback(config, "The worker node");
         var system = ActorSystem.Create(config.GetString("actorpool.cluster.system-name"), config);
-        var frame = config.GetByteSize("akka.remote.dot-netty.tcp.maximum-frame-size") ?? 128_000;
-        var maxPayload = Math.Min(ActorPoolConfig.MaxPayloadSize(config), frame - (64 << 10));
-        var host = system.ActorOf(NodeHost.Props(secret, workers, maxPayload, new AssemblyAllowList(allowed), config.GetString("actorpool.cluster.coordinator-role")), NodeHost.Name);
+        var host = system.ActorOf(NodeHost.Props(secret, workers, PayloadLimits.Of(config), new AssemblyAllowList(allowed), config.GetString("actorpool.cluster.coordinator-role")), NodeHost.Name);
         CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseServiceRequestsDone, "actorpool-drain", async () =>
         {
             try
@@ -113,7 +114,10 @@ public sealed class ClusterWorkerNode : IAsyncDisposable
     public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
 
     /// <summary>Runs a node from command-line arguments until it is stopped (SIGTERM, Ctrl+C, or stdin ending with --secret-stdin).</summary>
-    /// <returns>The process exit code: 0 after a graceful stop, 2 for bad arguments or settings.</returns>
+    /// <returns>
+    /// The process exit code: 0 after a graceful stop, 2 for bad arguments or settings, 3 when it refused a coordinator whose
+    /// payload limit or frame size exceeds its own (the message, naming both, goes to stderr).
+    /// </returns>
     public static async Task<int> RunAsync(string[] args)
     {
         ArgumentNullException.ThrowIfNull(args);
@@ -158,6 +162,12 @@ public sealed class ClusterWorkerNode : IAsyncDisposable
         }
 
         await node.WhenStopped.ConfigureAwait(false);
+        if (node.Refusal is { } refusal)
+        {
+            await Console.Error.WriteLineAsync(refusal).ConfigureAwait(false);
+            return NodeRefusedReason.Code;
+        }
+
         return 0;
 
         void Leave(PosixSignalContext context)

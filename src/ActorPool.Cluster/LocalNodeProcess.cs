@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
+using ActorPool.Cluster.Coordinator;
+using ActorPool.Cluster.Node;
 using ActorPool.Launching;
 using Akka.Actor;
 
@@ -8,7 +10,8 @@ namespace ActorPool.Cluster;
 /// <summary>
 /// A worker node in a child process of this one, loading this app's assemblies (as a process pool's workers do):
 /// for local clusters, demos and tests. It gets the secret over stdin and leaves the cluster when stdin ends, so
-/// it never outlives this process, however this process ends.
+/// it never outlives this process, however this process ends. When its process exits, every cluster executor in this
+/// process fails the calls it held and downs it at once, without waiting for Akka.Cluster's failure detector.
 /// </summary>
 public sealed class LocalNodeProcess : IDisposable
 {
@@ -39,7 +42,9 @@ public sealed class LocalNodeProcess : IDisposable
         ArgumentException.ThrowIfNullOrEmpty(secret);
         var start = ChildProgram.Of(typeof(LocalNodeProcess).Assembly).StartInfo();
         start.RedirectStandardOutput = start.RedirectStandardError = output is not null;
-        foreach (var arg in new[] { "--seed", seed.ToString(), "--secret-stdin" })
+        // A role only this node has: how the executors here find its member when its process exits.
+        var role = LocalNodeExits.NewRole();
+        foreach (var arg in new[] { "--seed", seed.ToString(), "--secret-stdin", NodeCommandLine.LocalNodeRoleOption, role })
         {
             start.ArgumentList.Add(arg);
         }
@@ -57,6 +62,15 @@ public sealed class LocalNodeProcess : IDisposable
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start a worker node process.");
+        var pid = process.Id;
+        var reported = 0;
+        process.EnableRaisingEvents = true;
+        process.Exited += (_, _) => ReportExit();
+        if (process.HasExited)
+        {
+            ReportExit(); // it may have exited before the handler was in place
+        }
+
         if (output is not null)
         {
             process.OutputDataReceived += (_, line) => Relay(line.Data);
@@ -69,12 +83,32 @@ public sealed class LocalNodeProcess : IDisposable
         process.StandardInput.Flush();
         return new LocalNodeProcess(process);
 
+        void ReportExit()
+        {
+            if (Interlocked.Exchange(ref reported, 1) == 0)
+            {
+                LocalNodeExits.Report(new LocalNodeExit(role, pid, ExitCodeOf(process)));
+            }
+        }
+
         void Relay(string? line)
         {
             if (line is not null)
             {
                 output(line);
             }
+        }
+    }
+
+    private static int ExitCodeOf(Process process)
+    {
+        try
+        {
+            return process.ExitCode;
+        }
+        catch (InvalidOperationException)
+        {
+            return -1; // disposed meanwhile
         }
     }
 

@@ -46,12 +46,14 @@ internal static class ClusterConfig
 
     /// <summary>
     /// A member's system config: the options set in code (<paramref name="hostname"/>, <paramref name="port"/>, the
-    /// role), then <paramref name="user"/>'s HOCON, then the defaults. Members join in code, not through seed-nodes.
+    /// role, and <paramref name="extraRole"/> if any), then <paramref name="user"/>'s HOCON, then the defaults. Members join
+    /// in code, not through seed-nodes.
     /// </summary>
-    public static Config ForMember(Config? user, string? hostname, int? port, string roleKey)
+    public static Config ForMember(Config? user, string? hostname, int? port, string roleKey, string? extraRole = null)
     {
         var withDefaults = (user ?? Config.Empty).WithFallback(Reference);
-        var lines = new List<string> { $"akka.cluster.roles = [{Quote(withDefaults.GetString($"actorpool.cluster.{roleKey}"))}]" };
+        var roles = Quote(withDefaults.GetString($"actorpool.cluster.{roleKey}")) + (extraRole is null ? "" : ", " + Quote(extraRole));
+        var lines = new List<string> { $"akka.cluster.roles = [{roles}]" };
         if (hostname is not null)
         {
             lines.Add($"akka.remote.dot-netty.tcp.hostname = {Quote(hostname)}");

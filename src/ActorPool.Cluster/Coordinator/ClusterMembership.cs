@@ -19,8 +19,12 @@ namespace ActorPool.Cluster.Coordinator;
  *        HMAC(secret, nonce ‖ worker path) (see ClusterSecret);
  *        a good proof: a NodeWorkerProxy is started for it and handed to the router (AddWorker);
  *        a bad one: the node gets no work, and a warning says so.
+ *   AttachRefused(proof) from a node whose payload limits are below this executor's ──► a warning naming both;
+ *        the node gets no work, and shuts itself down
  *   NodeDraining from a node ──► its proxies drain
  *   ReachableMember again after being unreachable ──► attached afresh (its proxies were failed and stopped)
+ *   a LocalNodeProcess of this process exits (LocalNodeExits) ──► the member with its role: its proxies fail what they
+ *        hold at once, and it is downed, so membership agrees without waiting for the failure detector
  *
  * With maxWorkers set, workers registered beyond it wait as spares and replace proxies that go away.
  */
@@ -50,11 +54,14 @@ internal sealed class ClusterMembership : UntypedActor
     private readonly Queue<(Address Node, RegisterWorker Worker)> spares = new();
     private readonly HashSet<IActorRef> registered = [];
     private readonly Akka.Cluster.Cluster cluster = Akka.Cluster.Cluster.Get(Context.System);
+    private readonly Action<LocalNodeExit> localNodeExited;
 
     public ClusterMembership(ClusterPoolSpec spec, IActorRef router)
     {
         this.spec = spec;
         this.router = router;
+        var self = Self;
+        localNodeExited = exit => self.Tell(exit);
     }
 
     public static Props Props(ClusterPoolSpec spec, IActorRef router) => Akka.Actor.Props.Create(() => new ClusterMembership(spec, router));
@@ -62,11 +69,15 @@ internal sealed class ClusterMembership : UntypedActor
     // A proxy that throws has lost its in-flight table: stop it, so the router fails what it held.
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
 
-    protected override void PreStart() =>
+    protected override void PreStart()
+    {
         cluster.Subscribe(Self, SubscriptionInitialStateMode.InitialStateAsEvents, typeof(MemberUp), typeof(MemberRemoved), typeof(UnreachableMember), typeof(ReachableMember));
+        LocalNodeExits.Subscribe(localNodeExited);
+    }
 
     protected override void PostStop()
     {
+        LocalNodeExits.Unsubscribe(localNodeExited);
         cluster.Unsubscribe(Self);
         while (spares.TryDequeue(out var spare))
         {
@@ -100,6 +111,9 @@ internal sealed class ClusterMembership : UntypedActor
 
                 Forget(removed.Member.Address);
                 break;
+            case LocalNodeExit exit:
+                LocalNodeExited(exit);
+                break;
             case RegisterWorker register when register.Worker.Equals(Sender) && registered.Contains(register.Worker):
                 break; // a duplicate (a replay, or a retry): that worker is already in the pool
             case RegisterWorker register when register.Worker.Equals(Sender) && nodes.TryGetValue(Sender.Path.Address, out var node) && Proves(register.Secret, node, register.Worker):
@@ -108,6 +122,11 @@ internal sealed class ClusterMembership : UntypedActor
                 break;
             case RegisterWorker register:
                 Refuse(Sender.Path.Address, register);
+                break;
+            case AttachRefused refused when nodes.TryGetValue(Sender.Path.Address, out var node)
+                                           && ClusterSecret.Matches(refused.Proof, ClusterSecret.RefusalProof(spec.Secret, node.Nonce, Sender.Path, refused.Limits)):
+                ClusterLog.NodeLimitsRefused(spec.Log, Sender.Path.Address, refused.Limits.ToString(), spec.Limits.ToString());
+                Forget(Sender.Path.Address);
                 break;
             case WorkerInitializerFailed failed when nodes.TryGetValue(Sender.Path.Address, out var node) && Proves(failed.Secret, node, Sender):
                 ClusterLog.InitializerFailed(spec.Log, Sender.Path.Address, failed.ProcessId, $"{failed.Error.TypeName}: {failed.Error.Message}");
@@ -135,7 +154,7 @@ internal sealed class ClusterMembership : UntypedActor
                 PromoteSpare();
                 UpdateView();
                 break;
-            case IClusterDomainEvent or WorkerInitializerFailed or NodeDraining or Terminated:
+            case IClusterDomainEvent or WorkerInitializerFailed or NodeDraining or Terminated or AttachRefused:
                 break; // other members, or nodes already forgotten
             default:
                 Unhandled(message);
@@ -149,9 +168,50 @@ internal sealed class ClusterMembership : UntypedActor
         var node = new Node(nonce, ClusterSecret.CallKey(spec.Secret, nonce), ClusterSecret.ReplyKey(spec.Secret, nonce));
         nodes[address] = node;
         // The node sees this actor's path with this member's address in it, so the proof names it that way.
-        var proof = ClusterSecret.AttachProof(spec.Secret, nonce, new RootActorPath(cluster.SelfAddress) / Self.Path.Elements);
+        var proof = ClusterSecret.AttachProof(spec.Secret, nonce, new RootActorPath(cluster.SelfAddress) / Self.Path.Elements, spec.Limits);
         // By reference, not selection: every member refuses inbound actor selections (untrusted mode).
-        Resolve(new RootActorPath(address) / "user" / NodeHost.Name).Tell(new AttachWorkers(nonce, proof, spec.MaxWorkers, spec.Initializer, spec.MaxPayload));
+        Resolve(new RootActorPath(address) / "user" / NodeHost.Name)
+            .Tell(new AttachWorkers(nonce, proof, spec.MaxWorkers, spec.Initializer, spec.Limits.MaxPayloadSize, spec.Limits.FrameSize));
+    }
+
+    /// <summary>
+    /// A node process this process started has ended: its calls fail now, not when the failure detector notices. Its
+    /// member is downed (a process that exited never comes back under the same identity), so membership agrees, and the
+    /// leader need not wait for a dead member to converge. Every executor here downs it; that is idempotent. A node that
+    /// was leaving gracefully exits as planned: nothing to warn about, and it leaves the cluster on its own, which
+    /// forgets it as any node that left; only a call it still held (past its drain timeout) fails now.
+    /// </summary>
+    private void LocalNodeExited(LocalNodeExit exit)
+    {
+        if (cluster.State.Members.FirstOrDefault(m => m.Roles.Contains(exit.Role)) is not { } member)
+        {
+            return; // it never joined this cluster, or has left it already
+        }
+
+        var address = member.Address;
+        var planned = member.Status is MemberStatus.Leaving or MemberStatus.Exiting || (nodes.TryGetValue(address, out var known) && known.Draining);
+        if (nodes.TryGetValue(address, out var node))
+        {
+            if (!planned)
+            {
+                ClusterLog.NodeProcessExited(spec.Log, address, exit.Pid, exit.Describe());
+            }
+
+            foreach (var proxy in node.Proxies)
+            {
+                proxy.Tell(new NodeWorkerProxy.NodeExited(exit.Describe()));
+            }
+
+            if (!planned)
+            {
+                Forget(address);
+            }
+        }
+
+        if (!planned && member.Status is MemberStatus.Joining or MemberStatus.WeaklyUp or MemberStatus.Up)
+        {
+            cluster.Down(address);
+        }
     }
 
     private void Forget(Address address)

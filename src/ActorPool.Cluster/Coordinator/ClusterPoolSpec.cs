@@ -1,3 +1,4 @@
+using ActorPool.Cluster.Configuration;
 using ActorPool.Routing;
 using ActorPool.Wire;
 using Akka.Actor;
@@ -6,7 +7,7 @@ namespace ActorPool.Cluster.Coordinator;
 
 /// <summary>The router's view of a cluster pool: no workers of its own; they arrive from <see cref="ClusterMembership"/>.</summary>
 internal sealed class ClusterPoolSpec(
-    int maxWorkers, int prefetch, string secret, string workerRole, CallDescriptor? initializer, long maxPayload, TimeSpan workerlessShutdownGrace,
+    int maxWorkers, int prefetch, string secret, string workerRole, CallDescriptor? initializer, PayloadLimits limits, TimeSpan workerlessShutdownGrace,
     Microsoft.Extensions.Logging.ILogger log) : WorkerPoolSpec
 {
     /// <summary>The executor's logger (<c>ActorPool.Cluster</c>).</summary>
@@ -20,7 +21,8 @@ internal sealed class ClusterPoolSpec(
 
     public CallDescriptor? Initializer { get; } = initializer;
 
-    public long MaxPayload { get; } = maxPayload;
+    /// <summary>The executor's payload limits, which every node it attaches must allow at least.</summary>
+    public PayloadLimits Limits { get; } = limits;
 
     public ClusterView View { get; } = new();
 

@@ -17,7 +17,8 @@ namespace ActorPool.Cluster.Coordinator;
  *        └────WorkerIdle───────┘
  *
  * It fails exactly the calls it holds, naming the node, when Akka.Cluster's failure detector reports the node
- * unreachable, when the node is removed, or when DeathWatch sees the remote worker stop; then it stops, and the
+ * unreachable, when the node is removed, when DeathWatch sees the remote worker stop, or when the membership actor
+ * learns that the node's process (a LocalNodeProcess of this one) exited; then it stops, and the
  * router (which does not replace cluster workers) carries on with the others. A node leaving gracefully is
  * drained instead: the router stops giving this proxy work, and once it acknowledges that and the calls held
  * are answered, the proxy releases the remote worker and stops.
@@ -50,6 +51,9 @@ internal sealed class NodeWorkerProxy : UntypedActor
     {
         public static readonly Drain Instance = new();
     }
+
+    /// <summary>From the membership actor: the node's process, a child of this one, has exited (<paramref name="What"/> says how).</summary>
+    public sealed record NodeExited(string What);
 
     private Address Node => remote.Path.Address;
 
@@ -116,6 +120,9 @@ internal sealed class NodeWorkerProxy : UntypedActor
                 break;
             case UnreachableMember unreachable when unreachable.Member.Address == Node:
                 Lose("became unreachable (Akka.Cluster's failure detector)");
+                break;
+            case NodeExited exited:
+                Lose(exited.What);
                 break;
             case MemberRemoved removed when removed.Member.Address == Node:
                 Lose("was removed from the cluster");

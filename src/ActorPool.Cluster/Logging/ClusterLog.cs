@@ -4,8 +4,8 @@ namespace ActorPool.Cluster.Logging;
 
 /// <summary>
 /// A cluster pool's records about its worker nodes, category <c>ActorPool.Cluster</c>. Event ids 400–499. A node joining,
-/// draining or leaving on purpose is Debug; a node that becomes unreachable, one without the secret, and an initializer
-/// that failed on a node are warnings and errors.
+/// draining or leaving on purpose is Debug; a node that becomes unreachable or whose process exits, one without the secret
+/// or with payload limits below the coordinator's, and an initializer that failed on a node are warnings and errors.
 /// </summary>
 internal static partial class ClusterLog
 {
@@ -29,4 +29,13 @@ internal static partial class ClusterLog
     [LoggerMessage(EventId = 406, EventName = "NodeInitializerFailed", Level = LogLevel.Error,
         Message = "The initializer failed on worker node {Node} (pid {NodePid}): the cluster pool is broken. {Error}")]
     public static partial void InitializerFailed(ILogger logger, Akka.Actor.Address node, int nodePid, string error);
+
+    [LoggerMessage(EventId = 410, EventName = "NodeProcessExited", Level = LogLevel.Warning,
+        Message = "Worker node {Node} (pid {NodePid}), a child process of this one, {Exit}: the calls it held fail, and it is downed")]
+    public static partial void NodeProcessExited(ILogger logger, Akka.Actor.Address node, int nodePid, string exit);
+
+    [LoggerMessage(EventId = 411, EventName = "NodeLimitsRefused", Level = LogLevel.Warning,
+        Message = "Worker node {Node} refused this pool: it allows {NodeLimits}, less than this coordinator's {CoordinatorLimits}. " +
+                  "It gets no work and shuts down; give it the coordinator's actorpool.process-pool.max-payload-size and akka.remote.dot-netty.tcp.maximum-frame-size")]
+    public static partial void NodeLimitsRefused(ILogger logger, Akka.Actor.Address node, string nodeLimits, string coordinatorLimits);
 }

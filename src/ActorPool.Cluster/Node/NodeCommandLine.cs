@@ -57,6 +57,11 @@ internal sealed class NodeCommandLine
         Description = "Read the cluster secret from the first line of stdin, and leave when stdin ends. Without it, the secret comes from ACTORPOOL_CLUSTER_SECRET.",
     };
 
+    /// <summary>The hidden option <see cref="LocalNodeProcess"/> passes: a role only its node has, by which the executors in its parent find the node when its process exits.</summary>
+    public const string LocalNodeRoleOption = "--local-node-role";
+
+    private readonly Option<string> LocalNodeRole = new(LocalNodeRoleOption) { Hidden = true };
+
     // Not an option at all: named only so that passing it says why it is refused.
     private readonly Option<string> Secret = new("--secret") { Hidden = true };
 
@@ -91,6 +96,7 @@ internal sealed class NodeCommandLine
             Hostname = result.GetValue(Host),
             Port = result.GetValue(Port),
             Workers = result.GetValue(Workers),
+            LocalNodeRole = result.GetValue(LocalNodeRole),
         };
         foreach (var seed in result.GetValue(Seed) ?? [])
         {
@@ -117,7 +123,7 @@ internal sealed class NodeCommandLine
             $"An ActorPool cluster worker node{(version is null ? "" : $" ({version})")}: joins a ClusterPoolExecutor's cluster and runs its calls. " +
             "Run it as: dotnet exec --runtimeconfig App.runtimeconfig.json --depsfile App.deps.json ActorPool.Cluster.dll --seed ADDRESS")
         {
-            Seed, Host, Port, Workers, Allow, ConfigFile, SecretStdin, Secret,
+            Seed, Host, Port, Workers, Allow, ConfigFile, SecretStdin, LocalNodeRole, Secret,
         };
         Port.Validators.Add(static option =>
         {
@@ -138,6 +144,13 @@ internal sealed class NodeCommandLine
             if (Value<FileInfo>(option) is { Exists: false } file)
             {
                 option.AddError($"--config: no file at {file.FullName}.");
+            }
+        });
+        LocalNodeRole.Validators.Add(static option =>
+        {
+            if (Value<string>(option) is { } role && !Coordinator.LocalNodeExits.IsLocalNodeRole(role))
+            {
+                option.AddError($"{LocalNodeRoleOption} takes only a role LocalNodeProcess makes, not '{role}'.");
             }
         });
         Secret.Validators.Add(static option =>

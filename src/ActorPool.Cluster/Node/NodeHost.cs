@@ -1,3 +1,4 @@
+using ActorPool.Cluster.Configuration;
 using ActorPool.Cluster.Security;
 using ActorPool.Cluster.Protocol;
 using ActorPool.Configuration;
@@ -19,6 +20,11 @@ namespace ActorPool.Cluster.Node;
  * Leaving gracefully (Drain, from coordinated shutdown): every attached executor is told NodeDraining; once each
  * has released every worker (or is gone), the node answers Drained and the shutdown goes on to leave the cluster.
  * When the last coordinator leaves the cluster, the node has no one to work for and shuts down.
+ *
+ * An executor whose payload limits exceed this node's could send it calls its transport drops (the frame) or that break
+ * its own limit: the node answers AttachRefused naming its limits, logs the mismatch as an error and shuts down
+ * (NodeRefusedReason: the node program exits with 3), rather than run for it. Its limits at least the executor's are
+ * fine: results are bounded by the smaller of the two.
  */
 internal sealed class NodeHost : UntypedActor
 {
@@ -26,7 +32,7 @@ internal sealed class NodeHost : UntypedActor
 
     private readonly string secret;
     private readonly int workers;
-    private readonly long maxPayload;
+    private readonly PayloadLimits limits;
     private readonly AssemblyAllowList allowList;
     private readonly string coordinatorRole;
     private readonly Dictionary<IActorRef, HashSet<IActorRef>> groups = new();
@@ -35,12 +41,13 @@ internal sealed class NodeHost : UntypedActor
     private IActorRef? drainRequester;
     private bool draining;
     private bool refused;
+    private bool shuttingDownForLimits;
 
-    public NodeHost(string secret, int workers, long maxPayload, AssemblyAllowList allowList, string coordinatorRole)
+    public NodeHost(string secret, int workers, PayloadLimits limits, AssemblyAllowList allowList, string coordinatorRole)
     {
         this.secret = secret;
         this.workers = workers;
-        this.maxPayload = maxPayload;
+        this.limits = limits;
         this.allowList = allowList;
         this.coordinatorRole = coordinatorRole;
     }
@@ -59,11 +66,11 @@ internal sealed class NodeHost : UntypedActor
 
     /// <param name="secret">The cluster's secret.</param>
     /// <param name="workers">Workers offered to each executor.</param>
-    /// <param name="maxPayload">The largest result this node's frame size lets it send; the executor may ask for less.</param>
+    /// <param name="limits">This node's payload limit and frame size: an executor may ask for less, never more.</param>
     /// <param name="allowList">The assemblies whose methods the workers run.</param>
     /// <param name="coordinatorRole">The role whose last member leaving makes this node shut down.</param>
-    public static Props Props(string secret, int workers, long maxPayload, AssemblyAllowList allowList, string coordinatorRole) =>
-        Akka.Actor.Props.Create(() => new NodeHost(secret, workers, maxPayload, allowList, coordinatorRole));
+    public static Props Props(string secret, int workers, PayloadLimits limits, AssemblyAllowList allowList, string coordinatorRole) =>
+        Akka.Actor.Props.Create(() => new NodeHost(secret, workers, limits, allowList, coordinatorRole));
 
     protected override void PreStart()
     {
@@ -84,8 +91,16 @@ internal sealed class NodeHost : UntypedActor
 
         switch (message)
         {
-            case AttachWorkers attach when !draining && ClusterSecret.Matches(attach.Proof, ClusterSecret.AttachProof(secret, attach.Nonce, Sender.Path)):
-                Attach(attach);
+            case AttachWorkers attach when !draining && ClusterSecret.Matches(attach.Proof, ClusterSecret.AttachProof(secret, attach.Nonce, Sender.Path, attach.Limits)):
+                if (limits.Effective < attach.Limits.Effective)
+                {
+                    RefuseForLimits(attach);
+                }
+                else
+                {
+                    Attach(attach);
+                }
+
                 break;
             case AttachWorkers when !draining:
                 log.Warning("{0} asked this node for workers without proving it knows the cluster's secret; it gets none.", Sender.Path);
@@ -158,12 +173,28 @@ internal sealed class NodeHost : UntypedActor
             // The proof names the worker as the executor will see it: this node's address, then its path here.
             var name = $"worker-{Guid.NewGuid():N}";
             var proof = ClusterSecret.WorkerProof(secret, attach.Nonce, new RootActorPath(cluster.SelfAddress) / Self.Path.Elements / name);
-            var props = CallRunner.Props(parentPath, callKey, replyKey, attach.Initializer, Math.Min(attach.MaxPayload, maxPayload), proof, allowList)
+            var props = CallRunner.Props(parentPath, callKey, replyKey, attach.Initializer, Math.Min(attach.Limits.Effective, limits.Effective), proof, allowList)
                 .WithDispatcher(ActorPoolConfig.ProcessWorkerDispatcher);
             group.Add(Context.ActorOf(props, name));
         }
 
         groups[executor] = group;
+    }
+
+    private void RefuseForLimits(AttachWorkers attach)
+    {
+        var self = new RootActorPath(cluster.SelfAddress) / Self.Path.Elements;
+        Sender.Tell(new AttachRefused(ClusterSecret.RefusalProof(secret, attach.Nonce, self, limits), limits.MaxPayloadSize, limits.FrameSize));
+        var message =
+            $"This worker node allows {limits}, less than the coordinator {Sender.Path.Address} allows ({attach.Limits}): it could not take every " +
+            "call that coordinator sends. It refuses to work for it and shuts down. Give the node the coordinator's " +
+            "actorpool.process-pool.max-payload-size and akka.remote.dot-netty.tcp.maximum-frame-size (--config).";
+        log.Error(message);
+        if (!shuttingDownForLimits)
+        {
+            shuttingDownForLimits = true;
+            CoordinatedShutdown.Get(Context.System).Run(new NodeRefusedReason(message));
+        }
     }
 
     private void AnswerIfDrained()

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using ActorPool.Cluster.Configuration;
 using Akka.Actor;
 
 namespace ActorPool.Cluster.Security;
@@ -24,8 +25,13 @@ internal static class ClusterSecret
 
     public static string NewNonce() => Convert.ToHexString(RandomNumberGenerator.GetBytes(32));
 
-    /// <summary>The executor's proof, in its request for workers, that it knows the secret.</summary>
-    public static string AttachProof(string secret, string nonce, ActorPath executor) => Mac(secret, $"attach|{nonce}|{executor}");
+    /// <summary>The executor's proof, in its request for workers, that it knows the secret; it covers the limits the node compares with its own.</summary>
+    public static string AttachProof(string secret, string nonce, ActorPath executor, PayloadLimits limits) =>
+        Mac(secret, $"attach|{nonce}|{executor}|{limits.MaxPayloadSize}|{limits.FrameSize}");
+
+    /// <summary>A node's proof, when it refuses an executor for payload limits below its own, that it knows the secret; it covers those limits.</summary>
+    public static string RefusalProof(string secret, string nonce, ActorPath node, PayloadLimits limits) =>
+        Mac(secret, $"refused|{nonce}|{node}|{limits.MaxPayloadSize}|{limits.FrameSize}");
 
     /// <summary>A node worker's proof, when it registers, that its node knows the secret.</summary>
     public static string WorkerProof(string secret, string nonce, ActorPath worker) => Mac(secret, $"worker|{nonce}|{worker}");

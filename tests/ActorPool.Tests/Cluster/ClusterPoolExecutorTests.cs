@@ -75,9 +75,9 @@ public sealed class ClusterPoolExecutorTests(ITestOutputHelper output) : IDispos
     }
 
     /// <summary>A coordinator's actor system as <see cref="ClusterPoolExecutor"/> makes its own, joined to itself; terminated after the nodes.</summary>
-    private ActorSystem CoordinatorSystem()
+    private ActorSystem CoordinatorSystem(Akka.Configuration.Config? config = null)
     {
-        var config = ClusterConfig.ForMember(null, null, null, "coordinator-role");
+        config = ClusterConfig.ForMember(config, null, null, "coordinator-role");
         var system = ActorSystem.Create(config.GetString("actorpool.cluster.system-name"), config);
         systems.Add(system);
         var self = Akka.Cluster.Cluster.Get(system);
@@ -107,10 +107,17 @@ public sealed class ClusterPoolExecutorTests(ITestOutputHelper output) : IDispos
 
     [Fact]
     [Trait("Category", "Slow")] // worker node processes
-    public async Task Submit_NodeKilledWithSigkill_OnlyItsFuturesFailNamingTheNode()
+    public async Task Submit_LocalNodeKilledWithSigkill_OnlyItsFuturesFailOnItsExitNamingTheNodeAndItIsDowned()
     {
+        // A failure detector that tolerates a minute of silence: only the node process's exit can explain a failure
+        // within the (shorter) bound the futures are waited for, and a member removed within it.
+        var pause = TimeSpan.FromSeconds(60);
+        Assert.True(Bound < pause);
+        var system = CoordinatorSystem(Akka.Configuration.ConfigurationFactory.ParseString(
+            $"akka.cluster.failure-detector.acceptable-heartbeat-pause = {pause.TotalSeconds}s"));
         var log = new LogCapture();
-        var executor = Coordinator(log: log);
+        var executor = new ClusterPoolExecutor(new ClusterPoolExecutorOptions { Secret = cluster.Secret, LoggerFactory = log.Factory }, system);
+        executors.Add(executor);
         var doomed = cluster.StartNode(executor.Address, workers: 2);
         var survivor = cluster.StartNode(executor.Address, workers: 2);
         await executor.WaitForWorkersAsync(4, Bound);
@@ -125,10 +132,12 @@ public sealed class ClusterPoolExecutorTests(ITestOutputHelper output) : IDispos
         var errors = onDoomed.Select(i => futures[i].Exception(Bound)).ToList();
         output.WriteLine($"Node {doomed.Pid} killed with SIGKILL: its futures failed {clock.ElapsedMilliseconds} ms later.");
 
+        Assert.True(clock.Elapsed < pause, $"The futures failed {clock.Elapsed} after the kill: the failure detector's path, not the exit's.");
         foreach (var error in errors)
         {
             var broken = Assert.IsType<BrokenClusterPoolException>(error);
             Assert.Contains($"pid {doomed.Pid}", broken.Message, StringComparison.Ordinal);
+            Assert.Contains("exited with code 137 (killed by SIGKILL)", broken.Message, StringComparison.Ordinal);
             Assert.NotNull(broken.Node);
             Assert.Contains(broken.Node, broken.Message, StringComparison.Ordinal);
         }
@@ -137,8 +146,42 @@ public sealed class ClusterPoolExecutorTests(ITestOutputHelper output) : IDispos
         probe.Open();
         Assert.All(Enumerable.Range(0, 4).Except(onDoomed), i => Assert.Equal(survivor.Pid, futures[i].Result(Bound)));
         Assert.Equal(survivor.Pid, executor.Submit(ProcessCalls.Pid).Result(Bound));
-        var lost = log.WaitFor(r => r is { Category: "ActorPool.Cluster", EventId: 404, Level: LogLevel.Warning }, "warning that the node is unreachable");
-        Assert.Equal(((BrokenClusterPoolException)errors[0]!).Node, lost.Properties["Node"]?.ToString());
+        var node = ((BrokenClusterPoolException)errors[0]!).Node;
+        var exited = log.WaitFor(r => r is { Category: "ActorPool.Cluster", EventId: 410, Level: LogLevel.Warning }, "warning that the node's process exited");
+        Assert.Equal(node, exited.Properties["Node"]?.ToString());
+        // Downed, so membership agrees: the member is gone long before the failure detector would even suspect it.
+        var membership = Akka.Cluster.Cluster.Get(system);
+        Assert.True(SharedState.PollUntil(() => membership.State.Members.All(m => m.Address.ToString() != node), Bound), $"{node} is still a member");
+        Assert.True(clock.Elapsed < pause, $"{node} was removed {clock.Elapsed} after the kill: the failure detector's path, not the exit's.");
+    }
+
+    [Fact]
+    [Trait("Category", "Slow")] // worker node processes
+    public async Task Submit_LocalNodeKilledUnderRetriedCalls_TheyRunAgainOnTheSurvivorAndAllSucceed()
+    {
+        var pause = TimeSpan.FromSeconds(60); // as above: only the exit can explain a retry within the bound
+        var system = CoordinatorSystem(Akka.Configuration.ConfigurationFactory.ParseString(
+            $"akka.cluster.failure-detector.acceptable-heartbeat-pause = {pause.TotalSeconds}s"));
+        var executor = Coordinator(system);
+        var doomed = cluster.StartNode(executor.Address, workers: 2);
+        var survivor = cluster.StartNode(executor.Address, workers: 2);
+        await executor.WaitForWorkersAsync(4, Bound);
+        var retried = new CallOptions
+        {
+            Retry = new Polly.Retry.RetryStrategyOptions { MaxRetryAttempts = 1, Delay = TimeSpan.Zero, ShouldHandle = new Polly.PredicateBuilder().HandleWorkerDeath() },
+        };
+        using var probe = new Probe(blocks: static _ => true);
+        var futures = Enumerable.Range(0, 4).Select(i => executor.Submit(ProcessCalls.PidThenStep, probe.Key, i, retried)).ToList();
+        probe.WaitForStarts(4);
+        Assert.Equal(2, Enumerable.Range(0, 4).Count(i => ProcessCalls.PidOf(probe.Key, i) == doomed.Pid));
+
+        var clock = Stopwatch.StartNew();
+        doomed.Kill();
+        probe.Open(); // the survivor's workers finish their own calls, then take the retried ones
+
+        Assert.All(futures, future => Assert.Equal(survivor.Pid, future.Result(Bound)));
+        Assert.True(clock.Elapsed < pause, $"The calls were retried {clock.Elapsed} after the kill: the failure detector's path, not the exit's.");
+        Assert.Equal(6, probe.Started.Length); // each of the doomed node's calls ran twice: a retry runs a call again elsewhere
     }
 
     [Fact]

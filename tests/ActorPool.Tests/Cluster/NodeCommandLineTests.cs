@@ -57,6 +57,8 @@ public sealed class NodeCommandLineTests
     [InlineData("--port", "-1", "--seed", "akka.tcp://a@127.0.0.1:1")]
     [InlineData("--config", "/no/such/file.conf", "--seed", "akka.tcp://a@127.0.0.1:1")]
     [InlineData("--bogus")]
+    [InlineData("--local-node-role", "actorpool-coordinator", "--seed", "akka.tcp://a@127.0.0.1:1")]
+    [InlineData("--local-node-role", "actorpool-local-node-0123456789abcdef0123456789abcdeg", "--seed", "akka.tcp://a@127.0.0.1:1")]
     public async Task BadArguments_ExitWith2(params string[] args)
     {
         var request = await NodeCommandLine.ParseAsync(args);
@@ -64,5 +66,15 @@ public sealed class NodeCommandLineTests
         Assert.Null(request.Options);
         Assert.Equal(2, request.ExitCode);
         Assert.Equal(2, await ClusterWorkerNode.RunAsync(args));
+    }
+
+    [Fact]
+    public async Task Parse_LocalNodeRoleLocalNodeProcessMakes_IsTheNodesExtraRole()
+    {
+        const string Role = "actorpool-local-node-0123456789abcdef0123456789abcdef";
+
+        var request = await NodeCommandLine.ParseAsync(["--seed", "akka.tcp://a@127.0.0.1:1", NodeCommandLine.LocalNodeRoleOption, Role]);
+
+        Assert.Equal(Role, Assert.IsType<ClusterNodeOptions>(request.Options).LocalNodeRole);
     }
 }

@@ -46,13 +46,30 @@ public sealed class ProtocolSerializerFuzzTests(ITestOutputHelper output) : Akka
         var serializer = new ClusterProtocolSerializer((ExtendedActorSystem)Sys);
         object[] samples =
         [
-            new AttachWorkers("nonce", "proof", 4, Call().Function, 1 << 20),
-            new AttachWorkers("nonce", "proof", 4, null, 1 << 20),
+            new AttachWorkers("nonce", "proof", 4, Call().Function, 1 << 20, 2 << 20),
+            new AttachWorkers("nonce", "proof", 4, null, 1 << 20, 2 << 20),
+            new AttachRefused("proof", 1 << 20, 2 << 20),
             NodeDraining.Instance,
             new WorkerReleased("worker-1"),
         ];
 
-        Fuzz(serializer, samples, ["A", "D", "X", "?"]);
+        Fuzz(serializer, samples, ["A", "R", "D", "X", "?"]);
+    }
+
+    [Theory]
+    [InlineData(-1L, 2L << 20)]
+    [InlineData(1L << 20, 0L)]
+    [InlineData(1L << 20, -5L)]
+    [InlineData(1L << 20, (long)int.MaxValue + 1)]
+    public void FromBinary_ClusterPayloadLimitsNoMemberCouldHave_Refused(long maxPayloadSize, long frameSize)
+    {
+        var serializer = new ClusterProtocolSerializer((ExtendedActorSystem)Sys);
+
+        foreach (var message in new object[] { new AttachWorkers("nonce", "proof", 4, null, maxPayloadSize, frameSize), new AttachRefused("proof", maxPayloadSize, frameSize) })
+        {
+            var error = Assert.Throws<SerializationException>(() => serializer.FromBinary(serializer.ToBinary(message), serializer.Manifest(message)));
+            Assert.Contains("payload limits no member could have", error.Message, StringComparison.Ordinal);
+        }
     }
 
     [Fact]
