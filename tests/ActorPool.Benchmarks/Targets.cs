@@ -17,13 +17,13 @@ internal static class Targets
     {
         var rows = new List<TargetRow>();
         var threadName = Invariant($"ThreadPoolExecutor submit-then-collect, {sizes.ThreadCalls:N0} trivial calls");
-        const string ThreadTarget = "≥ 0.5× Task.Run + WhenAll, ≥ 20× CPython TPE";
+        const string ThreadTarget = "≥ 1× Task.Run + WhenAll, ≥ 20× CPython TPE"; // issue 17: the thread pool keeps up with Task.Run
         if (set.Figure(Figures.ThreadSubmit) is { } threadSubmit)
         {
             var vsTaskRun = set.Ratio(Figures.ThreadSubmitVsTaskRun);
             var vsCPython = set.Ratio(Figures.ThreadSubmitVsPython);
             rows.Add(new(threadName, ThreadTarget, Figures.ThreadSubmit.Format(threadSubmit.Median), Median(set, Figures.TaskRunSubmit), CPython(set, Figures.PythonThreadSubmit),
-                $"{Times(vsTaskRun)} Task.Run, {Times(vsCPython, "N1")} CPython", Summary.AllAtLeast((vsTaskRun?.Median, 0.5), (vsCPython?.Median, 20))));
+                $"{Times(vsTaskRun)} Task.Run, {Times(vsCPython, "N1")} CPython", Summary.AllAtLeast((vsTaskRun?.Median, 1), (vsCPython?.Median, 20))));
             var roundTripVsCPython = set.Ratio(Figures.ThreadRoundTripVsPython);
             rows.Add(new("thread round trip Submit(...).Result()", "≥ 10× faster than CPython TPE",
                 Median(set, Figures.ThreadRoundTrip), Median(set, Figures.TaskRunRoundTrip), CPython(set, Figures.PythonThreadRoundTrip),
@@ -40,9 +40,9 @@ internal static class Targets
         {
             (Invariant($"ProcessPoolExecutor({workers}) submit-then-collect, {sizes.ProcessCalls:N0} trivial calls"), Invariant($"≥ 10× CPython PPE({workers})"),
                 Figures.ProcessSubmit, Figures.PythonProcessSubmit, Figures.ProcessSubmitVsPython, "N1", 10),
-            (Invariant($"ProcessPoolExecutor({workers}).Map, {sizes.ProcessMapItems:N0} items, chunk {ProcessPoolBenchmarks.Chunk}"), "≥ 2× CPython",
-                Figures.ProcessMap, Figures.PythonProcessMap, Figures.ProcessMapVsPython, "N2", 2),
-            ("process round trip", "≥ 2× faster than CPython PPE", Figures.ProcessRoundTrip, Figures.PythonProcessRoundTrip, Figures.ProcessRoundTripVsPython, "N2", 2),
+            (Invariant($"ProcessPoolExecutor({workers}).Map, {sizes.ProcessMapItems:N0} items, chunk {ProcessPoolBenchmarks.Chunk}"), "≥ 3× CPython",
+                Figures.ProcessMap, Figures.PythonProcessMap, Figures.ProcessMapVsPython, "N2", 3),
+            ("process round trip", "≥ 2.5× faster than CPython PPE", Figures.ProcessRoundTrip, Figures.PythonProcessRoundTrip, Figures.ProcessRoundTripVsPython, "N2", 2.5),
         };
         foreach (var (name, target, ours, theirs, ratio, format, goal) in processRows)
         {
