@@ -3,6 +3,8 @@ using System.Diagnostics;
 using System.Globalization;
 using ActorPool;
 using ActorPool.Cluster;
+using ActorPool.Cluster.Configuration;
+using Akka.Actor;
 using Akka.Configuration;
 using PartitionCoordinator;
 using Polly;
@@ -13,6 +15,7 @@ using Polly.Retry;
 //   prints "address: akka.tcp://actorpool@..." once it listens.
 //   workers N                          -> "workers: N" once N node workers are attached
 //   run BATCH COUNT MS RETRY MARKS     -> submits COUNT calls of Calls.Work (RETRY 1: retried on a node's death), "submitted: BATCH"
+//   removed HOST                       -> "removed: HOST" once no member at HOST is left in the cluster (downed and removed)
 //   settle BATCH SECONDS               -> waits up to SECONDS for the batch, prints a "call: ..." line per call (with the
 //                                         ms from this command to the call's settling, negative if before), then
 //                                         "settled: BATCH ok=A failed=B lost=C twice=D"
@@ -25,12 +28,12 @@ if (args is not ["--host", var host, "--config", var configFile])
     return 2;
 }
 
-var options = new ClusterPoolExecutorOptions
-{
-    Hostname = host,
-    Config = ConfigurationFactory.ParseString(File.ReadAllText(configFile)),
-};
-using var executor = new ClusterPoolExecutor(options);
+// The system the executor would make for itself (ClusterConfig), made here so that "removed" can watch its membership.
+var config = ClusterConfig.ForMember(ConfigurationFactory.ParseString(File.ReadAllText(configFile)), host, null, "coordinator-role");
+var system = ActorSystem.Create(config.GetString("actorpool.cluster.system-name"), config);
+var cluster = Akka.Cluster.Cluster.Get(system);
+cluster.Join(cluster.SelfAddress);
+var executor = new ClusterPoolExecutor(new ClusterPoolExecutorOptions(), system);
 // A call whose node dies under it (crashes, is cut off, freezes) runs again elsewhere, up to twice.
 var retried = new CallOptions
 {
@@ -59,6 +62,10 @@ while (Console.ReadLine() is { } line)
                     .ToList();
                 Say($"submitted: {batch}");
                 break;
+            case ["removed", var memberHost]:
+                await Removed(cluster, memberHost, TimeSpan.FromSeconds(60));
+                Say($"removed: {memberHost}");
+                break;
             case ["settle", var batch, var seconds]:
                 Settle(batch, batches[batch], TimeSpan.FromSeconds(Number(seconds)));
                 break;
@@ -73,6 +80,8 @@ while (Console.ReadLine() is { } line)
     }
 }
 
+executor.Dispose();
+await system.Terminate();
 return 0;
 
 static void Settle(string batch, List<Tracked> calls, TimeSpan timeout)
@@ -107,6 +116,20 @@ static void Settle(string batch, List<Tracked> calls, TimeSpan timeout)
     }
 
     Say($"settled: {batch} ok={ok} failed={failed} lost={lost} twice={twice}");
+}
+
+static async Task Removed(Akka.Cluster.Cluster cluster, string host, TimeSpan timeout)
+{
+    var deadline = DateTime.UtcNow + timeout;
+    while (cluster.State.Members.Any(m => m.Address.Host == host) || cluster.State.Unreachable.Any(m => m.Address.Host == host))
+    {
+        if (DateTime.UtcNow > deadline)
+        {
+            throw new TimeoutException($"The member at {host} is still in the cluster after {timeout}.");
+        }
+
+        await Task.Delay(50);
+    }
 }
 
 static int Number(string text) => int.Parse(text, NumberStyles.None, CultureInfo.InvariantCulture);

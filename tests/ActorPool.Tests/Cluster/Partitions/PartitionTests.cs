@@ -108,9 +108,10 @@ public sealed class PartitionTests(ITestOutputHelper output)
         Assert.All(settled.Ok, call => Assert.NotEqual(frozen.Pid, call.Pid));
         output.WriteLine($"Frozen: {settled.Failed.Count} calls failed, {settled.Failed.Max(c => c.SettledAfterMs)} ms after SIGSTOP at the latest.");
 
-        // Thawed, it finds itself downed by the coordinator's side and exits rather than run on outside the cluster.
+        // Thawed once the coordinator's side has downed it, it finds itself alone and exits rather than run on outside the cluster.
+        cluster.WaitUntilRemoved(frozen);
         frozen.Thaw();
-        Assert.True(frozen.Program.WaitForExit(PartitionedCluster.Bound), $"The thawed node (pid {frozen.Pid}) did not exit: a zombie.");
+        Assert.True(frozen.Program.WaitForExit(PartitionedCluster.Bound), $"The thawed node (pid {frozen.Pid}) did not exit: a zombie. It wrote: {frozen.Program.Errors}");
     }
 
     /// <summary>Every future settled, none twice, and each result came from a node the call really started on.</summary>

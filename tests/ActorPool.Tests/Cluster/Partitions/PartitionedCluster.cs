@@ -103,6 +103,13 @@ internal sealed partial class PartitionedCluster : IDisposable
         Coordinator.Expect("workers: ", Bound);
     }
 
+    /// <summary>Waits until the coordinator's side has downed and removed <paramref name="node"/>.</summary>
+    public void WaitUntilRemoved(Node node)
+    {
+        Coordinator.Send($"removed {node.Place.Address}");
+        Coordinator.Expect($"removed: {node.Place.Address}", Bound);
+    }
+
     /// <summary>Submits <paramref name="count"/> calls that each sleep <paramref name="milliseconds"/> (with a retry policy for a node's death, if <paramref name="retry"/>).</summary>
     public void Run(string batch, int count, int milliseconds, bool retry = false)
     {
