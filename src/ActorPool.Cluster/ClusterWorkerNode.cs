@@ -113,7 +113,11 @@ public sealed class ClusterWorkerNode : IAsyncDisposable
     public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
 
     /// <summary>Runs a node from command-line arguments until it is stopped (SIGTERM, Ctrl+C, or stdin ending with --secret-stdin).</summary>
-    /// <returns>The process exit code: 0 after a graceful stop, 2 for bad arguments or settings.</returns>
+    /// <returns>
+    /// The process exit code: 0 after a graceful stop (the last coordinator leaving included), 2 for bad arguments or
+    /// settings, <see cref="DownedExitCode"/> (3) when the cluster downed the node: cut off from its coordinator, or the
+    /// coordinator crashed. A supervisor that restarts on failure then brings it back to join again.
+    /// </returns>
     public static async Task<int> RunAsync(string[] args)
     {
         ArgumentNullException.ThrowIfNull(args);
@@ -158,6 +162,14 @@ public sealed class ClusterWorkerNode : IAsyncDisposable
         }
 
         await node.WhenStopped.ConfigureAwait(false);
+        if (CoordinatedShutdown.Get(node.system).ShutdownReason is CoordinatedShutdown.ClusterDowningReason)
+        {
+            await Console.Error.WriteLineAsync(
+                $"ActorPool worker node {node.Address} was downed by the split-brain resolver (cut off from its coordinator, or the coordinator " +
+                $"is gone) and has stopped; the calls it held were failed or retried on the coordinator's side. Exit code {DownedExitCode}.").ConfigureAwait(false);
+            return DownedExitCode;
+        }
+
         return 0;
 
         void Leave(PosixSignalContext context)
@@ -166,6 +178,9 @@ public sealed class ClusterWorkerNode : IAsyncDisposable
             _ = node.StopAsync();
         }
     }
+
+    /// <summary>The node program's exit code after the cluster downed it (Akka's own for a downing): see <see cref="RunAsync"/>.</summary>
+    internal const int DownedExitCode = 3;
 
     private static Address ParseSeed(string seed)
     {

@@ -42,6 +42,9 @@ internal sealed class TestProgram : IDisposable
 
     public bool HasExited => process.HasExited;
 
+    /// <summary>Its exit code, once it has exited.</summary>
+    public int ExitCode => process.ExitCode;
+
     /// <summary>Everything it wrote to stderr so far.</summary>
     public string Errors => string.Join('\n', errors);
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ActorPool.Cluster;
 using Xunit.Abstractions;
 
 namespace ActorPool.Tests.Cluster.Partitions;
@@ -36,6 +37,7 @@ public sealed class PartitionTests(ITestOutputHelper output)
 
         // Split-brain resolver: the cut-off side has no coordinator, so the node downs itself and its program ends.
         Assert.True(cutOff.Program.WaitForExit(PartitionedCluster.Bound), $"The cut-off node (pid {cutOff.Pid}) did not exit: a zombie.");
+        Assert.Equal(ClusterWorkerNode.DownedExitCode, cutOff.Program.ExitCode);
         output.WriteLine($"The cut-off node exited {clock.ElapsedMilliseconds} ms after the cut.");
 
         cutOff.Place.Heal();
@@ -82,7 +84,10 @@ public sealed class PartitionTests(ITestOutputHelper output)
 
         // Their stdin stays open: it is the split-brain resolver (keep-oldest, the coordinator's role) that ends them.
         Assert.All(cluster.Nodes, node =>
-            Assert.True(node.Program.WaitForExit(PartitionedCluster.Bound), $"Node pid {node.Pid} did not exit after its coordinator was killed."));
+        {
+            Assert.True(node.Program.WaitForExit(PartitionedCluster.Bound), $"Node pid {node.Pid} did not exit after its coordinator was killed.");
+            Assert.Equal(ClusterWorkerNode.DownedExitCode, node.Program.ExitCode);
+        });
         output.WriteLine($"Every node exited within {clock.ElapsedMilliseconds} ms of the coordinator's SIGKILL.");
     }
 
@@ -112,6 +117,7 @@ public sealed class PartitionTests(ITestOutputHelper output)
         cluster.WaitUntilRemoved(frozen);
         frozen.Thaw();
         Assert.True(frozen.Program.WaitForExit(PartitionedCluster.Bound), $"The thawed node (pid {frozen.Pid}) did not exit: a zombie. It wrote: {frozen.Program.Errors}");
+        Assert.Equal(ClusterWorkerNode.DownedExitCode, frozen.Program.ExitCode);
     }
 
     /// <summary>Every future settled, none twice, and each result came from a node the call really started on.</summary>
