@@ -115,7 +115,7 @@ public sealed class ClusterWorkerNode : IAsyncDisposable
     /// <summary>Runs a node from command-line arguments until it is stopped (SIGTERM, Ctrl+C, or stdin ending with --secret-stdin).</summary>
     /// <returns>
     /// The process exit code: 0 after a graceful stop (the last coordinator leaving included), 2 for bad arguments or
-    /// settings, <see cref="DownedExitCode"/> (3) when the cluster downed the node: cut off from its coordinator, or the
+    /// settings, 3 when the cluster downed the node: cut off from its coordinator, or the
     /// coordinator crashed. A supervisor that restarts on failure then brings it back to join again.
     /// </returns>
     public static async Task<int> RunAsync(string[] args)
