@@ -32,19 +32,22 @@ internal static class PartitionLauncher
                 start.ArgumentList.Add(arg);
             }
 
-            using var coordinator = Process.Start(PartitionNetwork.Inside(network.CoordinatorNamespace, start))
-                ?? throw new InvalidOperationException("Could not start the coordinator.");
-
-            // Ctrl+C reaches the coordinator from the terminal itself; this process waits for it, to delete the network
-            // after. A SIGTERM sent to this process alone is passed on.
-            using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => context.Cancel = true);
-            using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
-            {
-                context.Cancel = true;
-                using var kill = Process.Start("kill", ["-TERM", coordinator.Id.ToString(CultureInfo.InvariantCulture)]);
-            });
+            // In a session of its own (setsid execs in place: the pid stays the coordinator's), so a Ctrl+C reaches it once,
+            // passed on from here, and this process lives on to delete the network after it.
+            var inside = PartitionNetwork.Inside(network.CoordinatorNamespace, start);
+            inside.ArgumentList.Insert(0, inside.FileName);
+            inside.FileName = "setsid";
+            using var coordinator = Process.Start(inside) ?? throw new InvalidOperationException("Could not start the coordinator.");
+            using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => PassOn(context, "INT"));
+            using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => PassOn(context, "TERM"));
             coordinator.WaitForExit();
             return coordinator.ExitCode;
+
+            void PassOn(PosixSignalContext context, string signal)
+            {
+                context.Cancel = true;
+                using var kill = Process.Start("kill", [$"-{signal}", coordinator.Id.ToString(CultureInfo.InvariantCulture)]);
+            }
         }
         finally
         {

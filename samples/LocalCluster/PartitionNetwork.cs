@@ -11,7 +11,10 @@ namespace LocalCluster;
 /// addresses and routes are never touched; deleting the namespaces deletes the rest. Cutting a node off takes its
 /// bridge port down: its packets are dropped silently, as on a pulled cable.
 /// </summary>
-/// <remarks>The tests have their own copy (tests/ActorPool.Tests/Cluster/Partitions): a sample stays self-contained.</remarks>
+/// <remarks>
+/// The tests have their own copy (tests/ActorPool.Tests/Cluster/Partitions): a sample stays self-contained. Names are
+/// <c>aplocal-{launcher pid}-{random}-*</c>, so a run sweeps what one killed before it could clean up left behind.
+/// </remarks>
 internal sealed class PartitionNetwork
 {
     private const string Prefix = "aplocal-";
@@ -43,6 +46,11 @@ internal sealed class PartitionNetwork
                    "sudo \"$(command -v dotnet)\" run --project samples/LocalCluster -- --partition. Nothing was started.";
         }
 
+        if (!(Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Any(directory => File.Exists(Path.Combine(directory, "setsid"))))
+        {
+            return "--partition runs the coordinator in a session of its own with setsid (util-linux), which is not on the PATH. Nothing was started.";
+        }
+
         try
         {
             Ip("netns", "list");
@@ -57,7 +65,9 @@ internal sealed class PartitionNetwork
     /// <summary>Makes the hub, the coordinator's namespace and <paramref name="nodes"/> node namespaces; deletes what it made if a step fails.</summary>
     public static PartitionNetwork Create(int nodes)
     {
-        var network = new PartitionNetwork(string.Create(CultureInfo.InvariantCulture, $"{Prefix}{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3))}"), nodes);
+        SweepLeftovers();
+        var name = string.Create(CultureInfo.InvariantCulture, $"{Prefix}{Environment.ProcessId}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3))}");
+        var network = new PartitionNetwork(name, nodes);
         try
         {
             Ip("netns", "add", network.Hub);
@@ -91,24 +101,56 @@ internal sealed class PartitionNetwork
     /// <summary>Kills what still runs in the namespaces (a node that would not stop), then deletes them.</summary>
     public void Delete()
     {
-        var names = Enumerable.Range(0, Nodes).Select(NodeNamespace).Prepend(CoordinatorNamespace).Append(Hub);
-        foreach (var name in names)
+        foreach (var name in Enumerable.Range(0, Nodes).Select(NodeNamespace).Prepend(CoordinatorNamespace).Append(Hub))
         {
-            foreach (var pid in Try("netns", "pids", name).Split('\n', StringSplitOptions.RemoveEmptyEntries))
-            {
-                try
-                {
-                    using var process = Process.GetProcessById(int.Parse(pid, CultureInfo.InvariantCulture));
-                    process.Kill();
-                }
-                catch (ArgumentException)
-                {
-                    // already gone
-                }
-            }
-
-            Try("netns", "delete", name);
+            DeleteNamespace(name);
         }
+    }
+
+    /// <summary>Deletes the namespaces of an earlier run that was killed before it could (its launcher's pid is in their names).</summary>
+    private static void SweepLeftovers()
+    {
+        foreach (var line in Ip("netns", "list").Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var name = line.Split(' ')[0];
+            if (name.StartsWith(Prefix, StringComparison.Ordinal)
+                && int.TryParse(name[Prefix.Length..].Split('-')[0], CultureInfo.InvariantCulture, out var launcher)
+                && !Alive(launcher))
+            {
+                DeleteNamespace(name);
+            }
+        }
+    }
+
+    private static bool Alive(int pid)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    private static void DeleteNamespace(string name)
+    {
+        foreach (var pid in Try("netns", "pids", name).Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            try
+            {
+                using var process = Process.GetProcessById(int.Parse(pid, CultureInfo.InvariantCulture));
+                process.Kill();
+            }
+            catch (ArgumentException)
+            {
+                // already gone
+            }
+        }
+
+        Try("netns", "delete", name);
     }
 
     /// <summary><paramref name="start"/> run inside namespace <paramref name="name"/> (<c>ip netns exec</c> runs it in its own place: same pid).</summary>
