@@ -120,6 +120,32 @@ public sealed class PartitionTests(ITestOutputHelper output)
         Assert.Equal(ClusterWorkerNode.DownedExitCode, frozen.Program.ExitCode);
     }
 
+    [NetworkNamespaceFact]
+    [Trait("Category", "Slow")] // node processes, and a failure detector to wait out
+    public void Partition_NodeFrozenThenThawedBeforeItIsDowned_ComesBackAndGetsWork()
+    {
+        // stable-after far beyond the freeze, so that the thaw comes before either side's split-brain resolver decides.
+        using var cluster = PartitionedCluster.Start(nodes: 2, output, "akka.cluster.split-brain-resolver.stable-after = 30s");
+        var frozen = cluster.Nodes[1];
+        cluster.Run("a", count: 4, milliseconds: 1000);
+        cluster.WaitForStarts("a", 2 * PartitionedCluster.NodeWorkers);
+
+        frozen.Freeze();
+        var settled = cluster.Settle("a");
+        AssertNothingLostOrTwice(cluster, "a", settled);
+        Assert.NotEmpty(settled.Failed);
+        Assert.All(settled.Failed, call => Assert.Contains($"@{frozen.Place.Address}:", call.Node, StringComparison.Ordinal));
+
+        frozen.Thaw();
+        cluster.WaitForWorkers(2 * PartitionedCluster.NodeWorkers); // reachable again: attached afresh
+        cluster.Run("b", count: 2 * PartitionedCluster.NodeWorkers, milliseconds: 1000);
+        var after = cluster.Settle("b");
+        AssertNothingLostOrTwice(cluster, "b", after);
+        Assert.Empty(after.Failed);
+        Assert.Contains(after.Ok, call => call.Pid == frozen.Pid);
+        Assert.False(frozen.Program.HasExited);
+    }
+
     /// <summary>Every future settled, none twice, and each result came from a node the call really started on.</summary>
     private static void AssertNothingLostOrTwice(PartitionedCluster cluster, string batch, PartitionedCluster.Settled settled)
     {

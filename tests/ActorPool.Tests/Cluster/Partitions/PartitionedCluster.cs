@@ -37,13 +37,13 @@ internal sealed partial class PartitionedCluster : IDisposable
     private readonly List<Node> nodes = [];
     private readonly ITestOutputHelper output;
 
-    private PartitionedCluster(NetworkNamespaces network, ITestOutputHelper output)
+    private PartitionedCluster(NetworkNamespaces network, ITestOutputHelper output, string overrides)
     {
         this.network = network;
         this.output = output;
         directory = Directory.CreateTempSubdirectory("actorpool-partition-").FullName;
         config = Path.Combine(directory, "test.conf");
-        File.WriteAllText(config, Hocon);
+        File.WriteAllText(config, Hocon + "\n" + overrides);
         Marks = Path.Combine(directory, "marks");
         Directory.CreateDirectory(Marks);
     }
@@ -59,10 +59,13 @@ internal sealed partial class PartitionedCluster : IDisposable
     /// <summary>Where the calls leave their marks (see tests/PartitionCoordinator/Calls.cs).</summary>
     public string Marks { get; }
 
-    /// <summary>Makes the network, starts the coordinator and <paramref name="nodes"/> nodes, and waits until all their workers are attached.</summary>
-    public static PartitionedCluster Start(int nodes, ITestOutputHelper output)
+    /// <summary>
+    /// Makes the network, starts the coordinator and <paramref name="nodes"/> nodes, and waits until all their workers are
+    /// attached; <paramref name="overrides"/> is HOCON over the test settings, for every member.
+    /// </summary>
+    public static PartitionedCluster Start(int nodes, ITestOutputHelper output, string overrides = "")
     {
-        var cluster = new PartitionedCluster(NetworkNamespaces.Create(), output);
+        var cluster = new PartitionedCluster(NetworkNamespaces.Create(), output, overrides);
         try
         {
             var place = cluster.network.Add("coordinator");
