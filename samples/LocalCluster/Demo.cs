@@ -9,10 +9,10 @@ namespace LocalCluster;
 /// <summary>
 /// The demo itself: a coordinator (a <see cref="ClusterPoolExecutor"/> in this process), worker nodes (child
 /// processes, or nodes started elsewhere), the workload with a live per-node tally, one node killed with SIGKILL
-/// mid-run, and the summary. Every future reports to the tally from its done-callback; the main thread only
+/// mid-run (or, given a <see cref="PartitionNetwork"/>, cut off from the network), and the summary. Every future reports to the tally from its done-callback; the main thread only
 /// draws, kills, and watches for Ctrl+C.
 /// </summary>
-internal sealed class Demo(DemoOptions options, CancellationToken cancel)
+internal sealed class Demo(DemoOptions options, CancellationToken cancel, PartitionNetwork? network = null)
 {
     private static readonly TimeSpan JoinTimeout = TimeSpan.FromSeconds(90);
     private static readonly TimeSpan LateJoiners = TimeSpan.FromSeconds(5);
@@ -21,10 +21,14 @@ internal sealed class Demo(DemoOptions options, CancellationToken cancel)
     // Program.cs handles those signals, and the using blocks below stop everything in order.
     private static readonly Config OwnShutdown = ConfigurationFactory.ParseString("akka.coordinated-shutdown.run-by-clr-shutdown-hook = off");
 
+    // --partition: the bridge links only the namespaces the demo made, so plaintext is safe on it.
+    private static readonly Config PrivateNetwork = ConfigurationFactory.ParseString("actorpool.cluster.allow-insecure-plaintext-network = on");
+
     private readonly ProgressView view = ProgressView.ForConsole();
     private readonly Stopwatch wall = Stopwatch.StartNew();
     private Tally tally = new(0);
-    private LocalNodeProcess? victim;
+    private int? victim;
+    private string disruption = "";
     private TimeSpan killedAt;
     private bool killDecided;
     private int failuresReported;
@@ -45,9 +49,14 @@ internal sealed class Demo(DemoOptions options, CancellationToken cancel)
     private async Task<int> RunClusterAsync(List<int> pids)
     {
         var secret = Secret();
-        await using var executor = new ClusterPoolExecutor(
-            new ClusterPoolExecutorOptions { Secret = secret, Hostname = options.Host, Port = options.Port, Config = OwnShutdown.WithFallback(options.Config) });
-        using var nodes = new LocalNodes(); // disposed first: nodes leave while the coordinator is still up
+        await using var executor = new ClusterPoolExecutor(new ClusterPoolExecutorOptions
+        {
+            Secret = secret,
+            Hostname = network is null ? options.Host : PartitionNetwork.CoordinatorAddress,
+            Port = options.Port,
+            Config = network is null ? OwnShutdown.WithFallback(options.Config) : OwnShutdown.WithFallback(PrivateNetwork).WithFallback(options.Config),
+        });
+        using IDemoNodes nodes = network is null ? new LocalNodes() : new NamespacedNodes(network); // disposed first: nodes leave while the coordinator is still up
         Console.WriteLine($"Coordinator {executor.Address} (pid {Environment.ProcessId})");
         var finished = false;
         try
@@ -59,7 +68,7 @@ internal sealed class Demo(DemoOptions options, CancellationToken cancel)
             else
             {
                 nodes.Start(executor.Address, secret, options.Nodes, options.Workers, view.Event);
-                pids.AddRange(nodes.Processes.Select(n => n.Pid));
+                pids.AddRange(nodes.Pids);
                 await executor.WaitForWorkersAsync(options.Nodes * options.Workers, JoinTimeout).WaitAsync(cancel);
             }
 
@@ -67,9 +76,9 @@ internal sealed class Demo(DemoOptions options, CancellationToken cancel)
             Console.WriteLine($"{executor.Workers} node workers ready after {startup.TotalSeconds:F1} s.");
             var workload = Workload.Submit(executor);
             tally = new Tally(workload.Count);
-            foreach (var node in nodes.Processes)
+            foreach (var pid in nodes.Pids)
             {
-                tally.Add(Label(node.Pid, Environment.MachineName));
+                tally.Add(Label(pid, Environment.MachineName));
             }
 
             foreach (var future in workload.All)
@@ -80,7 +89,7 @@ internal sealed class Demo(DemoOptions options, CancellationToken cancel)
             Console.WriteLine($"Submitted {workload.Count} calls: {workload.Sleeps.Count} sleeping 0.5-1.5 s, {workload.Primes.Count} counting primes.");
             if (view.Show(() => Watch(nodes)))
             {
-                Summary.Print(tally.Read(), workload, startup, tally.Elapsed, victim is null ? null : (Label(victim.Pid, Environment.MachineName), killedAt));
+                Summary.Print(tally.Read(), workload, startup, tally.Elapsed, victim is not { } v ? null : (Label(v, Environment.MachineName), killedAt, disruption));
                 Console.WriteLine("Stopping the nodes (they leave the cluster), then the coordinator.");
                 finished = true;
                 return 0;
@@ -136,7 +145,7 @@ internal sealed class Demo(DemoOptions options, CancellationToken cancel)
     }
 
     /// <summary>Draws progress until every call is done, killing a node a third of the way; false if interrupted.</summary>
-    private bool Watch(LocalNodes nodes)
+    private bool Watch(IDemoNodes nodes)
     {
         while (!cancel.WaitHandle.WaitOne(TimeSpan.FromMilliseconds(100)))
         {
@@ -158,21 +167,22 @@ internal sealed class Demo(DemoOptions options, CancellationToken cancel)
         return false;
     }
 
-    private void Kill(LocalNodes nodes, Tally.Snapshot counts)
+    private void Kill(IDemoNodes nodes, Tally.Snapshot counts)
     {
         killDecided = true;
-        if (nodes.Processes.Count < 2)
+        if (nodes.Pids.Count < 2)
         {
-            view.Event("Killing no node: the demo needs another to finish the calls (--nodes 2 or more).");
+            view.Event($"Taking no node away ({nodes.Disruption}): the demo needs another to finish the calls (--nodes 2 or more).");
             return;
         }
 
-        var doomed = nodes.Processes[nodes.Processes.Count / 2];
+        var doomed = nodes.Pids.Count / 2;
         killedAt = tally.Elapsed;
-        victim = doomed;
-        doomed.Kill();
-        tally.Note(Label(doomed.Pid, Environment.MachineName), "killed");
-        view.Event($"Killed the node with {Label(doomed.Pid, Environment.MachineName)} (SIGKILL) at {killedAt.TotalSeconds:F1} s, {counts.Done}/{counts.Total} calls done.");
+        victim = nodes.Pids[doomed];
+        disruption = nodes.Disruption;
+        var done = nodes.Disrupt(doomed);
+        tally.Note(Label(nodes.Pids[doomed], Environment.MachineName), disruption == "SIGKILL" ? "killed" : disruption);
+        view.Event($"{done} at {killedAt.TotalSeconds:F1} s, {counts.Done}/{counts.Total} calls done.");
     }
 
     // A done-callback: runs on whichever thread completed the future.
@@ -192,8 +202,8 @@ internal sealed class Demo(DemoOptions options, CancellationToken cancel)
 
         var node = error switch
         {
-            BrokenClusterPoolException broken when victim is { } v && broken.Message.Contains($"(pid {v.Pid})", StringComparison.Ordinal) =>
-                Label(v.Pid, Environment.MachineName),
+            BrokenClusterPoolException broken when victim is { } v && broken.Message.Contains($"(pid {v})", StringComparison.Ordinal) =>
+                Label(v, Environment.MachineName),
             BrokenClusterPoolException { Node: { } address } => address,
             _ => $"({error.GetType().Name})",
         };
@@ -205,7 +215,7 @@ internal sealed class Demo(DemoOptions options, CancellationToken cancel)
                 tally.Note(node, at);
             }
 
-            var when = victim is null ? $"At {tally.Elapsed.TotalSeconds:F1} s" : $"{(tally.Elapsed - killedAt).TotalSeconds:F1} s after the kill";
+            var when = victim is null ? $"At {tally.Elapsed.TotalSeconds:F1} s" : $"{(tally.Elapsed - killedAt).TotalSeconds:F1} s after the {(disruption == "SIGKILL" ? "kill" : "cut")}";
             view.Event($"{when}, a call failed with {error.GetType().Name}: {error.Message}");
         }
     }

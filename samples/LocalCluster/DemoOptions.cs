@@ -17,6 +17,8 @@ internal sealed record DemoOptions
           --nodes N            worker node processes to start (default 3)
           --workers N          worker actors per node (default 2)
           --no-kill            kill no node (by default one is killed with SIGKILL mid-run)
+          --partition          cut a node off the network mid-run instead of killing it: the coordinator and each node
+                               run in a network namespace of their own (Linux, as root)
           --coordinator-only   start no nodes: wait for nodes started elsewhere with the printed command
           --host NAME          the coordinator's interface (default 127.0.0.1: this machine only)
           --port N             the coordinator's port (default: a free one)
@@ -30,6 +32,8 @@ internal sealed record DemoOptions
     public bool Kill { get; private init; } = true;
 
     public bool CoordinatorOnly { get; private init; }
+
+    public bool Partition { get; private init; }
 
     public string? Host { get; private init; }
 
@@ -50,6 +54,7 @@ internal sealed record DemoOptions
                 "--workers" => options with { Workers = Number(args[i], Value()) },
                 "--no-kill" => options with { Kill = false },
                 "--coordinator-only" => options with { CoordinatorOnly = true },
+                "--partition" => options with { Partition = true },
                 "--host" => options with { Host = Value() },
                 "--port" => options with { Port = Number(args[i], Value()) },
                 "--config" => options with { Config = Hocon(Value()) },
@@ -57,7 +62,9 @@ internal sealed record DemoOptions
             };
         }
 
-        return options;
+        return options.Partition && (options.CoordinatorOnly || options.Host is not null || !options.Kill)
+            ? throw new ArgumentException("--partition makes its own network for the coordinator and the nodes and cuts one off: it goes with neither --coordinator-only, --host nor --no-kill.")
+            : options;
     }
 
     private static int Number(string option, string value) =>

@@ -7,8 +7,8 @@ internal static class Summary
     /// <param name="workload">The calls, for the prime count.</param>
     /// <param name="startup">From the start to every node worker ready.</param>
     /// <param name="calls">From submitting the calls to the last one done.</param>
-    /// <param name="killed">The killed node's label and when it was killed (since submission), if one was.</param>
-    public static void Print(Tally.Snapshot counts, Workload workload, TimeSpan startup, TimeSpan calls, (string Node, TimeSpan At)? killed)
+    /// <param name="killed">The node taken away: its label, when (since submission), and how ("SIGKILL", "cut off"), if one was.</param>
+    public static void Print(Tally.Snapshot counts, Workload workload, TimeSpan startup, TimeSpan calls, (string Node, TimeSpan At, string How)? killed)
     {
         var nodeWidth = Math.Max(4, counts.Nodes.Max(n => n.Node.Length));
         Console.WriteLine();
@@ -20,14 +20,14 @@ internal static class Summary
             Console.WriteLine($"  {node.Node.PadRight(nodeWidth)}  {node.Ok,4}  {node.Failed,6}{notes}");
         }
 
-        if (killed is var (victim, at))
+        if (killed is var (victim, at, how))
         {
             var row = counts.Nodes.First(n => n.Node == victim);
             var elsewhere = counts.Failed - row.Failed;
             Console.WriteLine(row.LastFailure is { } last
-                ? $"  Failover: SIGKILL -> its {row.Failed} futures failed (BrokenClusterPoolException naming the node) in {(last - at).TotalSeconds:F1} s; " +
+                ? $"  Failover: {how} -> its {row.Failed} futures failed (BrokenClusterPoolException naming the node) in {(last - at).TotalSeconds:F1} s; " +
                   (elsewhere == 0 ? "no call on another node failed." : $"{elsewhere} calls failed elsewhere.")
-                : "  Failover: the killed node held no calls, so none failed.");
+                : $"  Failover: the node {(how == "SIGKILL" ? "killed" : how)} held no calls, so none failed.");
         }
 
         var counted = workload.Primes.Where(f => f.Exception() is null).ToList();

@@ -115,8 +115,10 @@ public sealed class ClusterWorkerNode : IAsyncDisposable
 
     /// <summary>Runs a node from command-line arguments until it is stopped (SIGTERM, Ctrl+C, or stdin ending with --secret-stdin).</summary>
     /// <returns>
-    /// The process exit code: 0 after a graceful stop, 2 for bad arguments or settings, 3 when it refused a coordinator whose
-    /// payload limit or frame size exceeds its own (the message, naming both, goes to stderr).
+    /// The process exit code: 0 after a graceful stop (the last coordinator leaving included), 2 for bad arguments or
+    /// settings, 3 when it refused a coordinator whose payload limit or frame size exceeds its own (the message, naming
+    /// both, goes to stderr), 4 when the cluster downed the node: cut off from its coordinator, or the coordinator
+    /// crashed. A supervisor that restarts on failure then brings it back to join again.
     /// </returns>
     public static async Task<int> RunAsync(string[] args)
     {
@@ -168,6 +170,14 @@ public sealed class ClusterWorkerNode : IAsyncDisposable
             return NodeRefusedReason.Code;
         }
 
+        if (CoordinatedShutdown.Get(node.system).ShutdownReason is CoordinatedShutdown.ClusterDowningReason)
+        {
+            await Console.Error.WriteLineAsync(
+                $"ActorPool worker node {node.Address} was downed by the split-brain resolver (cut off from its coordinator, or the coordinator " +
+                $"is gone) and has stopped; the calls it held were failed or retried on the coordinator's side. Exit code {DownedExitCode}.").ConfigureAwait(false);
+            return DownedExitCode;
+        }
+
         return 0;
 
         void Leave(PosixSignalContext context)
@@ -176,6 +186,9 @@ public sealed class ClusterWorkerNode : IAsyncDisposable
             _ = node.StopAsync();
         }
     }
+
+    /// <summary>The node program's exit code after the cluster downed it: see <see cref="RunAsync"/>.</summary>
+    internal const int DownedExitCode = 4;
 
     private static Address ParseSeed(string seed)
     {

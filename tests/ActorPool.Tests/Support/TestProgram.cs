@@ -42,6 +42,9 @@ internal sealed class TestProgram : IDisposable
 
     public bool HasExited => process.HasExited;
 
+    /// <summary>Its exit code, once it has exited.</summary>
+    public int ExitCode => process.ExitCode;
+
     /// <summary>Everything it wrote to stderr so far.</summary>
     public string Errors => string.Join('\n', errors);
 
@@ -55,8 +58,18 @@ internal sealed class TestProgram : IDisposable
         return new TestProgram(Process.Start(start) ?? throw new InvalidOperationException($"Could not start {name}.dll."));
     }
 
+    /// <summary>Starts <paramref name="start"/> (from <see cref="StartInfo"/>, perhaps wrapped) with stdin, stdout and stderr redirected.</summary>
+    public static TestProgram Start(ProcessStartInfo start)
+    {
+        start.RedirectStandardInput = start.RedirectStandardOutput = start.RedirectStandardError = true;
+        return new TestProgram(Process.Start(start) ?? throw new InvalidOperationException($"Could not start {start.FileName}."));
+    }
+
     /// <summary><c>dotnet exec</c> of <paramref name="name"/>.dll from this test's output, on its own dependency graph, stdout and stderr redirected.</summary>
-    public static ProcessStartInfo StartInfo(string name, params string[] args)
+    public static ProcessStartInfo StartInfo(string name, params string[] args) => StartInfoOn(name, $"{name}.dll", args);
+
+    /// <summary><c>dotnet exec</c> of <paramref name="entry"/> (a dll in this test's output) on the dependency graph of the program <paramref name="app"/>.</summary>
+    public static ProcessStartInfo StartInfoOn(string app, string entry, params string[] args)
     {
         var directory = AppContext.BaseDirectory;
         var start = new ProcessStartInfo(DotnetHost())
@@ -69,9 +82,9 @@ internal sealed class TestProgram : IDisposable
         foreach (var arg in new[]
         {
             "exec",
-            "--runtimeconfig", Path.Combine(directory, $"{name}.runtimeconfig.json"),
-            "--depsfile", Path.Combine(directory, $"{name}.deps.json"),
-            Path.Combine(directory, $"{name}.dll"),
+            "--runtimeconfig", Path.Combine(directory, $"{app}.runtimeconfig.json"),
+            "--depsfile", Path.Combine(directory, $"{app}.deps.json"),
+            Path.Combine(directory, entry),
         }.Concat(args))
         {
             start.ArgumentList.Add(arg);
@@ -110,6 +123,13 @@ internal sealed class TestProgram : IDisposable
     public void CloseInput() => process.StandardInput.Close();
 
     public bool WaitForExit(TimeSpan timeout) => process.WaitForExit(timeout);
+
+    /// <summary>Kills it (SIGKILL) at once, as a crash would, and waits for it to be gone.</summary>
+    public void Kill()
+    {
+        process.Kill(entireProcessTree: true);
+        process.WaitForExit();
+    }
 
     public void Dispose()
     {
