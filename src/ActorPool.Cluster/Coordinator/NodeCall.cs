@@ -1,0 +1,18 @@
+using ActorPool.Calls;
+
+namespace ActorPool.Cluster.Coordinator;
+
+/// <summary>
+/// A call a node worker holds, and its claim: granted by the worker's <see cref="NodeWorkerProxy"/> under the future's lock
+/// when the node is about to need it, unless it was canceled or taken back first.
+/// </summary>
+internal sealed class NodeCall(WorkItem item, long id) : LockedClaim
+{
+    public WorkItem Item { get; } = item;
+
+    /// <summary>The id it was sent with, unique for its proxy and increasing in the order sent.</summary>
+    public long Id => id;
+
+    /// <summary>The proxy has sent it to the node (a call refused as it is sent never goes).</summary>
+    public bool Sent { get; set; }
+}
