@@ -13,6 +13,6 @@ internal sealed class NodeCall(WorkItem item, long id) : LockedClaim
     /// <summary>The id it was sent with, unique for its proxy and increasing in the order sent.</summary>
     public long Id => id;
 
-    /// <summary>The proxy has sent it to the node (a call refused as it is sent never goes).</summary>
-    public bool Sent { get; set; }
+    /// <summary>The node said it started this call: the call after it was decided then, if it was held here by then.</summary>
+    public bool StartReported { get; set; }
 }

@@ -18,10 +18,11 @@ namespace ActorPool.Cluster.Coordinator;
  *
  * Pipelined claims: the router sends this proxy up to 1 + prefetch calls, which stay pending (and cancelable) here, each
  * held under a NodeCall claim. A call is granted (CallTicket.TryGrant, under the future's lock: the future is running from
- * then on) as soon as every call sent before it has started on the node: at once when the worker is idle, else when the
- * node, starting the call before it, asks (ClaimNext). The node runs a call sent ahead only once granted, and drops it if
- * refused (canceled or taken back meanwhile), so Cancel() stays exact; the answer travels while the call before it runs, so
- * the worker does not wait. Claims are granted in the order sent, one call ahead of the one the node runs.
+ * then on) at once when the worker is idle; else when the node, starting the call before it, asks (ClaimNext) and it is
+ * held here by then; else when the call before it is answered. The node runs a call sent ahead only once granted, and drops
+ * it if refused (canceled or taken back meanwhile), so Cancel() stays exact. In a steady stream (prefetch 2 or more) the
+ * next call is here when the one before it starts, so its answer travels while that one runs and the worker does not wait.
+ * Claims are granted in the order sent, at most one call ahead of the one the node runs.
  *
  * It fails exactly the calls it granted, naming the node, when Akka.Cluster's failure detector reports the node
  * unreachable, when the node is removed, or when DeathWatch sees the remote worker stop; those not granted never ran
@@ -40,8 +41,6 @@ internal sealed class NodeWorkerProxy : UntypedActor
     private readonly List<NodeCall> held = new(2);
     private readonly IActorRef stopper;
     private long nextId;
-    // The last call the node worker said it started (or answered): the one after it may be granted.
-    private long lastStarted;
     private bool draining;
     private bool drainAcknowledged;
 
@@ -89,11 +88,10 @@ internal sealed class NodeWorkerProxy : UntypedActor
                 break;
             case ClaimNext next when Sender.Equals(remote) && ClusterSecret.Matches(next.Key, replyKey):
                 Started(next.Started);
-                ClaimNextHeld();
                 break;
             case ResultBatch batch when Sender.Equals(remote) && ClusterSecret.Matches(batch.Key, replyKey):
                 Answered(batch);
-                ClaimNextHeld(); // in case its ClaimNext went astray: a call answered has started
+                DecideFrom(0); // the call after the one answered, if not granted yet: the node waits for it now
                 StopIfDrained();
                 break;
             case StopCall stop when Find(stop.Item) is { } call:
@@ -162,50 +160,55 @@ internal sealed class NodeWorkerProxy : UntypedActor
         }
 
         held.Add(call);
-        ClaimNextHeld(); // granted now if every call before it has started: it then goes as granted, with no answer to wait for
-        if (held.Count > 0 && held[^1] == call)
+        if (held.Count == 1)
         {
-            call.Sent = true;
-            remote.Tell(CallCodec.Encode(item, callKey, call.Id, awaitsClaim: !call.HasStarted), Self);
+            // The worker is idle: granted now, it goes as granted, with no answer to wait for.
+            switch (item.TryGrant(call))
+            {
+                case HandOver.TakenBack:
+                    held.Clear();
+                    return;
+                case HandOver.NotPending:
+                    held.Clear();
+                    router.Tell(new WorkerIdle(item), Self);
+                    return;
+            }
+        }
+
+        // Else it waits for its claim: asked for when the call before it starts, if it is here by then; else decided when
+        // that call is answered (the node then waits one round trip for it). A call that arrives after the one before it
+        // started is thus not granted while that one runs, however long: it stays cancelable, and can be taken back.
+        remote.Tell(CallCodec.Encode(item, callKey, call.Id, awaitsClaim: !call.HasStarted), Self);
+    }
+
+    /// <summary>The node worker is starting call <paramref name="id"/> (granted): the call held after it is decided now.</summary>
+    private void Started(long id)
+    {
+        var index = IndexOf(id);
+        if (index >= 0 && held[index] is { HasStarted: true, StartReported: false } started)
+        {
+            started.StartReported = true; // once: a call that arrives after this start is decided when this call is answered
+            DecideFrom(index + 1);
         }
     }
 
-    /// <summary>The node worker has started (or answered) call <paramref name="id"/>, and so every call sent before it.</summary>
-    private void Started(long id) => lastStarted = Math.Max(lastStarted, Math.Min(id, nextId));
-
     /// <summary>
-    /// Decides the first call held unclaimed once every call before it has started on the node: grants it (the node runs it
-    /// after the one it runs now), or refuses it if it was canceled or taken back meanwhile, and then decides the next the
-    /// same way. A call still unsent is decided without a message: it goes granted, or not at all.
+    /// Decides the call held at <paramref name="index"/> if it waits for its claim: grants it (the node runs it after the one
+    /// before it), or refuses it if it was canceled or taken back meanwhile, and then decides the one after it the same way.
     /// </summary>
-    private void ClaimNextHeld()
+    private void DecideFrom(int index)
     {
-        for (var i = 0; i < held.Count;)
+        while (index < held.Count && !held[index].HasStarted)
         {
-            var call = held[i];
-            if (call.HasStarted)
-            {
-                if (call.Id > lastStarted)
-                {
-                    return; // granted, not started yet: the node asks for the next one when it starts this one
-                }
-
-                i++;
-                continue;
-            }
-
+            var call = held[index];
             var handOver = call.Item.TryGrant(call);
-            if (call.Sent)
-            {
-                remote.Tell(new ClaimAnswer(callKey, call.Id, handOver == HandOver.Accepted), Self);
-            }
-
+            remote.Tell(new ClaimAnswer(callKey, call.Id, handOver == HandOver.Accepted), Self);
             if (handOver == HandOver.Accepted)
             {
                 return;
             }
 
-            held.RemoveAt(i);
+            held.RemoveAt(index);
             if (handOver == HandOver.NotPending)
             {
                 router.Tell(new WorkerIdle(call.Item), Self); // canceled (its waiters are notified) or failed: this worker has room
@@ -233,7 +236,6 @@ internal sealed class NodeWorkerProxy : UntypedActor
             }
 
             held.RemoveAt(index);
-            Started(call.Id);
             CallCodec.Settle(call.Item, result);
             router.Tell(new WorkerIdle(call.Item), Self);
         }

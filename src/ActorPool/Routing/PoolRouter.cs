@@ -85,8 +85,9 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
                 Refill(slot);
                 break;
             case AddWorker add when !slots.Contains(add.Worker):
-                Adopt(add.Worker);
-                Dispatch();
+                // As a worker that has just finished: it takes queued calls, else calls held unstarted elsewhere (those a
+                // node worker holds unclaimed behind a long call, sent ahead while this one was still attaching).
+                Refill(Adopt(add.Worker));
                 break;
             case WorkerDraining when slots.TryGet(Sender, out var slot):
                 slots.MarkDraining(slot);
@@ -184,7 +185,7 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
     private void StartWorker(Props props) => Adopt(Context.ActorOf(props, $"worker-{slots.Count}-{Guid.NewGuid():N}"));
 
     /// <summary>Takes <paramref name="worker"/> into the pool: a child it started, or one started elsewhere (a cluster node's proxy).</summary>
-    private void Adopt(IActorRef worker)
+    private Slot Adopt(IActorRef worker)
     {
         Context.Watch(worker);
         var slot = slots.Add(worker);
@@ -193,6 +194,8 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
         {
             slots.MakeReady(slot);
         }
+
+        return slot;
     }
 
     private void Accept(WorkItem item)
