@@ -13,6 +13,9 @@ internal sealed class NodeCall(WorkItem item, long id) : LockedClaim
     /// <summary>The id it was sent with, unique for its proxy and increasing in the order sent.</summary>
     public long Id => id;
 
-    /// <summary>The node said it started this call: the call after it was decided then, if it was held here by then.</summary>
+    /// <summary>The node said it started this call: the call after it was decided then, if it had reached the node by then.</summary>
     public bool StartReported { get; set; }
+
+    /// <summary>How many messages the proxy had sent its node worker once this call went: the node has it once it has seen as many.</summary>
+    public long Sequence { get; set; }
 }

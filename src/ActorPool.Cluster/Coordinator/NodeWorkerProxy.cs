@@ -41,6 +41,8 @@ internal sealed class NodeWorkerProxy : UntypedActor
     private readonly List<NodeCall> held = new(2);
     private readonly IActorRef stopper;
     private long nextId;
+    // Calls and claim answers sent to the node worker, which it counts the same way (ClaimNext.Seen).
+    private long sent;
     private bool draining;
     private bool drainAcknowledged;
 
@@ -87,7 +89,7 @@ internal sealed class NodeWorkerProxy : UntypedActor
                 Send(item);
                 break;
             case ClaimNext next when Sender.Equals(remote) && ClusterSecret.Matches(next.Key, replyKey):
-                Started(next.Started);
+                Started(next.Started, next.Seen);
                 break;
             case ResultBatch batch when Sender.Equals(remote) && ClusterSecret.Matches(batch.Key, replyKey):
                 Answered(batch);
@@ -179,30 +181,37 @@ internal sealed class NodeWorkerProxy : UntypedActor
         // that call is answered (the node then waits one round trip for it). A call that arrives after the one before it
         // started is thus not granted while that one runs, however long: it stays cancelable, and can be taken back.
         remote.Tell(CallCodec.Encode(item, callKey, call.Id, awaitsClaim: !call.HasStarted), Self);
+        call.Sequence = ++sent;
     }
 
-    /// <summary>The node worker is starting call <paramref name="id"/> (granted): the call held after it is decided now.</summary>
-    private void Started(long id)
+    /// <summary>
+    /// The node worker is starting call <paramref name="id"/> (granted), having seen <paramref name="seen"/> of this proxy's
+    /// messages: the call held after it is decided now if it had reached the node; one that had not is decided when this
+    /// call is answered, so it is never granted behind a call that was already running when it arrived.
+    /// </summary>
+    private void Started(long id, long seen)
     {
         var index = IndexOf(id);
         if (index >= 0 && held[index] is { HasStarted: true, StartReported: false } started)
         {
-            started.StartReported = true; // once: a call that arrives after this start is decided when this call is answered
-            DecideFrom(index + 1);
+            started.StartReported = true; // once: a repeated request decides nothing more
+            DecideFrom(index + 1, seen);
         }
     }
 
     /// <summary>
-    /// Decides the call held at <paramref name="index"/> if it waits for its claim: grants it (the node runs it after the one
-    /// before it), or refuses it if it was canceled or taken back meanwhile, and then decides the one after it the same way.
+    /// Decides the call held at <paramref name="index"/> if it waits for its claim (and, with <paramref name="seen"/>, had
+    /// reached the node): grants it (the node runs it after the one before it), or refuses it if it was canceled or taken
+    /// back meanwhile, and then decides the one after it the same way.
     /// </summary>
-    private void DecideFrom(int index)
+    private void DecideFrom(int index, long seen = long.MaxValue)
     {
-        while (index < held.Count && !held[index].HasStarted)
+        while (index < held.Count && !held[index].HasStarted && held[index].Sequence <= seen)
         {
             var call = held[index];
             var handOver = call.Item.TryGrant(call);
             remote.Tell(new ClaimAnswer(callKey, call.Id, handOver == HandOver.Accepted), Self);
+            sent++;
             if (handOver == HandOver.Accepted)
             {
                 return;

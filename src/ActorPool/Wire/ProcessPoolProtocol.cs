@@ -60,14 +60,16 @@ internal sealed record CallItem(string Secret, long Id, CallDescriptor Function,
 
 /// <summary>
 /// Node worker → its proxy, as it starts call <paramref name="Started"/> (or ends it unstarted, stopped early): claim the
-/// call you sent me after it, if I hold one, so your answer is here before this one ends. <paramref name="Key"/> is the
+/// call you sent me after it, if it had reached me by now, so your answer is here before this one ends.
+/// <paramref name="Seen"/> counts the proxy's messages (calls and claim answers) that had reached the worker by then,
+/// taken or still in its mailbox, so the proxy can tell which of its calls that includes. <paramref name="Key"/> is the
 /// worker's reply key, as on its answers: a proxy claims nothing for a request without it.
 /// </summary>
-internal sealed record ClaimNext(string Key, long Started) : IProcessPoolMessage
+internal sealed record ClaimNext(string Key, long Started, long Seen) : IProcessPoolMessage
 {
     private bool PrintMembers(System.Text.StringBuilder builder)
     {
-        builder.Append(System.Globalization.CultureInfo.InvariantCulture, $"Started = {Started}");
+        builder.Append(System.Globalization.CultureInfo.InvariantCulture, $"Started = {Started}, Seen = {Seen}");
         return true;
     }
 }

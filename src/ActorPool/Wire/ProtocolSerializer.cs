@@ -89,6 +89,7 @@ internal sealed class ProtocolSerializer(ExtendedActorSystem system) : Serialize
                 case ClaimNext next:
                     WriteString(w, next.Key);
                     w.Write(next.Started);
+                    w.Write(next.Seen);
                     break;
                 case ClaimAnswer answer:
                     WriteString(w, answer.Secret);
@@ -174,7 +175,7 @@ internal sealed class ProtocolSerializer(ExtendedActorSystem system) : Serialize
             case "L":
                 return ReadLogRecord(r);
             case "N":
-                return new ClaimNext(ReadString(r), ReadCallId(r));
+                return new ClaimNext(ReadString(r), ReadCallId(r), ReadCount(r));
             case "G":
                 return new ClaimAnswer(ReadString(r), ReadCallId(r), ReadFlag(r));
             default:
@@ -209,6 +210,13 @@ internal sealed class ProtocolSerializer(ExtendedActorSystem system) : Serialize
     {
         var id = r.ReadInt64();
         return id > 0 ? id : throw new SerializationException($"A call id of {id}.");
+    }
+
+    /// <summary>A count of messages: zero or more.</summary>
+    private static long ReadCount(BinaryReader r)
+    {
+        var count = r.ReadInt64();
+        return count >= 0 ? count : throw new SerializationException($"A message count of {count}.");
     }
 
     /// <summary>A bool written as 0 or 1; any other byte is a malformed message.</summary>

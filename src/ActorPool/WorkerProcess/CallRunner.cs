@@ -58,6 +58,8 @@ internal sealed class CallRunner(
     // waiting here is dropped.
     private readonly Queue<(CallItem Call, IActorRef Proxy)> awaiting = new();
     private readonly Dictionary<long, bool> answers = new();
+    // On a node: the proxy's messages (calls, claim answers) this worker has taken from its mailbox.
+    private long taken;
     // A worker process's records go to its parent; a node's, to its own system's Akka logging (the node's console).
     private ILogger log = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
 
@@ -136,12 +138,14 @@ internal sealed class CallRunner(
         switch (message)
         {
             case CallItem call when IsOurs(call.Secret) && board is null:
+                taken++;
                 Arrived(call, Sender);
                 break;
             case CallItem call when IsOurs(call.Secret):
                 Post(Sender, Take(call, Sender), last: true); // through the outbox, behind the progress the call reported
                 break;
             case ClaimAnswer answer when IsOurs(answer.Secret) && board is null:
+                taken++;
                 Answered(answer, Sender);
                 break;
             case ClaimAnswer:
@@ -213,12 +217,13 @@ internal sealed class CallRunner(
     }
 
     /// <summary>
-    /// Runs a call on a node, first asking its proxy to claim the next call it sent here: the answer travels while this call
-    /// runs, so the worker finds the next call decided when it is done with this one.
+    /// Runs a call on a node, first asking its proxy to claim the next call it sent here, if that call has reached this
+    /// worker (taken, or still in the mailbox): the answer travels while this call runs, so the worker finds the next call
+    /// decided when it is done with this one. A call that reaches it later is decided when this one is answered.
     /// </summary>
     private void RunOnNode(CallItem call, IActorRef proxy)
     {
-        proxy.Tell(new ClaimNext(replyKey, call.Id), Self);
+        proxy.Tell(new ClaimNext(replyKey, call.Id, taken + ((ActorCell)Context).NumberOfMessages), Self);
         Post(proxy, Take(call, proxy), last: true);
     }
 

@@ -63,7 +63,7 @@ public sealed class NodeWorkerProxyTests : Akka.TestKit.Xunit2.TestKit
         Assert.False(ahead.Future.IsRunning);
         Assert.Equal(CallState.Held, ahead.State);
 
-        proxy.Tell(new ClaimNext(ReplyKey, first.Id), node.Ref);
+        proxy.Tell(new ClaimNext(ReplyKey, first.Id, Seen: 2), node.Ref);
 
         var answer = node.ExpectMsg<ClaimAnswer>(Generous);
         Assert.Equal((CallKey, second.Id, true), (answer.Secret, answer.Id, answer.Granted));
@@ -80,7 +80,7 @@ public sealed class NodeWorkerProxyTests : Akka.TestKit.Xunit2.TestKit
         var second = node.ExpectMsg<CallItem>(Generous);
         Assert.True(ahead.Future.Cancel());
 
-        proxy.Tell(new ClaimNext(ReplyKey, first.Id), node.Ref);
+        proxy.Tell(new ClaimNext(ReplyKey, first.Id, Seen: 2), node.Ref);
 
         var answer = node.ExpectMsg<ClaimAnswer>(Generous);
         Assert.Equal((second.Id, false), (answer.Id, answer.Granted));
@@ -97,12 +97,27 @@ public sealed class NodeWorkerProxyTests : Akka.TestKit.Xunit2.TestKit
         var second = node.ExpectMsg<CallItem>(Generous);
         Assert.True(ahead.TryTakeBack()); // the router, for an idle worker: it counts the room free itself
 
-        proxy.Tell(new ClaimNext(ReplyKey, first.Id), node.Ref);
+        proxy.Tell(new ClaimNext(ReplyKey, first.Id, Seen: 2), node.Ref);
 
         var answer = node.ExpectMsg<ClaimAnswer>(Generous);
         Assert.Equal((second.Id, false), (answer.Id, answer.Granted));
         router.ExpectNoMsg(Quiet);
         Assert.Equal(CallState.Queued, ahead.State); // still pending, for another worker
+    }
+
+    [Fact]
+    public void Proxy_CallThatReachedTheNodeOnlyAfterTheCallBeforeItStarted_IsNotGrantedThen()
+    {
+        Send(1);
+        var ahead = Send(2);
+        var first = node.ExpectMsg<CallItem>(Generous);
+        node.ExpectMsg<CallItem>(Generous);
+
+        proxy.Tell(new ClaimNext(ReplyKey, first.Id, Seen: 1), node.Ref); // the node had seen only the first call
+
+        node.ExpectNoMsg(Quiet);
+        Assert.False(ahead.Future.IsRunning);
+        Assert.True(ahead.Future.Cancel()); // it may wait behind that call however long: it stays cancelable
     }
 
     [Fact]
@@ -113,8 +128,8 @@ public sealed class NodeWorkerProxyTests : Akka.TestKit.Xunit2.TestKit
         var first = node.ExpectMsg<CallItem>(Generous);
         node.ExpectMsg<CallItem>(Generous);
 
-        proxy.Tell(new ClaimNext("a-guessed-key", first.Id), node.Ref);
-        proxy.Tell(new ClaimNext(ReplyKey, first.Id), CreateTestProbe().Ref);
+        proxy.Tell(new ClaimNext("a-guessed-key", first.Id, Seen: 2), node.Ref);
+        proxy.Tell(new ClaimNext(ReplyKey, first.Id, Seen: 2), CreateTestProbe().Ref);
 
         node.ExpectNoMsg(Quiet);
         Assert.True(ahead.Future.Cancel());
@@ -158,13 +173,13 @@ public sealed class NodeWorkerProxyTests : Akka.TestKit.Xunit2.TestKit
     {
         var running = Send(1);
         var first = node.ExpectMsg<CallItem>(Generous);
-        proxy.Tell(new ClaimNext(ReplyKey, first.Id), node.Ref); // nothing held after it yet
+        proxy.Tell(new ClaimNext(ReplyKey, first.Id, Seen: 1), node.Ref); // nothing held after it yet
         node.ExpectNoMsg(Quiet);
 
         var next = Send(2);
         var second = node.ExpectMsg<CallItem>(Generous);
         Assert.True(second.AwaitsClaim);
-        proxy.Tell(new ClaimNext(ReplyKey, first.Id), node.Ref); // a repeated request changes nothing: it was not here then
+        proxy.Tell(new ClaimNext(ReplyKey, first.Id, Seen: 2), node.Ref); // a repeated request changes nothing: it was not there then
         node.ExpectNoMsg(Quiet);
         Assert.False(next.Future.IsRunning); // however long the call before it runs
 

@@ -36,7 +36,7 @@ public sealed class ProtocolSerializerFuzzTests(ITestOutputHelper output) : Akka
             new CancelCall("secret", 7),
             new WorkerLogRecord("reply-key", 42, 3, "akka://actorpool-worker/system/remoting", "a warning", 2),
             Call() with { AwaitsClaim = true },
-            new ClaimNext("reply-key", 7),
+            new ClaimNext("reply-key", 7, 3),
             new ClaimAnswer("secret", 8, Granted: true),
         ];
 
@@ -145,7 +145,7 @@ public sealed class ProtocolSerializerFuzzTests(ITestOutputHelper output) : Akka
     public void RoundTrip_PipelinedClaims_ReadBackWhatWasWritten()
     {
         var serializer = new ProtocolSerializer((ExtendedActorSystem)Sys);
-        object[] messages = [Call() with { AwaitsClaim = true }, Call(), new ClaimNext("reply-key", 41), new ClaimAnswer("secret", 42, Granted: false)];
+        object[] messages = [Call() with { AwaitsClaim = true }, Call(), new ClaimNext("reply-key", 41, 5), new ClaimAnswer("secret", 42, Granted: false)];
 
         var back = messages.Select(m => serializer.FromBinary(serializer.ToBinary(m), serializer.Manifest(m))).ToArray();
 
@@ -162,10 +162,19 @@ public sealed class ProtocolSerializerFuzzTests(ITestOutputHelper output) : Akka
     public void FromBinary_ClaimForACallIdBelowOne_IsAMalformedMessage(string manifest, long id)
     {
         var serializer = new ProtocolSerializer((ExtendedActorSystem)Sys);
-        object message = manifest == "N" ? new ClaimNext("k", id) : new ClaimAnswer("k", id, Granted: true);
+        object message = manifest == "N" ? new ClaimNext("k", id, 0) : new ClaimAnswer("k", id, Granted: true);
 
         var error = Assert.Throws<SerializationException>(() => serializer.FromBinary(serializer.ToBinary(message), manifest));
         Assert.Contains("call id", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FromBinary_ClaimRequestWithANegativeCount_IsAMalformedMessage()
+    {
+        var serializer = new ProtocolSerializer((ExtendedActorSystem)Sys);
+
+        var error = Assert.Throws<SerializationException>(() => serializer.FromBinary(serializer.ToBinary(new ClaimNext("k", 1, -1)), "N"));
+        Assert.Contains("message count", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

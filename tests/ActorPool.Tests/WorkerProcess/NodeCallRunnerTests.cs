@@ -34,7 +34,9 @@ public sealed class NodeCallRunnerTests : Akka.TestKit.Xunit2.TestKit
 
         worker.Tell(new ClaimAnswer(CallKey, 1, Granted: true));
 
-        Assert.Equal(1, ExpectMsg<ClaimNext>(Generous).Started);
+        var next = ExpectMsg<ClaimNext>(Generous);
+        Assert.Equal((1, 2), (next.Started, next.Seen)); // the call and its answer: all its proxy sent had reached it
+        Assert.Equal(ReplyKey, next.Key);
         Assert.Equal(10, Answer().Value);
     }
 
