@@ -18,8 +18,8 @@ namespace ActorPool.Cluster.Coordinator;
  *
  * Pipelined claims: the router sends this proxy up to 1 + prefetch calls, which stay pending (and cancelable) here, each
  * held under a NodeCall claim. A call is granted (CallTicket.TryGrant, under the future's lock: the future is running from
- * then on) at once when the worker is idle; else when the node, starting the call before it, asks (ClaimNext) and it is
- * held here by then; else when the call before it is answered. The node runs a call sent ahead only once granted, and drops
+ * then on) at once when the worker is idle; else when the node, starting the call before it, asks (ClaimNext) if it had
+ * reached the node by then (ClaimNext.Seen counts this proxy's messages that had); else when the call before it is answered. The node runs a call sent ahead only once granted, and drops
  * it if refused (canceled or taken back meanwhile), so Cancel() stays exact. In a steady stream (prefetch 2 or more) the
  * next call is here when the one before it starts, so its answer travels while that one runs and the worker does not wait.
  * Claims are granted in the order sent, at most one call ahead of the one the node runs.
