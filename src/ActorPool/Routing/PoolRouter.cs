@@ -92,6 +92,9 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
             case WorkerDraining when slots.TryGet(Sender, out var slot):
                 slots.MarkDraining(slot);
                 Sender.Tell(DrainAcknowledged.Instance); // after every call sent to it, so it knows nothing more is coming
+                // It finishes what it has started (or been granted); what it holds unstarted runs elsewhere, first.
+                RequeueAhead(slots.TakeBackUnstarted(slot, int.MaxValue));
+                Dispatch();
                 break;
             case WorkerCrashed crashed when slots.TryGet(crashed.Worker, out var slot) && slot.Held.Count > 0:
                 Crashed(slot, spec.WorkerLost(crashed.Worker, crashed.Cause));

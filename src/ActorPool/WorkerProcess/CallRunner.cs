@@ -137,14 +137,14 @@ internal sealed class CallRunner(
 
         switch (message)
         {
-            case CallItem call when IsOurs(call.Secret) && board is null:
+            case CallItem call when board is null && IsOurs(call.Secret):
                 taken++;
                 Arrived(call, Sender);
                 break;
             case CallItem call when IsOurs(call.Secret):
                 Post(Sender, Take(call, Sender), last: true); // through the outbox, behind the progress the call reported
                 break;
-            case ClaimAnswer answer when IsOurs(answer.Secret) && board is null:
+            case ClaimAnswer answer when board is null && IsOurs(answer.Secret):
                 taken++;
                 Answered(answer, Sender);
                 break;

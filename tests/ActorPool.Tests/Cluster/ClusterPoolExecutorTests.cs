@@ -194,8 +194,10 @@ public sealed class ClusterPoolExecutorTests(ITestOutputHelper output) : IDispos
 
         var pids = futures.Select(f => f.Result(Bound)).ToList(); // all twelve complete
         Assert.True(await stopping, $"node {leaving.Pid} did not exit after leaving");
-        Assert.Equal(2, pids.Count(p => p == leaving.Pid)); // only the calls it held when it started leaving
-        Assert.Equal(10, pids.Count(p => p == staying.Pid));
+        // Only the calls it had started when it began leaving, and those granted to run next on its workers (a call each
+        // at most, sent with the first); the rest of what it held went to the other node.
+        Assert.InRange(pids.Count(p => p == leaving.Pid), 2, 4);
+        Assert.Equal(12, pids.Count(p => p == leaving.Pid || p == staying.Pid));
 
         // A node leaving on purpose is normal lifecycle: Debug records, and nothing louder from ActorPool or Akka.
         log.WaitFor(r => r is { Category: "ActorPool.Cluster", EventId: 403, Level: LogLevel.Debug }, "Debug record that the node left");
