@@ -177,9 +177,9 @@ internal sealed class NodeWorkerProxy : UntypedActor
             }
         }
 
-        // Else it waits for its claim: asked for when the call before it starts, if it is here by then; else decided when
-        // that call is answered (the node then waits one round trip for it). A call that arrives after the one before it
-        // started is thus not granted while that one runs, however long: it stays cancelable, and can be taken back.
+        // Else it waits for its claim: decided when the call before it starts, if it has reached the node by then; else when
+        // that call is answered (the node then waits one round trip for it). A call that reaches the node after the one
+        // before it started is thus not granted while that one runs, however long: it stays cancelable, and can be taken back.
         remote.Tell(CallCodec.Encode(item, callKey, call.Id, awaitsClaim: !call.HasStarted), Self);
         call.Sequence = ++sent;
     }
