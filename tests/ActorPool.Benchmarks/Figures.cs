@@ -143,7 +143,8 @@ internal static class Figures
     private static string ClusterLabel(int index)
     {
         var (nodes, prefetch) = ClusterBenchmarks.Runs[index];
-        return string.Create(CultureInfo.InvariantCulture, $"ClusterPoolExecutor, {nodes} node(s)") + (prefetch == 0 ? "" : ", prefetch = " + prefetch);
+        return string.Create(CultureInfo.InvariantCulture, $"ClusterPoolExecutor, {nodes} node(s)")
+            + (prefetch == ClusterBenchmarks.DefaultPrefetch ? "" : string.Create(CultureInfo.InvariantCulture, $", prefetch = {prefetch}"));
     }
 
     // A stopping figure's median over its runs inside the round (its p95 and max are in the round's own table and JSON).

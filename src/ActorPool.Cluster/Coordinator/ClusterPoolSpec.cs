@@ -33,8 +33,8 @@ internal sealed class ClusterPoolSpec(
 
     public override int Prefetch => prefetch;
 
-    // A node cannot be asked, across the network, whether it started a call it holds.
-    public override HandOverMode HandOverMode => HandOverMode.RunningWhenSent;
+    // A node shares no memory with the coordinator: it asks its proxy for each call sent ahead (pipelined claims).
+    public override HandOverMode HandOverMode => HandOverMode.ClaimedOnRequest;
 
     public override bool ReplacesLostWorkers => false;
 

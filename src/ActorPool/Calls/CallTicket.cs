@@ -9,16 +9,17 @@ namespace ActorPool.Calls;
  *   Queued ───────────────────────────────► Assigned ─────────────────────────► the future Running (a thread worker)
  *     ▲  ▲                                   │   │     worker w: TryHold(w, claim)
  *     │  │ router: TryTakeBack(),            │   └──────────────────────────► Held ──(w wins its claim)──► Started
- *     │  │ or w died: TryGiveBack(w)         │                                 │       (a worker process)
- *     │  └───────────────────────────────────┘                                 │
- *     └────────────────── router: TryTakeBack(), or w died: TryGiveBack(w) ────┘
+ *     │  │ or w died: TryGiveBack(w)         │                                 │  │    (a worker process)
+ *     │  └───────────────────────────────────┘                                 │  └─(w's proxy: TryGrant)──► the future Running
+ *     └────────────────── router: TryTakeBack(), or w died: TryGiveBack(w) ────┘       (a cluster node, on request)
  *
  * and, from any of them while the future is pending, Canceled or Finished (the future's own states). Queued means
  * pending and no worker's; Assigned, sent to a worker that has not taken it yet; Held, taken by a worker that keeps it
  * unstarted under a Claim (a word on a process's claim board), so that Cancel and the router's take-back race the
  * worker's start on that word and exactly one wins. Every step runs under the future's lock, so it decides once.
  *
- * Workers that cannot claim (cluster nodes) never see a ticket: the router marks their calls running as it sends them.
+ * A worker process wins its claim on a word both processes map; a cluster node cannot share memory, so it asks its proxy,
+ * which decides the claim (a LockedClaim) under the future's lock and answers (see NodeWorkerProxy).
  * The ticket is the base of WorkItem, so a call costs no allocation for it; the future reaches it only as a
  * Future.IStartGate, and knows nothing of workers or routers.
  */
@@ -83,6 +84,33 @@ internal abstract class CallTicket : Future.IStartGate
     /// from now on <see cref="Future.Cancel()"/>, <see cref="Future.IsRunning"/> and the router's take-back ask the claim.
     /// </summary>
     public HandOver TryHold(object worker, Claim hold) => Take(worker, hold);
+
+    /// <summary>
+    /// For the proxy of a worker that asks before it starts each call it holds (a cluster node): grants the call held under
+    /// <paramref name="claim"/>, marking the future running (from now on <see cref="Future.Cancel()"/> returns false and the
+    /// worker will run it). <see cref="HandOver.TakenBack"/> if the router took it back first (it counted the room free);
+    /// <see cref="HandOver.NotPending"/> if it was canceled (its waiters are notified now) or settled meanwhile.
+    /// </summary>
+    public HandOver TryGrant(LockedClaim claim)
+    {
+        lock (Future.SyncRoot)
+        {
+            if (claim.WasTakenBack || (Future.IsPendingLocked && holder != claim))
+            {
+                return HandOver.TakenBack;
+            }
+
+            if (!Future.IsPendingLocked || !claim.TryGrantLocked())
+            {
+                Future.NotifyIfCanceledLocked();
+                return HandOver.NotPending;
+            }
+
+            holder = null;
+            Future.MarkRunningLocked();
+            return HandOver.Accepted;
+        }
+    }
 
     private HandOver Take(object worker, Claim? hold)
     {

@@ -51,9 +51,6 @@ internal sealed class DispatchPolicy
     /// </summary>
     public void OrderByPriority() => ReadyBelow = 1;
 
-    /// <summary>True if calls sent to a worker stay pending until the worker starts them, so the router can take them back.</summary>
-    public bool WorkersClaimCalls => Mode != HandOverMode.RunningWhenSent;
-
     /// <summary>True if the router watches for a worker that leaves its only call unstarted (<see cref="StalledAfter"/>).</summary>
     public bool WatchesForStalls => Mode == HandOverMode.ClaimedWatchedForStalls;
 
@@ -103,7 +100,7 @@ internal sealed class DispatchPolicy
     /// </summary>
     public (Slot From, int Count)? TakeBackFor(Slot idle, WorkerSlots slots, bool anyQueued, long now)
     {
-        if (!WorkersClaimCalls || idle.Held.Count > 0 || !idle.IsReady)
+        if (idle.Held.Count > 0 || !idle.IsReady)
         {
             return null;
         }

@@ -4,10 +4,12 @@ namespace ActorPool.Routing;
 internal enum HandOverMode
 {
     /// <summary>
-    /// The router marks each call running as it sends it, since the worker cannot be asked whether it started one (a
-    /// cluster node, across the network): calls sent ahead are no longer cancelable. One message per call.
+    /// The worker holds each call under a claim that its proxy decides when the worker asks for it, one call ahead of the
+    /// one it runs (<see cref="Calls.CallTicket.TryGrant"/>): calls sent ahead stay pending and cancelable until granted, and
+    /// the router can take back those not granted. One message per call; no stall watching, as a frozen worker is a frozen
+    /// node, which the cluster's failure detector reports (cluster nodes).
     /// </summary>
-    RunningWhenSent,
+    ClaimedOnRequest,
 
     /// <summary>
     /// The worker starts each call itself (<see cref="Calls.CallTicket.TryStart"/>), so calls sent ahead stay pending and

@@ -20,9 +20,9 @@ namespace ActorPool.Routing;
  * Work is pulled: a call leaves the inbox and the queue only when a worker has room for it, an idle worker first.
  * A call canceled while queued is dropped there, its waiters notified, so Cancel() works for everything queued.
  * Submit posts calls to the inbox without a message while every worker is busy; a worker that finishes asks the
- * router for more. How a worker takes its calls is the pool's HandOverMode: threads and worker processes get them
- * still pending, assigned to them, so a call sent ahead stays cancelable and an idle worker can take it back from a
- * busy one; cluster nodes get them marked running, so their prefetch costs cancelability.
+ * router for more. How a worker takes its calls is the pool's HandOverMode: every worker gets them still pending, assigned
+ * to it, so a call sent ahead stays cancelable and an idle worker can take it back from a busy one, until the worker
+ * starts it (a thread), wins its claim (a worker process) or is granted it by its proxy (a cluster node).
  *
  * Failure: a thread worker that throws from our code is restarted (the mailbox survives a restart), and the call
  * it was running fails; a process proxy that throws is stopped instead. A worker that stops fails the calls it had
@@ -85,12 +85,16 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
                 Refill(slot);
                 break;
             case AddWorker add when !slots.Contains(add.Worker):
-                Adopt(add.Worker);
-                Dispatch();
+                // As a worker that has just finished: it takes queued calls, else calls held unstarted elsewhere (those a
+                // node worker holds unclaimed behind a long call, sent ahead while this one was still attaching).
+                Refill(Adopt(add.Worker));
                 break;
             case WorkerDraining when slots.TryGet(Sender, out var slot):
                 slots.MarkDraining(slot);
                 Sender.Tell(DrainAcknowledged.Instance); // after every call sent to it, so it knows nothing more is coming
+                // It finishes what it has started (or been granted); what it holds unstarted runs elsewhere, first.
+                RequeueAhead(slots.TakeBackUnstarted(slot, int.MaxValue));
+                Dispatch();
                 break;
             case WorkerCrashed crashed when slots.TryGet(crashed.Worker, out var slot) && slot.Held.Count > 0:
                 Crashed(slot, spec.WorkerLost(crashed.Worker, crashed.Cause));
@@ -184,7 +188,7 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
     private void StartWorker(Props props) => Adopt(Context.ActorOf(props, $"worker-{slots.Count}-{Guid.NewGuid():N}"));
 
     /// <summary>Takes <paramref name="worker"/> into the pool: a child it started, or one started elsewhere (a cluster node's proxy).</summary>
-    private void Adopt(IActorRef worker)
+    private Slot Adopt(IActorRef worker)
     {
         Context.Watch(worker);
         var slot = slots.Add(worker);
@@ -193,6 +197,8 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
         {
             slots.MakeReady(slot);
         }
+
+        return slot;
     }
 
     private void Accept(WorkItem item)
@@ -238,17 +244,12 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
         }
     }
 
-    /// <summary>The next pending call, assigned to <paramref name="slot"/>'s worker (or marked running); calls canceled while queued are dropped, notified.</summary>
+    /// <summary>The next pending call, assigned to <paramref name="slot"/>'s worker; calls canceled while queued are dropped, notified.</summary>
     private bool TryNextFor(Slot slot, out WorkItem item)
     {
         while (TryDequeue(out item))
         {
-            if (!policy.WorkersClaimCalls && item.Control is { } control)
-            {
-                control.Runner = slot.Worker; // before it is marked running: a stop request from then on goes to its worker
-            }
-
-            if (policy.WorkersClaimCalls ? item.TryAssignTo(slot.Worker) : item.Future.TryMarkRunning() == true)
+            if (item.TryAssignTo(slot.Worker))
             {
                 return true;
             }
@@ -408,9 +409,9 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
         queue.Order();
         policy.OrderByPriority();
         slots.LowerReadyBelow(policy.ReadyBelow);
-        if (!policy.WorkersClaimCalls || pool.IsBroken)
+        if (pool.IsBroken)
         {
-            return; // a call a node holds is running already
+            return;
         }
 
         var taken = new List<WorkItem>();
@@ -456,7 +457,7 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
         {
             // A call canceled while the worker held it is notified, not failed. One still pending with no worker's claim
             // on it (a claiming worker that died took back what it had not started, or never got it) runs elsewhere.
-            if (item.IsPendingOrNotifyCancel() && policy.WorkersClaimCalls && !pool.IsBroken && item.IsPendingAndUnclaimed)
+            if (item.IsPendingOrNotifyCancel() && !pool.IsBroken && item.IsPendingAndUnclaimed)
             {
                 neverStarted.Add(item);
             }
@@ -526,8 +527,8 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
             item.Future.TryMarkRunning();
         }
 
-        // Calls sent ahead to workers that claim calls are still pending until started: cancel and notify those too
-        // (their worker then skips them). Elsewhere a held call is running, and this changes nothing.
+        // Calls sent ahead are still pending until started (or granted): cancel and notify those too (their worker then
+        // skips them). For a held call that is running, this changes nothing.
         foreach (var slot in slots.All)
         {
             foreach (var item in slot.Held)

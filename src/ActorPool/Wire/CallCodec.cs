@@ -39,11 +39,17 @@ internal static class CallCodec
         64 + (call.Trace == default ? 0 : TraceContextCodec.MaxBytes) + call.Arguments.Sum(argument => argument.LongLength + 4)
         + 3L * (call.Function.DeclaringType.Length + call.Function.GenericArguments.Sum(name => name.Length + 4));
 
-    /// <summary>The message for a prepared call whose arguments were serialized; <paramref name="slot"/> is its claim board word, if any.</summary>
-    public static CallItem Encode(WorkItem item, string secret, long id, int slot = -1)
+    /// <summary>
+    /// The message for a prepared call whose arguments were serialized; <paramref name="slot"/> is its claim board word, if any;
+    /// <paramref name="awaitsClaim"/>, for a cluster node, that the node must wait for its proxy's grant before it runs it.
+    /// </summary>
+    public static CallItem Encode(WorkItem item, string secret, long id, int slot = -1, bool awaitsClaim = false)
     {
         var prepared = Prepared(item);
-        return new CallItem(secret, id, prepared.Function, item.IsChunk, prepared.Arguments, slot, CallLimits.Of(item.Control), item.Future.TraceContext);
+        return new CallItem(secret, id, prepared.Function, item.IsChunk, prepared.Arguments, slot, CallLimits.Of(item.Control), item.Future.TraceContext)
+        {
+            AwaitsClaim = awaitsClaim,
+        };
     }
 
     private static PreparedCall Prepared(WorkItem item) =>

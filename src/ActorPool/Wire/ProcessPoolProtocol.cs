@@ -43,10 +43,47 @@ internal sealed record CallItem(string Secret, long Id, CallDescriptor Function,
     System.Diagnostics.ActivityContext Trace = default)
     : IProcessPoolMessage
 {
+    /// <summary>
+    /// For a cluster node: the call is sent ahead, and the node runs it only once its proxy grants it in a
+    /// <see cref="ClaimAnswer"/> (false: the proxy granted it as it sent it, and the node runs it when its turn comes).
+    /// Not a constructor parameter, so a call built without it (by the process pool) is run as sent.
+    /// </summary>
+    public bool AwaitsClaim { get; init; }
+
     private bool PrintMembers(System.Text.StringBuilder builder)
     {
         builder.Append(System.Globalization.CultureInfo.InvariantCulture,
-            $"Id = {Id}, Function = {Function}, IsChunk = {IsChunk}, Arguments = {Arguments.Length}, Slot = {Slot}, Limits = {Limits}, Traced = {Trace != default}");
+            $"Id = {Id}, Function = {Function}, IsChunk = {IsChunk}, Arguments = {Arguments.Length}, Slot = {Slot}, Limits = {Limits}, Traced = {Trace != default}, AwaitsClaim = {AwaitsClaim}");
+        return true;
+    }
+}
+
+/// <summary>
+/// Node worker → its proxy, as it starts call <paramref name="Started"/> (or ends it unstarted, stopped early): claim the
+/// call you sent me after it, if it had reached me by now, so your answer is here before this one ends.
+/// <paramref name="Seen"/> counts the proxy's messages (calls and claim answers) that had reached the worker by then,
+/// taken or still in its mailbox, so the proxy can tell which of its calls that includes. <paramref name="Key"/> is the
+/// worker's reply key, as on its answers: a proxy claims nothing for a request without it.
+/// </summary>
+internal sealed record ClaimNext(string Key, long Started, long Seen) : IProcessPoolMessage
+{
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append(System.Globalization.CultureInfo.InvariantCulture, $"Started = {Started}, Seen = {Seen}");
+        return true;
+    }
+}
+
+/// <summary>
+/// Proxy → node worker: call <paramref name="Id"/>, sent ahead, is <paramref name="Granted"/> (run it when its turn
+/// comes) or refused (canceled or taken back at the coordinator: drop it, and answer nothing for it). Carries the
+/// pool's call key, as a call does. Always follows its call on the same connection.
+/// </summary>
+internal sealed record ClaimAnswer(string Secret, long Id, bool Granted) : IProcessPoolMessage
+{
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append(System.Globalization.CultureInfo.InvariantCulture, $"Id = {Id}, Granted = {Granted}");
         return true;
     }
 }

@@ -8,7 +8,7 @@ namespace ActorPool.Wire;
 
 /// <summary>
 /// A compact binary format for <see cref="IProcessPoolMessage"/>s. Akka's default (Newtonsoft JSON with type
-/// names) is slower and would let a peer name any type to load; this one knows exactly seven messages.
+/// names) is slower and would let a peer name any type to load; this one knows exactly nine messages.
 /// </summary>
 internal sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
 {
@@ -38,6 +38,8 @@ internal sealed class ProtocolSerializer(ExtendedActorSystem system) : Serialize
         WorkerInitializerFailed => "I",
         CancelCall => "X",
         WorkerLogRecord => "L",
+        ClaimNext => "N",
+        ClaimAnswer => "G",
         _ => throw new ArgumentException($"{o.GetType()} is not an ActorPool protocol message.", nameof(o)),
     };
 
@@ -83,6 +85,16 @@ internal sealed class ProtocolSerializer(ExtendedActorSystem system) : Serialize
                     WriteString(w, failed.Secret);
                     w.Write(failed.ProcessId);
                     Write(w, failed.Error);
+                    break;
+                case ClaimNext next:
+                    WriteString(w, next.Key);
+                    w.Write(next.Started);
+                    w.Write(next.Seen);
+                    break;
+                case ClaimAnswer answer:
+                    WriteString(w, answer.Secret);
+                    w.Write(answer.Id);
+                    w.Write(answer.Granted);
                     break;
                 case WorkerLogRecord record:
                     WriteString(w, record.Key);
@@ -162,6 +174,10 @@ internal sealed class ProtocolSerializer(ExtendedActorSystem system) : Serialize
                 return new WorkerInitializerFailed(ReadString(r), r.ReadInt32(), ReadError(r, 0) ?? throw new SerializationException("An initializer failure without its error."));
             case "L":
                 return ReadLogRecord(r);
+            case "N":
+                return new ClaimNext(ReadString(r), ReadCallId(r), ReadCount(r));
+            case "G":
+                return new ClaimAnswer(ReadString(r), ReadCallId(r), ReadFlag(r));
             default:
                 throw new SerializationException($"Unknown ActorPool protocol manifest '{manifest}'.");
         }
@@ -189,6 +205,28 @@ internal sealed class ProtocolSerializer(ExtendedActorSystem system) : Serialize
             : throw new SerializationException($"A worker log record claims {dropped} dropped records.");
     }
 
+    /// <summary>A call's id: its proxy numbers calls from 1, so zero or less is a malformed message.</summary>
+    private static long ReadCallId(BinaryReader r)
+    {
+        var id = r.ReadInt64();
+        return id > 0 ? id : throw new SerializationException($"A call id of {id}.");
+    }
+
+    /// <summary>A count of messages: zero or more.</summary>
+    private static long ReadCount(BinaryReader r)
+    {
+        var count = r.ReadInt64();
+        return count >= 0 ? count : throw new SerializationException($"A message count of {count}.");
+    }
+
+    /// <summary>A bool written as 0 or 1; any other byte is a malformed message.</summary>
+    private static bool ReadFlag(BinaryReader r) => r.ReadByte() switch
+    {
+        0 => false,
+        1 => true,
+        var other => throw new SerializationException($"A flag of {other}."),
+    };
+
     /// <summary>More calls than any worker holds at once is a malformed message.</summary>
     private const int MaxBatch = 1 << 16;
 
@@ -204,6 +242,8 @@ internal sealed class ProtocolSerializer(ExtendedActorSystem system) : Serialize
 
     private const byte HasTrace = 2;
 
+    private const byte AwaitsClaimPart = 4;
+
     private static void WriteCall(BinaryWriter w, CallItem call)
     {
         w.Write(call.Id);
@@ -213,7 +253,7 @@ internal sealed class ProtocolSerializer(ExtendedActorSystem system) : Serialize
         // One byte says which optional parts follow; most calls have none, and a call without a trace is written as before
         // trace contexts were added (the byte was then a bool for the limits).
         var traced = call.Trace != default;
-        w.Write((byte)((call.Limits.Stoppable ? HasLimits : 0) | (traced ? HasTrace : 0)));
+        w.Write((byte)((call.Limits.Stoppable ? HasLimits : 0) | (traced ? HasTrace : 0) | (call.AwaitsClaim ? AwaitsClaimPart : 0)));
         if (call.Limits.Stoppable)
         {
             w.Write(call.Limits.Timeout.Ticks);
@@ -239,7 +279,7 @@ internal sealed class ProtocolSerializer(ExtendedActorSystem system) : Serialize
         var isChunk = r.ReadBoolean();
         var slot = r.ReadInt32();
         var parts = r.ReadByte();
-        if ((parts & ~(HasLimits | HasTrace)) != 0)
+        if ((parts & ~(HasLimits | HasTrace | AwaitsClaimPart)) != 0)
         {
             throw new SerializationException($"A call with unknown parts (0x{parts:x2}).");
         }
@@ -258,7 +298,7 @@ internal sealed class ProtocolSerializer(ExtendedActorSystem system) : Serialize
             arguments[i] = ReadBytes(r) ?? throw new SerializationException("A call with a missing argument.");
         }
 
-        return new CallItem(secret, id, function, isChunk, arguments, slot, limits, trace);
+        return new CallItem(secret, id, function, isChunk, arguments, slot, limits, trace) { AwaitsClaim = (parts & AwaitsClaimPart) != 0 };
     }
 
     /// <summary>A call's timeout or grace period: zero (none) up to the longest a timer counts.</summary>

@@ -20,6 +20,9 @@ namespace ActorPool.WorkerProcess;
 /// the call's word on the <see cref="ClaimBoard"/> (else the parent canceled it or took it back), and its answers leave
 /// through an outbox that a helper actor empties into <see cref="ResultBatch"/>es, so a quick call's answer never waits
 /// for the next call to finish, and answers that are ready together travel together.
+/// A node worker shares no memory with its proxy, so it pipelines its claims instead: a call sent ahead
+/// (<see cref="CallItem.AwaitsClaim"/>) waits here until the proxy's <see cref="ClaimAnswer"/> grants or refuses it, and
+/// as the worker takes each call it sends <see cref="ClaimNext"/>, so the answer for the next call arrives while this one runs.
 /// </summary>
 /// <param name="parentPath">The actor it registers with: its proxy in the parent, or a cluster executor's membership actor.</param>
 /// <param name="secret">The pool's secret, which every call must carry.</param>
@@ -50,6 +53,13 @@ internal sealed class CallRunner(
     private IActorRef flusher = ActorRefs.Nobody;
     private Action<RunningCall> queueProgress = null!;
     private bool refused;
+    // On a node: the calls that wait for their proxy's answer (sent ahead), with any sent after them, in the order they
+    // came; and the answers that came for them. Both bounded by what the proxy sends ahead: an answer for a call not
+    // waiting here is dropped.
+    private readonly Queue<(CallItem Call, IActorRef Proxy)> awaiting = new();
+    private readonly Dictionary<long, bool> answers = new();
+    // On a node: the proxy's messages (calls, claim answers) this worker has taken from its mailbox.
+    private long taken;
     // A worker process's records go to its parent; a node's, to its own system's Akka logging (the node's console).
     private ILogger log = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
 
@@ -127,9 +137,19 @@ internal sealed class CallRunner(
 
         switch (message)
         {
+            case CallItem call when board is null && IsOurs(call.Secret):
+                taken++;
+                Arrived(call, Sender);
+                break;
             case CallItem call when IsOurs(call.Secret):
                 Post(Sender, Take(call, Sender), last: true); // through the outbox, behind the progress the call reported
                 break;
+            case ClaimAnswer answer when board is null && IsOurs(answer.Secret):
+                taken++;
+                Answered(answer, Sender);
+                break;
+            case ClaimAnswer:
+                break; // forged, or for a worker process (which claims on its board): nothing waits for it
             case CallBatch batch when IsOurs(batch.Secret):
                 for (var i = 0; i < batch.Calls.Length; i++)
                 {
@@ -147,6 +167,65 @@ internal sealed class CallRunner(
     }
 
     private bool IsOurs(string presented) => SecretText.Matches(presented, secret);
+
+    /// <summary>On a node: runs a call granted as it was sent, unless calls sent before it still wait; else it waits its turn.</summary>
+    private void Arrived(CallItem call, IActorRef proxy)
+    {
+        if (!call.AwaitsClaim && awaiting.Count == 0)
+        {
+            RunOnNode(call, proxy);
+            return;
+        }
+
+        awaiting.Enqueue((call, proxy));
+        RunAnswered();
+    }
+
+    /// <summary>On a node: the proxy decided a call sent ahead; it runs if granted and next, and is dropped if refused.</summary>
+    private void Answered(ClaimAnswer answer, IActorRef from)
+    {
+        foreach (var (call, proxy) in awaiting)
+        {
+            if (call.Id == answer.Id && call.AwaitsClaim && proxy.Equals(from))
+            {
+                answers[answer.Id] = answer.Granted;
+                RunAnswered();
+                return;
+            }
+        }
+    }
+
+    /// <summary>Runs the waiting calls in order while each is granted (or was granted as sent); stops at one whose answer is on its way.</summary>
+    private void RunAnswered()
+    {
+        while (awaiting.TryPeek(out var next))
+        {
+            var granted = true;
+            if (next.Call.AwaitsClaim && !answers.Remove(next.Call.Id, out granted))
+            {
+                return;
+            }
+
+            awaiting.Dequeue();
+            if (granted)
+            {
+                RunOnNode(next.Call, next.Proxy);
+            }
+
+            // A refused call was canceled or taken back at the coordinator, which settled or moved it: nothing to answer.
+        }
+    }
+
+    /// <summary>
+    /// Runs a call on a node, first asking its proxy to claim the next call it sent here, if that call has reached this
+    /// worker (taken, or still in the mailbox): the answer travels while this call runs, so the worker finds the next call
+    /// decided when it is done with this one. A call that reaches it later is decided when this one is answered.
+    /// </summary>
+    private void RunOnNode(CallItem call, IActorRef proxy)
+    {
+        proxy.Tell(new ClaimNext(replyKey, call.Id, taken + ((ActorCell)Context).NumberOfMessages), Self);
+        Post(proxy, Take(call, proxy), last: true);
+    }
 
     /// <summary>
     /// Queues an answer, and sees that it leaves: through the <see cref="Flusher"/> while more calls of the batch follow,

@@ -15,6 +15,19 @@ public sealed class ClusterPoolExecutorContractTests(SharedClusterFixture cluste
 
     protected override Type BrokenExceptionType => typeof(BrokenClusterPoolException);
 
-    protected override Executor CreateExecutor(int? maxWorkers = null, Action? initializer = null, ExecutorPolicy? policy = null) =>
-        new ClusterPoolExecutor(new ClusterPoolExecutorOptions { Secret = cluster.Secret, MaxWorkers = maxWorkers, Initializer = initializer, Policy = policy }, cluster.System);
+    protected override int GrantedAheadPerWorker => 1;
+
+    // Calls are sent ahead (actorpool.cluster.prefetch, 2 by default), so a test that means several workers waits for them:
+    // the first node worker to attach would otherwise be sent calls ahead that the others were meant to run.
+    protected override Executor CreateExecutor(int? maxWorkers = null, Action? initializer = null, ExecutorPolicy? policy = null)
+    {
+        var executor = new ClusterPoolExecutor(
+            new ClusterPoolExecutorOptions { Secret = cluster.Secret, MaxWorkers = maxWorkers, Initializer = initializer, Policy = policy }, cluster.System);
+        if (initializer is null)
+        {
+            executor.WaitForWorkersAsync(Math.Min(maxWorkers ?? int.MaxValue, 2 * SharedClusterFixture.NodeWorkers), Probe.Bound).GetAwaiter().GetResult();
+        }
+
+        return executor;
+    }
 }

@@ -39,7 +39,7 @@ public sealed class DispatchPolicyTests
     [Fact]
     public void NextSlot_NoWorkerWithRoom_IsNull()
     {
-        var (policy, slots) = Pool(HandOverMode.RunningWhenSent, prefetch: 0, workers: 2);
+        var (policy, slots) = Pool(HandOverMode.ClaimedOnRequest, prefetch: 0, workers: 2);
         foreach (var slot in slots.All.ToList())
         {
             Hold(slots, slot, Running(), Now);
@@ -61,7 +61,7 @@ public sealed class DispatchPolicyTests
 
     [Theory]
     [InlineData(nameof(HandOverMode.ClaimedWatchedForStalls))]
-    [InlineData(nameof(HandOverMode.RunningWhenSent))]
+    [InlineData(nameof(HandOverMode.ClaimedOnRequest))]
     public void Share_OneByOneModes_IsOne(string mode) =>
         Assert.Equal(1, new DispatchPolicy(Enum.Parse<HandOverMode>(mode), prefetch: 7).Share(1000, 2));
 
@@ -129,14 +129,17 @@ public sealed class DispatchPolicyTests
     }
 
     [Fact]
-    public void TakeBackFor_WorkersThatCannotBeAsked_IsNull()
+    public void TakeBackFor_ANodeWorkerHoldingACallAhead_TakesItForAnIdleWorker()
     {
-        var (policy, slots) = Pool(HandOverMode.RunningWhenSent, prefetch: 3, workers: 2);
+        // A cluster node worker's call sent ahead is pending until its proxy grants it: an idle worker may have it.
+        var (policy, slots) = Pool(HandOverMode.ClaimedOnRequest, prefetch: 1, workers: 2);
         var busy = slots.All.First();
         Hold(slots, busy, Running(), Now);
-        Hold(slots, busy, Running(), Now);
+        Hold(slots, busy, Assigned(busy), Now);
 
-        Assert.Null(policy.TakeBackFor(slots.All.Last(), slots, anyQueued: false, Now));
+        Assert.Equal((busy, 1), policy.TakeBackFor(slots.All.Last(), slots, anyQueued: false, Now));
+        Assert.NotNull(slots.TryTakeBack(busy, 1));
+        Assert.Null(slots.TryTakeBack(busy, 0)); // the call it runs stays
     }
 
     [Fact]
@@ -169,13 +172,13 @@ public sealed class DispatchPolicyTests
 
     [Theory]
     [InlineData(nameof(HandOverMode.ClaimedInBatches))]
-    [InlineData(nameof(HandOverMode.RunningWhenSent))]
+    [InlineData(nameof(HandOverMode.ClaimedOnRequest))]
     public void StalledFor_ModesThatDoNotWatch_IsNull(string name)
     {
         var mode = Enum.Parse<HandOverMode>(name);
         var (policy, slots) = Pool(mode, prefetch: 3, workers: 2);
         var busy = slots.All.First();
-        Hold(slots, busy, mode == HandOverMode.RunningWhenSent ? Running() : Assigned(busy), Now);
+        Hold(slots, busy, Assigned(busy), Now);
 
         Assert.Null(policy.StalledFor(slots.All.Last(), slots, Now + Ticks(TimeSpan.FromMinutes(1))));
         Assert.False(policy.ShouldWatchForStalls(slots));

@@ -32,6 +32,8 @@ public sealed class PoolRouterTests : Akka.TestKit.Xunit2.TestKit
             var handed = probe.ExpectMsg<WorkItem>(Generous);
             var worker = probe.LastSender;
             Assert.Same(expected, handed);
+            Assert.False(handed.Future.IsRunning); // pending until its worker starts it
+            Assert.Equal(HandOver.Accepted, handed.TryStart(worker));
             Assert.True(handed.Future.IsRunning);
             probe.ExpectNoMsg(TimeSpan.FromMilliseconds(100)); // one call at a time: the next waits for WorkerIdle
             handed.Run();
@@ -73,6 +75,7 @@ public sealed class PoolRouterTests : Akka.TestKit.Xunit2.TestKit
         var queued = new Call<int>(() => 2);
         router.Tell(running);
         probe.ExpectMsg<WorkItem>(Generous);
+        Assert.Equal(HandOver.Accepted, running.TryStart(probe.LastSender));
         router.Tell(queued);
 
         router.Tell(new ShutdownPool(CancelFutures: true));
@@ -149,6 +152,7 @@ public sealed class PoolRouterTests : Akka.TestKit.Xunit2.TestKit
         var queued = new Call<int>(() => 2);
         router.Tell(running);
         probe.ExpectMsg<WorkItem>(Generous);
+        Assert.Equal(HandOver.Accepted, running.TryStart(probe.LastSender)); // started, as a healthy worker would
         router.Tell(queued);
 
         var cause = new InvalidOperationException("init failed");
@@ -298,7 +302,7 @@ public sealed class PoolRouterTests : Akka.TestKit.Xunit2.TestKit
 
         public override int Prefetch => prefetch;
 
-        public override HandOverMode HandOverMode => batches ? HandOverMode.ClaimedInBatches : HandOverMode.RunningWhenSent;
+        public override HandOverMode HandOverMode => batches ? HandOverMode.ClaimedInBatches : HandOverMode.ClaimedOnRequest;
 
         public override Props WorkerProps(int index)
         {
@@ -336,6 +340,7 @@ public sealed class PoolRouterTests : Akka.TestKit.Xunit2.TestKit
                 throw new InvalidOperationException(Message);
             }
 
+            Assert.Equal(HandOver.Accepted, ((WorkItem)message).TryStart(Self));
             ((WorkItem)message).Run();
             Context.Parent.Tell(new WorkerIdle((WorkItem)message));
         }
@@ -376,13 +381,14 @@ public sealed class PoolRouterTests : Akka.TestKit.Xunit2.TestKit
         }
     }
 
-    /// <summary>Stops itself instead of running its first call.</summary>
+    /// <summary>Starts its first call and stops itself instead of running it.</summary>
     private sealed class StopOnFirstCallWorker(StrongBox<int> incarnations) : UntypedActor
     {
         private readonly bool first = Interlocked.Increment(ref incarnations.Value) == 1;
 
         protected override void OnReceive(object message)
         {
+            Assert.Equal(HandOver.Accepted, ((WorkItem)message).TryStart(Self));
             if (first)
             {
                 Context.Stop(Self);

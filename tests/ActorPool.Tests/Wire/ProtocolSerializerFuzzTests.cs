@@ -35,9 +35,12 @@ public sealed class ProtocolSerializerFuzzTests(ITestOutputHelper output) : Akka
             new WorkerInitializerFailed("secret", 42, Error(2)),
             new CancelCall("secret", 7),
             new WorkerLogRecord("reply-key", 42, 3, "akka://actorpool-worker/system/remoting", "a warning", 2),
+            Call() with { AwaitsClaim = true },
+            new ClaimNext("reply-key", 7, 3),
+            new ClaimAnswer("secret", 8, Granted: true),
         ];
 
-        Fuzz(serializer, samples, ["C", "B", "S", "W", "I", "X", "L", "?"]);
+        Fuzz(serializer, samples, ["C", "B", "S", "W", "I", "X", "L", "N", "G", "?"]);
     }
 
     [Fact]
@@ -153,6 +156,52 @@ public sealed class ProtocolSerializerFuzzTests(ITestOutputHelper output) : Akka
 
         var error = Assert.Throws<SerializationException>(() => serializer.FromBinary(serializer.ToBinary(batch), "S"));
         Assert.Contains("progress value", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void RoundTrip_PipelinedClaims_ReadBackWhatWasWritten()
+    {
+        var serializer = new ProtocolSerializer((ExtendedActorSystem)Sys);
+        object[] messages = [Call() with { AwaitsClaim = true }, Call(), new ClaimNext("reply-key", 41, 5), new ClaimAnswer("secret", 42, Granted: false)];
+
+        var back = messages.Select(m => serializer.FromBinary(serializer.ToBinary(m), serializer.Manifest(m))).ToArray();
+
+        Assert.True(((CallItem)back[0]).AwaitsClaim);
+        Assert.False(((CallItem)back[1]).AwaitsClaim);
+        Assert.Equal(messages[2], back[2]);
+        Assert.Equal(messages[3], back[3]);
+    }
+
+    [Theory]
+    [InlineData("N", 0L)]
+    [InlineData("N", -5L)]
+    [InlineData("G", 0L)]
+    public void FromBinary_ClaimForACallIdBelowOne_IsAMalformedMessage(string manifest, long id)
+    {
+        var serializer = new ProtocolSerializer((ExtendedActorSystem)Sys);
+        object message = manifest == "N" ? new ClaimNext("k", id, 0) : new ClaimAnswer("k", id, Granted: true);
+
+        var error = Assert.Throws<SerializationException>(() => serializer.FromBinary(serializer.ToBinary(message), manifest));
+        Assert.Contains("call id", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FromBinary_ClaimRequestWithANegativeCount_IsAMalformedMessage()
+    {
+        var serializer = new ProtocolSerializer((ExtendedActorSystem)Sys);
+
+        var error = Assert.Throws<SerializationException>(() => serializer.FromBinary(serializer.ToBinary(new ClaimNext("k", 1, -1)), "N"));
+        Assert.Contains("message count", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FromBinary_ClaimAnswerWithAFlagOtherThanZeroOrOne_IsAMalformedMessage()
+    {
+        var serializer = new ProtocolSerializer((ExtendedActorSystem)Sys);
+        var bytes = serializer.ToBinary(new ClaimAnswer("k", 1, Granted: true));
+        bytes[^1] = 2;
+
+        Assert.Throws<SerializationException>(() => serializer.FromBinary(bytes, "G"));
     }
 
     [Fact]
