@@ -43,7 +43,7 @@ public sealed class PartitionTests(ITestOutputHelper output)
         cutOff.Place.Heal();
         var newcomer = cluster.StartNode(cutOff.Place);
         cluster.WaitForWorkers(3 * PartitionedCluster.NodeWorkers);
-        cluster.Run("b", count: 3 * PartitionedCluster.NodeWorkers, milliseconds: 1000);
+        cluster.Run("b", count: MoreThanTheyHold(otherWorkers: 2 * PartitionedCluster.NodeWorkers), milliseconds: 500);
         var after = cluster.Settle("b");
         AssertNothingLostOrTwice(cluster, "b", after);
         Assert.Empty(after.Failed);
@@ -138,13 +138,19 @@ public sealed class PartitionTests(ITestOutputHelper output)
 
         frozen.Thaw();
         cluster.WaitForWorkers(2 * PartitionedCluster.NodeWorkers); // reachable again: attached afresh
-        cluster.Run("b", count: 2 * PartitionedCluster.NodeWorkers, milliseconds: 1000);
+        cluster.Run("b", count: MoreThanTheyHold(otherWorkers: PartitionedCluster.NodeWorkers), milliseconds: 500);
         var after = cluster.Settle("b");
         AssertNothingLostOrTwice(cluster, "b", after);
         Assert.Empty(after.Failed);
         Assert.Contains(after.Ok, call => call.Pid == frozen.Pid);
         Assert.False(frozen.Program.HasExited);
     }
+
+    /// <summary>
+    /// More calls than <paramref name="otherWorkers"/> can hold at once (each runs one and holds actorpool.cluster.prefetch
+    /// more, 2 by default), so the node that came back must get some, whatever order the router sends them in.
+    /// </summary>
+    private static int MoreThanTheyHold(int otherWorkers) => otherWorkers * (1 + 2) + PartitionedCluster.NodeWorkers;
 
     /// <summary>Every future settled, none twice, and each result came from a node the call really started on.</summary>
     private static void AssertNothingLostOrTwice(PartitionedCluster cluster, string batch, PartitionedCluster.Settled settled)
