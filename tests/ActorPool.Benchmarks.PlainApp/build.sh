@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Builds the benchmark program as a plain user's app: ActorPool's three packages packed from this source tree into a
 # folder feed (as tests/ActorPool.PackageTests does), then ActorPool.Benchmarks.PlainApp.csproj built from them, without
-# ReadyToRun. Prints the path of the program; run it as the usual one (--pools processes ...), or give it to --compare.
-# Usage: tests/ActorPool.Benchmarks.PlainApp/build.sh [OUTPUT-DIR]    (default: /tmp/actorpool-plain-app)
+# ReadyToRun properties of its own: on linux-x64 it gets the ReadyToRun images the ActorPool package ships (the pack
+# compiles them; see docs/publishing.md), as a user's plain app does. Prints the path of the program; run it as the usual
+# one (--pools processes ...), or give it to --compare. Extra arguments go to the app's build, e.g.
+# -p:ActorPoolReadyToRunImages=false for a plain app without the images.
+# Usage: tests/ActorPool.Benchmarks.PlainApp/build.sh [OUTPUT-DIR [BUILD-ARGS...]]    (default: /tmp/actorpool-plain-app)
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -25,6 +28,6 @@ for package in ActorPool ActorPool.Hosting ActorPool.Cluster; do
 done
 
 dotnet build "$root/tests/ActorPool.Benchmarks.PlainApp" -c Release -o "$out" --nologo -v quiet \
-  -p:ActorPoolVersion="$version" -p:RestoreAdditionalProjectSources="$feed"
+  -p:ActorPoolVersion="$version" -p:RestoreAdditionalProjectSources="$feed" "${@:2}"
 
 echo "$out/ActorPool.Benchmarks"

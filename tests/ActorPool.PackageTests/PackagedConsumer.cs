@@ -62,15 +62,21 @@ public sealed class PackagedConsumer : IDisposable
     /// <summary>Runs a program (a published app) and captures what it printed.</summary>
     public static CommandResult Program(string file, params string[] args) => Execute(file, Path.GetDirectoryName(file)!, args);
 
-    public void Dispose()
+    /// <summary>Where NuGet extracted a package of this version when the consumer app was restored.</summary>
+    public string RestoredPackageDir(string package)
     {
-        Directory.Delete(WorkDir, recursive: true);
         var cache = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } set
             ? set
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        return Path.Combine(cache, package.ToLowerInvariant(), Version);
+    }
+
+    public void Dispose()
+    {
+        Directory.Delete(WorkDir, recursive: true);
         foreach (var package in Packages)
         {
-            var copy = Path.Combine(cache, package.ToLowerInvariant(), Version);
+            var copy = RestoredPackageDir(package);
             if (Directory.Exists(copy))
             {
                 Directory.Delete(copy, recursive: true);
