@@ -137,6 +137,16 @@ internal sealed class NodeHost : UntypedActor
                 AnswerIfDrained();
                 break;
             case MemberRemoved removed when removed.Member.HasRole(coordinatorRole) && !AnyCoordinatorLeft():
+                if (cluster.IsTerminated || cluster.SelfMember.Status is MemberStatus.Down or MemberStatus.Removed)
+                {
+                    // Downed with it (this node's side of a partition downed everyone, itself included): the coordinator did
+                    // not leave, this node was cut off. The cluster shuts the node down as downed; the first reason given to
+                    // coordinated shutdown is the one it keeps, so giving Leaving here would make the node exit 0, as if stopped.
+                    log.Warning("The coordinator ({0}) was removed with this worker node, which was downed; it shuts down.", removed.Member.Address);
+                    CoordinatedShutdown.Get(Context.System).Run(CoordinatedShutdown.ClusterDowningReason.Instance);
+                    break;
+                }
+
                 log.Warning("The last coordinator ({0}) left the cluster; this worker node has no one to work for and shuts down.", removed.Member.Address);
                 CoordinatedShutdown.Get(Context.System).Run(CoordinatedShutdown.ClusterLeavingReason.Instance);
                 break;

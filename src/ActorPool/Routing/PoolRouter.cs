@@ -476,8 +476,11 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
         if (spec.ReplacesLostWorkers && !pool.IsBroken && (!shuttingDown || HasQueued || pool.Retrying > 0))
         {
             StartWorker(spec.WorkerProps(slots.Count));
-            Dispatch();
         }
+
+        // Always, not only for a replacement: the calls requeued may have to go to the workers left (a cluster pool does
+        // not replace a node's workers), and those may all be idle already, with nothing else to come that would dispatch.
+        Dispatch();
     }
 
     private void Break(Exception cause)

@@ -289,12 +289,72 @@ public sealed class PoolRouterTests : Akka.TestKit.Xunit2.TestKit
         ExpectTerminated(router, Generous); // nothing left counted as held
     }
 
+    [Fact]
+    public async Task Router_ClusterWorkerLostAfterTheOthersWentIdle_CallItGaveBackRunsOnAnIdleOne()
+    {
+        // A cluster pool (workers not replaced, sent ahead under a claim its proxy grants): one worker holds a call it was
+        // granted and one it holds unclaimed; the other worker finishes its call and goes idle while the first one's node
+        // is being lost (its proxy has given the unclaimed call back, so there is nothing to take back from it). The
+        // router learns of the loss only then: the call given back must go to the idle worker, with nothing else to come.
+        var probe = CreateTestProbe();
+        var spec = new TestSpec(ProbeWorker.Props(probe), workers: 2, prefetch: 1, replacesLostWorkers: false);
+        var router = Sys.ActorOf(PoolRouter.Props(spec, new PoolState()));
+        var calls = Enumerable.Range(1, 3).Select(i => new Call<int>(() => i)).ToArray();
+        foreach (var call in calls)
+        {
+            router.Tell(call);
+        }
+
+        var sent = Enumerable.Range(0, 3).Select(_ => (Item: probe.ExpectMsg<WorkItem>(Generous), Worker: probe.LastSender)).ToList();
+        var lostWorker = sent.GroupBy(s => s.Worker).Single(g => g.Count() == 2).Key;
+        var lost = sent.Where(s => s.Worker.Equals(lostWorker)).Select(s => s.Item).ToArray();
+        var (survivorsCall, survivor) = sent.Single(s => !s.Worker.Equals(lostWorker));
+
+        // The lost worker's proxy: holds both, the first granted (running on its node), the second unclaimed.
+        var claims = lost.Select(_ => new TestClaim()).ToArray();
+        Assert.Equal(HandOver.Accepted, lost[0].TryHold(lostWorker, claims[0]));
+        Assert.Equal(HandOver.Accepted, lost[1].TryHold(lostWorker, claims[1]));
+        Assert.Equal(HandOver.Accepted, lost[0].TryGrant(claims[0]));
+        Assert.Equal(HandOver.Accepted, survivorsCall.TryStart(survivor));
+
+        // Its node is lost: it fails the granted call and gives back the one it held unclaimed, then stops.
+        lost[0].Fail(new BrokenExecutorException("its node was lost"));
+        Assert.True(lost[1].TryGiveBack(lostWorker));
+
+        // Meanwhile the other worker finishes, before the router sees the loss: nothing to take back, it stays idle.
+        survivorsCall.Run();
+        router.Tell(new WorkerIdle(survivorsCall), survivor);
+        await router.Ask<ActorIdentity>(new Identify(null), Generous);
+        probe.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+
+        lostWorker.Tell(PoisonPill.Instance);
+
+        // The call given back runs on the idle worker.
+        Assert.Same(lost[1], probe.ExpectMsg<WorkItem>(Generous));
+        Assert.Equal(survivor, probe.LastSender);
+        Assert.Equal(HandOver.Accepted, lost[1].TryStart(survivor));
+        lost[1].Run();
+        router.Tell(new WorkerIdle(lost[1]), survivor);
+        Assert.IsType<BrokenExecutorException>(lost[0].Future.Exception(Generous));
+        foreach (var ran in new[] { survivorsCall, lost[1] })
+        {
+            Assert.Equal(Array.IndexOf(calls, ran) + 1, ((Call<int>)ran).TypedFuture.Result(Generous));
+        }
+    }
+
+    private sealed class TestClaim : LockedClaim
+    {
+    }
+
     private IActorRef StartRouter(Props workerProps, int workers) =>
         Sys.ActorOf(PoolRouter.Props(new TestSpec(workerProps, workers), new PoolState()));
 
-    private sealed class TestSpec(Props workerProps, int workers, int prefetch = 0, bool batches = false) : WorkerPoolSpec
+    private sealed class TestSpec(Props workerProps, int workers, int prefetch = 0, bool batches = false, bool replacesLostWorkers = true)
+        : WorkerPoolSpec
     {
         private int made;
+
+        public override bool ReplacesLostWorkers => replacesLostWorkers;
 
         public int WorkersMade => made;
 
