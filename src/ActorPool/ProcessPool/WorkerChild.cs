@@ -154,7 +154,15 @@ internal sealed class WorkerChild
         catch (TimeoutException)
         {
             ProcessPoolLog.WorkerDidNotExit(log, Pid, timeout);
-            Process.Kill(entireProcessTree: true);
+            try
+            {
+                Process.Kill(entireProcessTree: true);
+            }
+            catch (InvalidOperationException)
+            {
+                // it exited between the timeout and the kill
+            }
+
             await Process.WaitForExitAsync().ConfigureAwait(false);
         }
 
