@@ -32,7 +32,8 @@ internal sealed record ProcessPoolContext(
 
 /// <summary>
 /// The exits of worker processes that were let go, awaited together: proxies stopping with their pool let every worker
-/// go at once, and one process's shutdown does not wait for another's (each takes a good part of a second to leave).
+/// go at once, and one process's exit does not wait for another's (a worker over DotNetty shuts its actor system down
+/// first, and one that does not exit waits out the stop timeout before it is killed).
 /// </summary>
 internal sealed class WorkerExits
 {
