@@ -65,9 +65,12 @@ internal static class WorkerHost
         return 0;
     }
 
+    /// <summary>The transport the launcher asked for when the parent's system speaks DotNetty TCP (a user's system); null for the loopback transport.</summary>
+    private static string? OtherTransport => Environment.GetEnvironmentVariable(TransportVariable) is { Length: > 0 } transport ? transport : null;
+
     /// <summary>The workers' remoting configuration, speaking DotNetty TCP instead when the parent's system does (a user's system).</summary>
     private static Akka.Configuration.Config WorkerConfig() =>
-        Environment.GetEnvironmentVariable(TransportVariable) is { Length: > 0 } transport
+        OtherTransport is { } transport
             ? Akka.Configuration.ConfigurationFactory.ParseString($"akka.remote.enabled-transports = [\"{transport}\"]").WithFallback(ActorPoolConfig.ProcessSystemConfig)
             : ActorPoolConfig.ProcessSystemConfig;
 
@@ -91,7 +94,7 @@ internal static class WorkerHost
             {
             }
 
-            if (Environment.GetEnvironmentVariable(TransportVariable) is { Length: > 0 } && IsAlive(parentPid))
+            if (OtherTransport is not null && IsAlive(parentPid))
             {
                 system.Terminate().Wait(ShutdownLimit); // let go: say so to the parent, which is listening
             }
