@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using ActorPool.Calls;
 using ActorPool.Telemetry;
 
@@ -23,9 +24,12 @@ public abstract partial class Future
         public ProgressState? Progress;
     }
 
+    // The accessors below are inlined into each transition: for a call nobody times or traces they are a null check.
     private long MeterSince
     {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         get => extras?.MeterSince ?? 0;
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         set
         {
             if (value != 0 || extras is not null)
@@ -35,8 +39,13 @@ public abstract partial class Future
         }
     }
 
-    private CallTrace? Trace => extras?.Trace;
+    private CallTrace? Trace
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => extras?.Trace;
+    }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void SetTrace(CallTrace? callTrace)
     {
         if (callTrace is not null)
@@ -87,7 +96,11 @@ public abstract partial class Future
     /// The context the call's run continues wherever it runs (see <see cref="CallTrace"/>); default when it carries none.
     /// Read by its worker after the call was posted, which published it.
     /// </summary>
-    internal ActivityContext TraceContext => Trace?.Context ?? default;
+    internal ActivityContext TraceContext
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Trace?.Context ?? default;
+    }
 
     /// <summary>
     /// The executor's side of the meter once it has accepted the call (for worker restarts and the run span's tags); null

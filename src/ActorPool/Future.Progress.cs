@@ -1,5 +1,6 @@
 using ActorPool.Logging;
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using ActorPool.Calls;
 using ActorPool.Wire;
 
@@ -22,7 +23,11 @@ namespace ActorPool;
 public abstract partial class Future
 {
     // Its ProgressState lives in Extras (Future.Metering.cs): made by the first value or progress callback, null for most futures.
-    private ProgressState? Progress => extras?.Progress;
+    private ProgressState? Progress
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] // checked by every settle: a null check for a call without progress
+        get => extras?.Progress;
+    }
 
     /// <summary>
     /// A value the call reported, as reported (this process) or as a <see cref="SerializedProgress"/> (another one). Kept as
@@ -79,14 +84,13 @@ public abstract partial class Future
     /// final once every callback has had the last value; the caller must leave the future as it is. The caller holds
     /// <see cref="Gate"/>, has checked the future is pending or running, and has stored its result or error.
     /// </summary>
-    private protected bool DeferSettleLocked(FutureState final, bool timedOut)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private protected bool DeferSettleLocked(FutureState final, bool timedOut) =>
+        Progress is { Draining: true } slot && DeferSettleLocked(slot, final, timedOut);
+
+    private bool DeferSettleLocked(ProgressState slot, FutureState final, bool timedOut)
     {
         Debug.Assert(Monitor.IsEntered(Gate), "caller holds the future's lock");
-        if (Progress is not { Draining: true } slot)
-        {
-            return false;
-        }
-
         slot.Decided = final;
         slot.DecidedTimedOut = timedOut;
         owner?.Settling.Add(); // its executor's Shutdown waits for it
@@ -94,7 +98,11 @@ public abstract partial class Future
     }
 
     /// <summary>True once a settle has been decided but waits for the last progress value to be delivered. Caller holds <see cref="Gate"/>.</summary>
-    private protected bool IsSettlingLocked => Progress?.Decided is not null;
+    private protected bool IsSettlingLocked
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Progress?.Decided is not null;
+    }
 
     // Unsafe: the drain must not run in the reporting call's execution context (a callback that reports progress itself
     // would report it to that call).

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using ActorPool.Calls;
 
 namespace ActorPool.Telemetry;
@@ -33,6 +34,7 @@ internal readonly struct RunSpan
     /// True when a run has an activity: it carried a context, or a listener here may sample a new trace. Checked first by a
     /// caller whose arguments to <see cref="Start"/> cost something to find (a delegate's method is a reflection lookup).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // every call on every worker asks
     public static bool IsWanted(in ActivityContext parent) => parent != default || ActorPoolTracing.Source.HasListeners();
 
     private static RunSpan StartTraced(in ActivityContext parent, string kind, string? executorName, MethodInfo function)
@@ -75,7 +77,14 @@ internal readonly struct RunSpan
     }
 
     /// <summary>The function returned.</summary>
-    public void Succeeded() => End(CallOutcome.Success, null);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // nothing to do for a run without an activity, the common case
+    public void Succeeded()
+    {
+        if (activity is not null)
+        {
+            End(CallOutcome.Success, null);
+        }
+    }
 
     /// <summary>The function threw <paramref name="error"/>.</summary>
     public void Failed(Exception error) => End(CallOutcome.Failure, error);
