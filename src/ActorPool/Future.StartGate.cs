@@ -32,12 +32,8 @@ public abstract partial class Future
         void Settled();
     }
 
-    /// <summary>Sets the gate, once, before the future is shared.</summary>
-    internal IStartGate StartGate
-    {
-        get => startGate!;
-        init => startGate = value;
-    }
+    /// <summary>The executor's start gate for the call (for tests); null for a future made by user code.</summary>
+    internal IStartGate? StartGate => startGate;
 
     /// <summary>The lock every state change takes; a <see cref="IStartGate"/> takes it to step with the future.</summary>
     internal object SyncRoot => Gate;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using ActorPool.Calls;
 using ActorPool.Logging;
@@ -18,25 +19,36 @@ namespace ActorPool;
 /// </remarks>
 public abstract partial class Future
 {
-    private protected enum FutureState { Pending, Running, Canceled, CanceledAndNotified, Finished }
+    private protected enum FutureState : byte { Pending, Running, Canceled, CanceledAndNotified, Finished }
 
     // One lock per future guards every field below, as Python's per-future Condition does. An executor's future locks its
-    // call's own (internal) object, which saves a lock object per call; a future made by user code gets one of its own.
+    // call's own (internal) object, which is also its start gate: that saves a lock object per call, and a field. A future
+    // made by user code gets a lock of its own, and has no gate.
     private protected readonly object Gate;
     // Volatile for the lock-free reads of a final future (WaitUntilDone, Result): once final, nothing changes but
     // Canceled turning CanceledAndNotified, and every field is written before the state that makes it final.
     private protected volatile FutureState state;
+    private readonly bool gated; // Gate is the IStartGate (a byte beside the state, where a reference would add eight)
     private protected Exception? error;
     private List<Action<Future>>? callbacks;
     private List<Waiter>? waiters;
     private ManualResetEventSlim? doneEvent; // made only when somebody blocks on Result/Exception
-    private IStartGate? startGate; // set once, by an executor whose workers start calls themselves
 
     // Past SpinWait's first ten iterations each one yields the core, so waiters do not starve the workers.
     private static readonly TimeSpan WaitSpinTime = TimeSpan.FromMicroseconds(50);
 
-    /// <param name="gate">The object to lock: an internal one nobody else locks for anything else, or null for a new one.</param>
-    private protected Future(object? gate) => Gate = gate ?? new object();
+    /// <param name="gate">
+    /// The executor's start gate for the call (see <see cref="IStartGate"/>), an internal object nobody else locks for anything
+    /// else, which the future locks too; or null for a future made by user code, which gets a lock of its own.
+    /// </param>
+    private protected Future(IStartGate? gate)
+    {
+        Gate = gate ?? new object();
+        gated = gate is not null;
+    }
+
+    /// <summary>The executor's start gate for the call, if it has one (<see cref="IStartGate"/>).</summary>
+    private IStartGate? startGate => gated ? Unsafe.As<IStartGate>(Gate) : null;
 
     /// <summary>True once the call finished, failed or was canceled. Never blocks.</summary>
     /// <remarks>Python's <c>Future.done()</c>.</remarks>

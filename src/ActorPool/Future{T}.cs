@@ -16,8 +16,8 @@ public sealed class Future<T> : Future
     {
     }
 
-    /// <summary>An executor's future, locking <paramref name="gate"/> (its call), which nothing else locks but the call's hand-over.</summary>
-    internal Future(object gate)
+    /// <summary>An executor's future, whose call starts through <paramref name="gate"/> (which it locks too: nothing else locks it but the call's hand-over).</summary>
+    internal Future(IStartGate gate)
         : base(gate)
     {
     }

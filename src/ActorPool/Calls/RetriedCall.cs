@@ -249,7 +249,7 @@ internal sealed class RetriedCall<TResult> : RetriedCall
     {
         template = item.Renew(); // before the item is posted: a pristine copy for the later attempts
         first = item;
-        future = new Future<TResult> { StartGate = this };
+        future = new Future<TResult>(gate: this);
     }
 
     public override Future Future => future;

@@ -120,7 +120,7 @@ internal abstract class WorkItem<TResult> : WorkItem
 {
     private Future<TResult> future; // replaced only in a copy made by Renew, before it is shared
 
-    protected WorkItem() => future = new Future<TResult>(gate: this) { StartGate = this };
+    protected WorkItem() => future = new Future<TResult>(gate: this);
 
     /// <summary>
     /// A fresh copy of this call for another attempt (<see cref="RetriedCall{TResult}"/>): the same function and arguments
@@ -130,7 +130,7 @@ internal abstract class WorkItem<TResult> : WorkItem
     public WorkItem<TResult> Renew()
     {
         var copy = (WorkItem<TResult>)MemberwiseClone();
-        copy.future = new Future<TResult> { StartGate = copy };
+        copy.future = new Future<TResult>(gate: copy);
         copy.ForgetWorker();
         copy.Control = null;
         copy.Encoded = null;
