@@ -96,6 +96,13 @@ public abstract partial class Future
     /// The context the call's run continues wherever it runs (see <see cref="CallTrace"/>); default when it carries none.
     /// Read by its worker after the call was posted, which published it.
     /// </summary>
+    /// <summary>True if the call carries a trace (its submitter had an activity, or a listener sampled its call span).</summary>
+    internal bool CarriesTrace
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Trace is not null;
+    }
+
     internal ActivityContext TraceContext
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -130,9 +137,11 @@ public abstract partial class Future
             return;
         }
 
-        var outcome = OutcomeLocked(timedOut);
+        // Named only for those who read it: a traced call, or a listener counting outcomes.
+        var trace = Trace;
+        var outcome = trace is not null || ExecutorMeter.CountsOutcomes ? OutcomeLocked(timedOut) : null;
         accepter.Meter.Settled(wasRunning, wasRunning ? MeterSince : 0, outcome);
-        Trace?.Settled(outcome, error);
+        trace?.Settled(outcome!, error);
         if (!wasRunning)
         {
             accepter.QueueLimit?.Release(); // left the queue without starting (canceled, failed)

@@ -153,8 +153,10 @@ internal abstract class WorkItem<TResult> : WorkItem
     public sealed override void Run()
     {
         // Ended before the future settles, so the run span ends within the call span it belongs to.
-        var parent = future.TraceContext;
-        var run = RunSpan.IsWanted(parent) ? RunSpan.Start(parent, future.Meter?.Kind ?? "thread", future.Meter?.Name, Function.Method) : default;
+        // A call without a trace, in a process nobody traces, has no run span: two checks, no context copied or compared.
+        var run = future.CarriesTrace || ActorPoolTracing.Source.HasListeners()
+            ? RunSpan.Start(future.TraceContext, future.Meter?.Kind ?? "thread", future.Meter?.Name, Function.Method)
+            : default;
         TResult value;
         try
         {

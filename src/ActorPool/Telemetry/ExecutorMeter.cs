@@ -104,8 +104,14 @@ internal sealed class ExecutorMeter
         return ActorPoolInstruments.Duration.Enabled ? startedAt : 0;
     }
 
-    /// <summary>A call settled with <paramref name="outcome"/> (<see cref="CallOutcome"/>), after running or while still queued.</summary>
-    public void Settled(bool wasRunning, long startedAt, string outcome)
+    /// <summary>True while a listener counts completed calls by outcome: a settling call then names its outcome for <see cref="Settled"/>.</summary>
+    public static bool CountsOutcomes => ActorPoolInstruments.Completed.Enabled;
+
+    /// <summary>
+    /// A call settled with <paramref name="outcome"/> (<see cref="CallOutcome"/>), after running or while still queued;
+    /// null when nobody counted outcomes as it settled (see <see cref="CountsOutcomes"/>).
+    /// </summary>
+    public void Settled(bool wasRunning, long startedAt, string? outcome)
     {
         if (wasRunning)
         {
@@ -120,7 +126,7 @@ internal sealed class ExecutorMeter
             settledQueued.Increment();
         }
 
-        if (ActorPoolInstruments.Completed.Enabled)
+        if (outcome is not null && ActorPoolInstruments.Completed.Enabled)
         {
             ActorPoolInstruments.Completed.Add(1, kind, name, new(OutcomeTag, outcome));
         }
