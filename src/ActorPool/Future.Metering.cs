@@ -92,10 +92,6 @@ public abstract partial class Future
         }
     }
 
-    /// <summary>
-    /// The context the call's run continues wherever it runs (see <see cref="CallTrace"/>); default when it carries none.
-    /// Read by its worker after the call was posted, which published it.
-    /// </summary>
     /// <summary>True if the call carries a trace (its submitter had an activity, or a listener sampled its call span).</summary>
     internal bool CarriesTrace
     {
@@ -103,6 +99,10 @@ public abstract partial class Future
         get => Trace is not null;
     }
 
+    /// <summary>
+    /// The context the call's run continues wherever it runs (see <see cref="CallTrace"/>); default when it carries none.
+    /// Read by its worker after the call was posted, which published it.
+    /// </summary>
     internal ActivityContext TraceContext
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -16,7 +16,7 @@ public sealed class Future<T> : Future
     {
     }
 
-    /// <summary>An executor's future, whose call starts through <paramref name="gate"/> (which it locks too: nothing else locks it but the call's hand-over).</summary>
+    /// <summary>An executor's future, whose call starts through <paramref name="gate"/> (which it locks too, and nothing else locks).</summary>
     internal Future(IStartGate gate)
         : base(gate)
     {

@@ -31,7 +31,7 @@ internal sealed class ExecutorMeter
     private KeyValuePair<string, object?> name;
 
     // Queued is accepted - started - settled while queued, and running is started - settled after starting: four counts
-    // that only grow, each on cache lines of its own per processor (a shared queued/running pair, changed by the submitter
+    // that only grow, each striped over cells picked by thread id (a shared queued/running pair, changed by the submitter
     // and the workers alike, would move between cores with every call).
     private readonly StripedCount accepted = new();
     private readonly StripedCount started = new();

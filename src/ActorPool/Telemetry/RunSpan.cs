@@ -30,12 +30,9 @@ internal readonly struct RunSpan
     public static RunSpan Start(in ActivityContext parent, string kind, string? executorName, MethodInfo function) =>
         IsWanted(parent) ? StartTraced(parent, kind, executorName, function) : default;
 
-    /// <summary>
-    /// True when a run has an activity: it carried a context, or a listener here may sample a new trace. Checked first by a
-    /// caller whose arguments to <see cref="Start"/> cost something to find (a delegate's method is a reflection lookup).
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] // every call on every worker asks
-    public static bool IsWanted(in ActivityContext parent) => parent != default || ActorPoolTracing.Source.HasListeners();
+    /// <summary>True when a run has an activity: it carried a context, or a listener here may sample a new trace.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // asked by every call's Start
+    private static bool IsWanted(in ActivityContext parent) => parent != default || ActorPoolTracing.Source.HasListeners();
 
     private static RunSpan StartTraced(in ActivityContext parent, string kind, string? executorName, MethodInfo function)
     {

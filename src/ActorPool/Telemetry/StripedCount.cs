@@ -11,9 +11,10 @@ internal sealed class StripedCount
 {
     private const int Stride = 16; // longs per cell: 128 bytes, so neighbouring cells share no line, nor a prefetched pair
 
-    // Threads ids are handed out in order, so consecutive threads (a submitter and its pool's workers) get cells of their
-    // own; twice the cores or more, so threads that share one are rare. A thread's id is a field read; the processor's id,
-    // which this striping used before, costs a system call whenever .NET refreshes it, several times as many instructions.
+    // Live threads have distinct small ids (an exited thread's id is given to a later one), so a submitter and its pool's
+    // workers, started together, mostly get cells of their own; 8 to 64 cells, twice the cores, so threads that share one
+    // are rare. A thread's id is a field read; the processor's id, which this striping used before, calls sched_getcpu
+    // whenever .NET refreshes its cached value. Which cell a thread uses matters for contention only: Read sums them all.
     private static readonly int Cells = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Clamp(2 * Environment.ProcessorCount, 8, 64));
 
     private readonly long[] cells = new long[Cells * Stride];
