@@ -372,7 +372,7 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
 
     /// <summary>
     /// Gives an idle worker the only call of a worker that has left it unstarted too long (it is frozen or starved),
-    /// once per call, and puts that worker last in line until it shows life.
+    /// once per call, and puts that worker last in line until it shows life; else makes sure a check comes back to look.
     /// </summary>
     private void TakeBackStalledFor(Slot idle)
     {
@@ -394,6 +394,10 @@ internal sealed class PoolRouter : UntypedActor, IWithTimers
                 return;
             }
         }
+
+        // Nothing stalled yet, but a call sent while no worker was idle may stall from now on, and only the check wakes
+        // the router for it: without it, a frozen worker kept its call until DeathWatch gave the worker up.
+        ArmStalledCheck();
     }
 
     /// <summary>Puts <paramref name="calls"/> at the head of the queue, ahead of the calls submitted after them.</summary>

@@ -342,6 +342,45 @@ public sealed class PoolRouterTests : Akka.TestKit.Xunit2.TestKit
         }
     }
 
+    [Fact]
+    public void Router_WorkerLeavesItsCallUnstartedWhileTheOtherWasBusy_TheOtherTakesItOnceIdle()
+    {
+        // A process pool (workers that can stall): the call is sent to an idle worker while the other is busy, so no
+        // stalled-call check is due yet; the sent-to worker never starts it (frozen). When the busy one goes idle, less
+        // than the stall limit after the send, it must still get the call once the limit passes, not only on DeathWatch.
+        var probe = CreateTestProbe();
+        var spec = new TestSpec(ProbeWorker.Props(probe), workers: 2, mode: HandOverMode.ClaimedWatchedForStalls);
+        var router = Sys.ActorOf(PoolRouter.Props(spec, new PoolState()));
+        var first = new Call<int>(() => 1);
+        var busy = new Call<int>(() => 2);
+        router.Tell(first);
+        var frozenWorker = (Item: probe.ExpectMsg<WorkItem>(Generous), Worker: probe.LastSender).Worker;
+        router.Tell(busy);
+        Assert.Same(busy, probe.ExpectMsg<WorkItem>(Generous));
+        var busyWorker = probe.LastSender;
+        Assert.NotEqual(frozenWorker, busyWorker);
+        Assert.Equal(HandOver.Accepted, busy.TryStart(busyWorker));
+        Assert.Equal(HandOver.Accepted, first.TryStart(frozenWorker));
+        // The check armed when the first call went out finds both calls started and no worker idle, and is not armed again.
+        Thread.Sleep(DispatchPolicy.StalledAfter * 2);
+        first.Run();
+        router.Tell(new WorkerIdle(first), frozenWorker);
+
+        var left = new Call<int>(() => 3);
+        router.Tell(left);
+        Assert.Same(left, probe.ExpectMsg<WorkItem>(Generous));
+        Assert.Equal(frozenWorker, probe.LastSender); // the idle one; it now freezes and never starts it
+
+        busy.Run();
+        router.Tell(new WorkerIdle(busy), busyWorker); // idle well before the stall limit
+
+        Assert.Same(left, probe.ExpectMsg<WorkItem>(Generous)); // after the limit, without another event to wake the router
+        Assert.Equal(busyWorker, probe.LastSender);
+        Assert.Equal(HandOver.Accepted, left.TryStart(busyWorker));
+        left.Run();
+        Assert.Equal(3, left.TypedFuture.Result(Generous));
+    }
+
     private sealed class TestClaim : LockedClaim
     {
     }
@@ -349,7 +388,7 @@ public sealed class PoolRouterTests : Akka.TestKit.Xunit2.TestKit
     private IActorRef StartRouter(Props workerProps, int workers) =>
         Sys.ActorOf(PoolRouter.Props(new TestSpec(workerProps, workers), new PoolState()));
 
-    private sealed class TestSpec(Props workerProps, int workers, int prefetch = 0, bool batches = false, bool replacesLostWorkers = true)
+    private sealed class TestSpec(Props workerProps, int workers, int prefetch = 0, bool batches = false, bool replacesLostWorkers = true, HandOverMode? mode = null)
         : WorkerPoolSpec
     {
         private int made;
@@ -362,7 +401,7 @@ public sealed class PoolRouterTests : Akka.TestKit.Xunit2.TestKit
 
         public override int Prefetch => prefetch;
 
-        public override HandOverMode HandOverMode => batches ? HandOverMode.ClaimedInBatches : HandOverMode.ClaimedOnRequest;
+        public override HandOverMode HandOverMode => mode ?? (batches ? HandOverMode.ClaimedInBatches : HandOverMode.ClaimedOnRequest);
 
         public override Props WorkerProps(int index)
         {
