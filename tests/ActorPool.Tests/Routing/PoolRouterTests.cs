@@ -354,7 +354,8 @@ public sealed class PoolRouterTests : Akka.TestKit.Xunit2.TestKit
         var first = new Call<int>(() => 1);
         var busy = new Call<int>(() => 2);
         router.Tell(first);
-        var frozenWorker = (Item: probe.ExpectMsg<WorkItem>(Generous), Worker: probe.LastSender).Worker;
+        Assert.Same(first, probe.ExpectMsg<WorkItem>(Generous));
+        var frozenWorker = probe.LastSender;
         router.Tell(busy);
         Assert.Same(busy, probe.ExpectMsg<WorkItem>(Generous));
         var busyWorker = probe.LastSender;
