@@ -127,7 +127,7 @@ public abstract partial class ExecutorContractTests
         Assert.IsType<TimeoutException>(executor.Submit(StopCalls.WaitForToken, probe.Key, 5,
             new CallOptions { Timeout = TimeSpan.FromMilliseconds(100) }).Exception(Probe.Bound));
 
-        Assert.Equal(4, spans.Calls.Count);
+        Assert.True(spans.Calls.Count == 4, $"call spans: {string.Join(", ", spans.Calls.Select(SpanCapture.Describe))}");
         Assert.Equal(4, spans.Calls.Select(call => call.SpanId).Distinct().Count()); // each call span ended once
         var byFunction = spans.Calls.ToLookup(call => (string?)call.GetTagItem("code.function"));
         var success = Assert.Single(byFunction["ContractCalls.Step"]);
@@ -185,7 +185,7 @@ public abstract partial class ExecutorContractTests
                 options.Parent == default && Activity.Current?.RootId == submitter.RootId ? ActivitySamplingResult.AllDataAndRecorded : ActivitySamplingResult.None,
             ActivityStopped = span =>
             {
-                if (span.OperationName == "actorpool.call")
+                if (span.OperationName == "actorpool.call" && span.RootId == submitter.RootId) // spans other listeners sampled reach this one too
                 {
                     calls.Enqueue((span.ParentId, span.IsStopped));
                 }
@@ -218,8 +218,21 @@ public abstract partial class ExecutorContractTests
                 ShouldListenTo = source => source.Name == "ActorPool",
                 Sample = (ref ActivityCreationOptions<ActivityContext> options) =>
                     options.Parent.TraceId == trace ? ActivitySamplingResult.AllDataAndRecorded : ActivitySamplingResult.None,
-                ActivityStarted = _ => Interlocked.Increment(ref started),
-                ActivityStopped = ended.Enqueue,
+                // A listener hears every span of the sources it listens to, sampled by whichever listener: keep this trace's.
+                ActivityStarted = span =>
+                {
+                    if (span.TraceId == trace)
+                    {
+                        Interlocked.Increment(ref started);
+                    }
+                },
+                ActivityStopped = span =>
+                {
+                    if (span.TraceId == trace)
+                    {
+                        ended.Enqueue(span);
+                    }
+                },
             };
             ActivitySource.AddActivityListener(listener);
         }
@@ -233,5 +246,9 @@ public abstract partial class ExecutorContractTests
         public List<Activity> Named(string operation) => ended.Where(span => span.OperationName == operation).ToList();
 
         public void Dispose() => listener.Dispose();
+
+        /// <summary>A span in one line, for a failure's message.</summary>
+        public static string Describe(Activity span) =>
+            $"{span.GetTagItem("code.function")} {span.SpanId} (parent {span.ParentSpanId}, {span.GetTagItem("actorpool.executor.name")}, {span.GetTagItem("actorpool.call.outcome")}, started {span.StartTimeUtc:HH:mm:ss.fff})";
     }
 }
