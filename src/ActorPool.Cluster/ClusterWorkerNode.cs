@@ -6,6 +6,7 @@ using System.Reflection;
 using System.Runtime.InteropServices;
 using ActorPool.Cluster.Node;
 using ActorPool.Launching;
+using ActorPool.Threads;
 using ActorPool.Security;
 using Akka;
 using ActorPool.WorkerProcess;
@@ -84,7 +85,7 @@ public sealed class ClusterWorkerNode : IAsyncDisposable
         config = ConfigurationFactory.ParseString(
             $"akka.coordinated-shutdown.phases.service-requests-done.timeout = {(long)(drainTimeout + TimeSpan.FromSeconds(5)).TotalMilliseconds}ms").WithFallback(config);
         ClusterConfig.RequireTlsOffLoopback(config, "The worker node");
-        var system = ActorSystem.Create(config.GetString("actorpool.cluster.system-name"), config);
+        var system = WithoutCallerContext.Make(() => ActorSystem.Create(config.GetString("actorpool.cluster.system-name"), config));
         var host = system.ActorOf(NodeHost.Props(secret, workers, PayloadLimits.Of(config), new AssemblyAllowList(allowed), config.GetString("actorpool.cluster.coordinator-role")), NodeHost.Name);
         CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseServiceRequestsDone, "actorpool-drain", async () =>
         {

@@ -3,6 +3,7 @@ using System.Globalization;
 using ActorPool.Cluster.Coordinator;
 using ActorPool.Cluster.Node;
 using ActorPool.Launching;
+using ActorPool.Threads;
 using Akka.Actor;
 
 namespace ActorPool.Cluster;
@@ -61,7 +62,8 @@ public sealed class LocalNodeProcess : IDisposable
             start.ArgumentList.Add(string.Join(',', allowed));
         }
 
-        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start a worker node process.");
+        // Its exit watch and output readers outlive the caller, and must not run under its context.
+        var process = WithoutCallerContext.Make(() => Process.Start(start)) ?? throw new InvalidOperationException("Could not start a worker node process.");
         var pid = process.Id;
         var reported = 0;
         process.EnableRaisingEvents = true;

@@ -1,3 +1,4 @@
+using ActorPool.Threads;
 using Akka.Actor;
 using Akka.Actor.Setup;
 using Akka.Configuration;
@@ -15,7 +16,7 @@ internal sealed class LoggerFactorySetup(ILoggerFactory factory) : Setup
 
     /// <summary>An executor's own actor system, whose Akka records go to <paramref name="factory"/> when there is one.</summary>
     public static ActorSystem CreateSystem(string name, Config config, ILoggerFactory? factory) =>
-        factory is null
+        WithoutCallerContext.Make(() => factory is null
             ? ActorSystem.Create(name, config)
-            : ActorSystem.Create(name, BootstrapSetup.Create().WithConfig(config).And(new LoggerFactorySetup(factory)));
+            : ActorSystem.Create(name, BootstrapSetup.Create().WithConfig(config).And(new LoggerFactorySetup(factory))));
 }

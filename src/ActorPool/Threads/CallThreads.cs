@@ -110,7 +110,7 @@ internal sealed class CallThreads(string prefix, int firstIndex, Action enterThr
         {
             this.owner = owner;
             thread = new Thread(Loop) { Name = name, IsBackground = true };
-            thread.Start();
+            thread.UnsafeStart(); // not with the context of whatever call needed it (see WithoutCallerContext)
         }
 
         /// <summary>Set when the call it was given has ended.</summary>

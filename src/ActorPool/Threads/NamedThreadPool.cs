@@ -54,7 +54,7 @@ internal sealed class NamedThreadPool : ExecutorService
         onInitializerFailed = initializerFailed;
         foreach (var thread in threads)
         {
-            thread.Start();
+            thread.UnsafeStart(); // not with the context of the code that made the pool (see WithoutCallerContext)
         }
     }
 

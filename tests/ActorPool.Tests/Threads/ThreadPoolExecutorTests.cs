@@ -1,6 +1,7 @@
 using ActorPool.Tests.Contract;
 using ActorPool.Tests.Support;
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Akka.Actor;
 
@@ -75,6 +76,33 @@ public sealed partial class ThreadPoolExecutorTests : IDisposable
             return Thread.CurrentThread;
         })).ToArray();
         return [.. futures.Select(f => f.Result(Bound))];
+    }
+
+    private static readonly AsyncLocal<string?> Ambient = new();
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // a call with a timeout runs on a call thread, started when first needed
+    public void Threads_KeepNothingOfTheCodeThatMadeThePool(bool stoppable)
+    {
+        ThreadPoolExecutor executor;
+        using (new Activity("actorpool.tests.constructor").SetIdFormat(ActivityIdFormat.W3C).Start())
+        {
+            Ambient.Value = "constructor";
+            executor = Start(2);
+            Ambient.Value = null;
+        }
+
+        var options = stoppable ? new CallOptions { Timeout = Bound } : null;
+        using var barrier = new Barrier(executor.MaxWorkers);
+        var seen = Enumerable.Range(0, executor.MaxWorkers).Select(_ => executor.Submit(() =>
+        {
+            var here = (Activity.Current?.OperationName, Ambient.Value);
+            return barrier.SignalAndWait(Bound) ? here : throw new TimeoutException("The calls never ran at the same time.");
+        }, options)).ToList();
+
+        // A thread inherits the execution context of the code that starts it; a pool's threads must not keep a request's.
+        Assert.All(seen, future => Assert.Equal((null, null), future.Result(Bound)));
     }
 
     [GeneratedRegex(@"^ThreadPoolExecutor-(\d+)_(\d+)$")]

@@ -143,5 +143,5 @@ internal sealed class LoopbackTransport : Akka.Remote.Transport.Transport
 
     private Address AddressOf(IPEndPoint endpoint) => new(SchemeIdentifier, System.Name, endpoint.Address.ToString(), endpoint.Port);
 
-    internal static void StartThread(Action run, string name) => new Thread(() => run()) { IsBackground = true, Name = name }.Start();
+    internal static void StartThread(Action run, string name) => new Thread(() => run()) { IsBackground = true, Name = name }.UnsafeStart();
 }
