@@ -24,6 +24,13 @@ internal static class ClusterBenchmarks
     private const int WorkersPerNode = 8;
     private const int SleepMillis = 10;
 
+    /// <summary>
+    /// How long the same calls run before the timed ones: a new node process spends its first seconds JIT-compiling its
+    /// hot paths (with four nodes on two cores, their compiler threads took half the machine for ~10 s), and the figure is
+    /// the dispatch of a cluster whose nodes have run for a while. docs/performance.md gives the cold figure too.
+    /// </summary>
+    private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(10);
+
     /// <summary><c>actorpool.cluster.prefetch</c>'s default (hocon/cluster.conf): pipelined claims, two calls ahead.</summary>
     public const int DefaultPrefetch = 2;
 
@@ -37,16 +44,17 @@ internal static class ClusterBenchmarks
     public static IReadOnlyList<ClusterScaling> Run(int reps, bool quick)
     {
         var callsPerWorker = quick ? 20 : 100; // ideal: 0.2 s or 1 s of sleeping per worker, whatever the node count
+        var warmUp = quick ? TimeSpan.FromSeconds(2) : WarmUp;
         var results = new List<ClusterScaling>();
         foreach (var (nodes, prefetch) in Runs)
         {
             Console.Error.WriteLine($"measuring the cluster pool with {nodes} node process(es) x {WorkersPerNode} workers, actorpool.cluster.prefetch = {prefetch}...");
-            results.Add(Measure(nodes, callsPerWorker, reps, results.FirstOrDefault()?.MedianSeconds, prefetch));
+            results.Add(Measure(nodes, callsPerWorker, reps, results.FirstOrDefault()?.MedianSeconds, prefetch, warmUp));
         }
 
         Console.WriteLine();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Cluster pool: calls sleeping {SleepMillis} ms, {callsPerWorker} per worker, node processes on 127.0.0.1 with {WorkersPerNode} workers each (median of {reps})."));
+            $"Cluster pool: calls sleeping {SleepMillis} ms, {callsPerWorker} per worker, node processes on 127.0.0.1 with {WorkersPerNode} workers each, warmed up for {warmUp.TotalSeconds:N0} s (median of {reps})."));
         Console.WriteLine();
         Console.WriteLine("| nodes | workers | calls | ideal | measured | ratio to ideal | throughput vs nodes × 1 node |");
         Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|");
@@ -63,7 +71,7 @@ internal static class ClusterBenchmarks
         return results;
     }
 
-    private static ClusterScaling Measure(int nodeCount, int callsPerWorker, int reps, double? oneNodeSeconds, int prefetch)
+    private static ClusterScaling Measure(int nodeCount, int callsPerWorker, int reps, double? oneNodeSeconds, int prefetch, TimeSpan warmUp)
     {
         var secret = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
         using var executor = new ClusterPoolExecutor(new ClusterPoolExecutorOptions
@@ -77,7 +85,12 @@ internal static class ClusterBenchmarks
             var workers = nodeCount * WorkersPerNode;
             executor.WaitForWorkersAsync(workers, TimeSpan.FromMinutes(2)).GetAwaiter().GetResult();
             var calls = workers * callsPerWorker;
-            Run(executor, workers); // warm-up: every worker's first call, and the JIT on both sides
+            var warming = Stopwatch.StartNew();
+            Run(executor, workers); // every worker's first call
+            while (warming.Elapsed < warmUp)
+            {
+                Run(executor, calls);
+            }
             var seconds = Enumerable.Range(0, reps).Select(_ => Run(executor, calls)).Order().ToList();
             var median = seconds[seconds.Count / 2];
             return new ClusterScaling(nodeCount, WorkersPerNode, calls, SleepMillis, callsPerWorker * SleepMillis / 1000.0, median, oneNodeSeconds ?? median, prefetch);
