@@ -62,23 +62,26 @@ public sealed class LocalNodeProcess : IDisposable
             start.ArgumentList.Add(string.Join(',', allowed));
         }
 
-        // Its exit watch and output readers outlive the caller, and must not run under its context.
-        var process = WithoutCallerContext.Make(() => Process.Start(start)) ?? throw new InvalidOperationException("Could not start a worker node process.");
+        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start a worker node process.");
         var pid = process.Id;
         var reported = 0;
-        process.EnableRaisingEvents = true;
-        process.Exited += (_, _) => ReportExit();
+        // The exit watch and the output readers outlive the caller: set up without its context, which their callbacks
+        // (and so the output callback) would otherwise run under for the node's life.
+        WithoutCallerContext.Run(() =>
+        {
+            process.EnableRaisingEvents = true;
+            process.Exited += (_, _) => ReportExit();
+            if (output is not null)
+            {
+                process.OutputDataReceived += (_, line) => Relay(line.Data);
+                process.ErrorDataReceived += (_, line) => Relay(line.Data);
+                process.BeginOutputReadLine();
+                process.BeginErrorReadLine();
+            }
+        });
         if (process.HasExited)
         {
             ReportExit(); // it may have exited before the handler was in place
-        }
-
-        if (output is not null)
-        {
-            process.OutputDataReceived += (_, line) => Relay(line.Data);
-            process.ErrorDataReceived += (_, line) => Relay(line.Data);
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
         }
 
         process.StandardInput.WriteLine(secret);

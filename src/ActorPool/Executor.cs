@@ -3,6 +3,7 @@ using ActorPool.Calls;
 using ActorPool.Logging;
 using ActorPool.Routing;
 using ActorPool.Telemetry;
+using ActorPool.Threads;
 using Akka.Actor;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -133,9 +134,11 @@ public abstract partial class Executor : IDisposable, IAsyncDisposable
     {
         spec = workers;
         var props = PoolRouter.Props(workers, pool);
-        router = system.ActorOf(string.IsNullOrEmpty(routerDispatcher) ? props : props.WithDispatcher(routerDispatcher), name);
+        // What the router and its workers start now (on the calling-thread dispatcher, inline) and the shutdown's
+        // continuation outlive the caller: made without its context (see WithoutCallerContext).
+        router = WithoutCallerContext.Make(() => system.ActorOf(string.IsNullOrEmpty(routerDispatcher) ? props : props.WithDispatcher(routerDispatcher), name));
         Meter.Began(() => pool.Workers);
-        terminated = FinishAsync();
+        terminated = WithoutCallerContext.Make(FinishAsync);
         return router;
     }
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
 using ActorPool.Logging;
+using ActorPool.Threads;
 using ActorPool.Wire;
 using Akka.Actor;
 using Microsoft.Extensions.Logging;
@@ -100,8 +101,13 @@ internal sealed class WorkerChild
             // It already died; the exit event below reports it.
         }
 
-        process.EnableRaisingEvents = true;
-        process.Exited += (_, _) => proxy.Tell(new ProcessExited(child.Pid, SafeExitCode(process)));
+        // The exit watch outlives whoever launches the worker (a constructor or a Submit on the caller's thread, or the exit
+        // callback of the worker it replaces): set up without that code's context, so its callback does not carry it on.
+        WithoutCallerContext.Run(() =>
+        {
+            process.EnableRaisingEvents = true;
+            process.Exited += (_, _) => proxy.Tell(new ProcessExited(child.Pid, SafeExitCode(process)));
+        });
         if (process.HasExited)
         {
             proxy.Tell(new ProcessExited(child.Pid, SafeExitCode(process)));

@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text.Json;
 using ActorPool.Launching;
 using ActorPool.Logging;
-using ActorPool.Threads;
 using ActorPool.Transport.Loopback;
 using ActorPool.Wire;
 using ActorPool.WorkerProcess;
@@ -42,9 +41,7 @@ internal sealed class WorkerLauncher
     /// <see cref="Introduce"/> to tell it where its parent is and what to run; so worker start-up overlaps the
     /// parent's own, and a booted worker can wait as this process's spare (<see cref="TakeSpare"/>) for any pool.
     /// </summary>
-    public Process Start() => WithoutCallerContext.Make(StartProcess); // its exit watch outlives the caller
-
-    private Process StartProcess()
+    public Process Start()
     {
         var start = worker.StartInfo();
         start.Environment[WorkerHost.ParentPidVariable] = Environment.ProcessId.ToString(CultureInfo.InvariantCulture);

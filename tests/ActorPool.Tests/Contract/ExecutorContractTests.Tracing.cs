@@ -163,7 +163,7 @@ public abstract partial class ExecutorContractTests
         Assert.Empty(Future.Wait(queued, Probe.Bound).NotDone);
         await executor.ShutdownAsync().WaitAsync(Probe.Bound);
 
-        Assert.Equal(4, spans.Calls.Count);
+        Assert.True(spans.Calls.Count == 4, $"call spans: {string.Join(", ", spans.Calls.Select(SpanCapture.Describe))}");
         Assert.Equal(0, spans.Unended);
         var negated = spans.Calls.Where(call => (string?)call.GetTagItem("code.function") == "ContractCalls.Negate").ToList();
         Assert.Equal(queued.Count(future => future.IsCanceled), negated.Count(call => (string?)call.GetTagItem("actorpool.call.outcome") == "canceled"));
@@ -196,6 +196,39 @@ public abstract partial class ExecutorContractTests
         Assert.Equal(-1, executor.Submit(ContractCalls.Negate, 1).Result(Probe.Bound));
 
         Assert.Equal((submitterId, true), Assert.Single(calls)); // no W3C ids to hand on, yet ended like any other
+    }
+
+    private static readonly AsyncLocal<string?> Ambient = new();
+
+    [Fact]
+    public async Task Context_TheExecutorKeepsNothingOfTheCodeThatMadeIt()
+    {
+        // A thread, timer or exit watch made while flow is on keeps its maker's async-locals for life: an executor made
+        // inside a request must not run what it runs later (calls, callbacks) under that request's activity and values.
+        Executor executor;
+        using (new Activity("actorpool.tests.constructor").SetIdFormat(ActivityIdFormat.W3C).Start())
+        {
+            Ambient.Value = "constructor";
+            try
+            {
+                executor = StartExecutor(1);
+            }
+            finally
+            {
+                Ambient.Value = null;
+            }
+        }
+
+        using var probe = new Probe(blocks: static item => item == 0);
+        var future = executor.Submit(ContractCalls.Step, probe.Key, 0);
+        probe.WaitForStarts(1);
+        var seen = new TaskCompletionSource<(string?, string?)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        future.AddDoneCallback(_ => seen.TrySetResult((Activity.Current?.OperationName, Ambient.Value))); // runs where it settles
+        probe.Open();
+
+        Assert.Equal(0, future.Result(Probe.Bound));
+        Assert.Equal((null, null), await seen.Task.WaitAsync(Probe.Bound)); // a TimeoutException if it never ran
+        Assert.Equal(TraceCalls.None, executor.Submit(TraceCalls.Seen).Result(Probe.Bound)); // nor the call, where it runs
     }
 
     /// <summary>A started activity of the test's own, in W3C format, current until disposed.</summary>

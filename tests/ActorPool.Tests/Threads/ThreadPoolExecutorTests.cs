@@ -89,8 +89,14 @@ public sealed partial class ThreadPoolExecutorTests : IDisposable
         using (new Activity("actorpool.tests.constructor").SetIdFormat(ActivityIdFormat.W3C).Start())
         {
             Ambient.Value = "constructor";
-            executor = Start(2);
-            Ambient.Value = null;
+            try
+            {
+                executor = Track(new ThreadPoolExecutor(2)); // in an actor system of its own, made here too
+            }
+            finally
+            {
+                Ambient.Value = null;
+            }
         }
 
         var options = stoppable ? new CallOptions { Timeout = Bound } : null;

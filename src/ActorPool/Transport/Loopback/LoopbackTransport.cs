@@ -143,5 +143,6 @@ internal sealed class LoopbackTransport : Akka.Remote.Transport.Transport
 
     private Address AddressOf(IPEndPoint endpoint) => new(SchemeIdentifier, System.Name, endpoint.Address.ToString(), endpoint.Port);
 
+    // Not with the context of whatever opened the association (see WithoutCallerContext).
     internal static void StartThread(Action run, string name) => new Thread(() => run()) { IsBackground = true, Name = name }.UnsafeStart();
 }
