@@ -95,8 +95,10 @@ internal sealed class DispatchPolicy
     /// For a worker with nothing to do: the worker to take unstarted calls back from, and how many, or null. The busiest
     /// worker holding more than one call (the rest of its calls wait behind the one it runs); with calls queued
     /// (<paramref name="anyQueued"/>), only one that has held its oldest call for over <see cref="HeldTooLong"/>, as only
-    /// those calls are older than the queue's. One call (half of what it holds, for batches). <paramref name="now"/> is
-    /// read only when <paramref name="anyQueued"/>.
+    /// those calls are older than the queue's. One call (half of what it holds, for batches). Only a worker that still
+    /// holds an unstarted call counts: a cluster node worker may hold the call it runs and the next, already granted,
+    /// neither of which can move, while a worker holding fewer has one that can. <paramref name="now"/> is read only when
+    /// <paramref name="anyQueued"/>.
     /// </summary>
     public (Slot From, int Count)? TakeBackFor(Slot idle, WorkerSlots slots, bool anyQueued, long now)
     {
@@ -109,13 +111,27 @@ internal sealed class DispatchPolicy
         foreach (var slot in slots.All)
         {
             if (slot.Held.Count > 1 && (busiest is null || slot.Held.Count > busiest.Held.Count)
-                && (!anyQueued || Stopwatch.GetElapsedTime(slot.Held[0].SentAt, now) > HeldTooLong))
+                && (!anyQueued || Stopwatch.GetElapsedTime(slot.Held[0].SentAt, now) > HeldTooLong)
+                && HoldsUnstarted(slot)) // last: it takes each call's lock
             {
                 busiest = slot;
             }
         }
 
         return busiest is null ? null : (busiest, Batches ? busiest.Held.Count / 2 : 1);
+    }
+
+    private static bool HoldsUnstarted(Slot slot)
+    {
+        for (var i = slot.Held.Count - 1; i >= 0; i--) // the unstarted are at the end, behind the one it runs
+        {
+            if (slot.Held[i].IsAssignedUnstarted)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>

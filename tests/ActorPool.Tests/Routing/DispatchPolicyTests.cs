@@ -143,6 +143,23 @@ public sealed class DispatchPolicyTests
     }
 
     [Fact]
+    public void TakeBackFor_TheBusiestWorkersCallsAllStarted_TakesFromOneThatHoldsAnUnstartedCall()
+    {
+        // A node worker running one call with the next already granted: neither can move. Another, as busy (and later in
+        // the list), holds one sent ahead and not granted yet.
+        var (policy, slots) = Pool(HandOverMode.ClaimedOnRequest, prefetch: 2, workers: 3);
+        var (idle, granted, ahead) = Three(slots);
+        Hold(slots, granted, Running(), Now);
+        Hold(slots, granted, Running(), Now);
+        Hold(slots, ahead, Running(), Now);
+        Hold(slots, ahead, Assigned(ahead), Now);
+
+        Assert.Equal((ahead, 1), policy.TakeBackFor(idle, slots, anyQueued: false, Now));
+        Assert.NotNull(slots.TryTakeBack(ahead, 1));
+        Assert.Null(policy.TakeBackFor(idle, slots, anyQueued: false, Now)); // nothing left that can move
+    }
+
+    [Fact]
     public void StalledFor_OnlyCallUnstartedPastTheLimit_IsTakenOncePerCall()
     {
         var (policy, slots) = Pool(HandOverMode.ClaimedWatchedForStalls, prefetch: 3, workers: 2);
