@@ -26,8 +26,9 @@ internal static class ClusterBenchmarks
 
     /// <summary>
     /// How long the same calls run before the timed ones: a new node process spends its first seconds JIT-compiling its
-    /// hot paths (with four nodes on two cores, their compiler threads took half the machine for ~10 s), and the figure is
-    /// the dispatch of a cluster whose nodes have run for a while. docs/performance.md gives the cold figure too.
+    /// hot paths (with four nodes on two cores and only a call per worker before, their compiler threads took half of all
+    /// CPU samples during the timed runs), and the figure is the dispatch of a cluster whose nodes have run for a while.
+    /// docs/performance.md gives the cold figure too.
     /// </summary>
     private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(10);
 
