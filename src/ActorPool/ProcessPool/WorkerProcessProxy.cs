@@ -62,6 +62,8 @@ internal sealed class WorkerProcessProxy : UntypedActor, IWithTimers
     private readonly ProcessPoolContext pool;
     private readonly CallFlow flow;
     private readonly Action<WorkItem> roomFreed;
+    // A timed call answered before its limit: its check is dropped, not left to fire for nothing (a .NET timer each).
+    private readonly Action<WorkerChild, HeldCall> timedSettled;
     private readonly Action<HeldCall> timed;
     private WorkerChild current = null!;
     private WorkerChild? successor;
@@ -76,6 +78,7 @@ internal sealed class WorkerProcessProxy : UntypedActor, IWithTimers
         flow = new CallFlow(pool);
         var (router, self) = (Context.Parent, Self);
         roomFreed = item => router.Tell(new WorkerIdle(item), self);
+        timedSettled = (child, held) => Timers.Cancel(new TimeoutDue(child.Pid, held.Id));
         timed = held => CheckLater(current, held, held.Item.Control!.Timeout!.Value + held.Item.Control.Grace); // sent to the current worker
     }
 
@@ -265,7 +268,7 @@ internal sealed class WorkerProcessProxy : UntypedActor, IWithTimers
             return;
         }
 
-        Settlement.Settle(child, batch, roomFreed);
+        Settlement.Settle(child, batch, roomFreed, timedSettled);
         if (child.Retiring && child.InFlight.Count == 0)
         {
             Retire(child);

@@ -38,13 +38,17 @@ internal sealed class TimerScheduler : SchedulerBase, IDateTimeOffsetNowTimeProv
 
     protected override DateTimeOffset TimeNow => DateTimeOffset.Now;
 
-    /// <summary>Stops every timer; scheduling afterwards throws, as Akka's own scheduler does once shut down.</summary>
+    /// <summary>
+    /// Shuts down, as Akka's own scheduler does when its system terminates (after every actor stopped): scheduling
+    /// afterwards throws; what is scheduled once and not canceled runs now (a dispatcher's shutdown among them); what
+    /// repeats stops.
+    /// </summary>
     public void Dispose()
     {
         disposed = true;
         foreach (var entry in pending.Keys)
         {
-            entry.Stop();
+            entry.RunNowIfOnce();
         }
     }
 
@@ -78,14 +82,19 @@ internal sealed class TimerScheduler : SchedulerBase, IDateTimeOffsetNowTimeProv
             return;
         }
 
-        var entry = new Entry(this, work, interval is not null, cancelable);
+        var entry = new Entry(this, work, interval, cancelable);
         pending[entry] = 0;
         // A timer keeps the execution context it was made in until it is gone: not the code that happened to schedule.
         var restore = !ExecutionContext.IsFlowSuppressed();
         var flow = restore ? ExecutionContext.SuppressFlow() : default;
         try
         {
-            entry.Start(delay, interval ?? Timeout.InfiniteTimeSpan);
+            entry.Start(delay);
+        }
+        catch
+        {
+            entry.Stop();
+            throw;
         }
         finally
         {
@@ -97,11 +106,31 @@ internal sealed class TimerScheduler : SchedulerBase, IDateTimeOffsetNowTimeProv
 
         if (disposed)
         {
-            entry.Stop(); // shut down while it was being added: Dispose may have missed it
+            entry.RunNowIfOnce(); // shut down while it was being added: Dispose may have missed it
         }
     }
 
-    private void Failed(Exception e) => Log.Error(e, "A scheduled action failed.");
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1031", Justification = "Logging a failure must not take the timer thread down.")]
+    private void Failed(Exception e)
+    {
+        try
+        {
+            Log.Error(e, "A scheduled action failed.");
+        }
+        catch (Exception)
+        {
+            // The logger itself failed (its system shutting down): nothing more to do.
+        }
+    }
+
+    /// <summary>
+    /// A span as a .NET timer's milliseconds: rounded up (a timer never fires early on its account), at most what a timer
+    /// takes (about 49.7 days; a longer wait is re-armed for the rest).
+    /// </summary>
+    private static long Milliseconds(TimeSpan span, long least) =>
+        Math.Clamp((long)Math.Ceiling(span.TotalMilliseconds), least, MaxMilliseconds);
+
+    private const long MaxMilliseconds = 0xFFFFFFFE;
 
     [UnconditionalSuppressMessage("Trimming", "IL2075", Justification = TrimmingNotSupported.Justification)]
     private static Func<TimeSpan> AkkaClock(string property)
@@ -119,26 +148,32 @@ internal sealed class TimerScheduler : SchedulerBase, IDateTimeOffsetNowTimeProv
     }
 
     /// <summary>One scheduled item: its timer, and the registration that stops it when its cancelable is canceled.</summary>
-    private sealed class Entry(TimerScheduler owner, IRunnable work, bool repeats, ICancelable? cancelable) : IDisposable
+    private sealed class Entry(TimerScheduler owner, IRunnable work, TimeSpan? interval, ICancelable? cancelable) : IDisposable
     {
         private Timer? timer;
         private CancellationTokenRegistration registration;
         private int stopped;
+        private long dueAt; // Environment.TickCount64 at which a single run is due (a long wait fires early to be re-armed)
 
-        public void Start(TimeSpan delay, TimeSpan period)
+        public void Start(TimeSpan delay)
         {
-            timer = new Timer(static state => ((Entry)state!).Fire(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            var due = Milliseconds(delay, 0);
+            dueAt = Environment.TickCount64 + (long)Math.Min(Math.Ceiling(delay.TotalMilliseconds), long.MaxValue / 4);
+            // Full fences on both sides (here and in Stop): whichever runs second sees what the other wrote.
+            Interlocked.Exchange(ref timer, new Timer(static state => ((Entry)state!).Fire(), this, Timeout.Infinite, Timeout.Infinite));
             if (cancelable is not null)
             {
-                registration = cancelable.Token.UnsafeRegister(static state => ((Entry)state!).Stop(), this);
+                var registered = cancelable.Token.UnsafeRegister(static state => ((Entry)state!).Stop(), this);
+                registration = registered;
+                if (Volatile.Read(ref stopped) != 0)
+                {
+                    registered.Dispose();
+                }
             }
 
             try
             {
-                if (Volatile.Read(ref stopped) == 0)
-                {
-                    timer.Change(delay, period);
-                }
+                timer!.Change(due, interval is { } every ? Milliseconds(every, 1) : Timeout.Infinite);
             }
             catch (ObjectDisposedException)
             {
@@ -153,32 +188,75 @@ internal sealed class TimerScheduler : SchedulerBase, IDateTimeOffsetNowTimeProv
             if (Interlocked.Exchange(ref stopped, 1) == 0)
             {
                 owner.pending.TryRemove(this, out _);
-                timer?.Dispose();
+                Volatile.Read(ref timer)?.Dispose();
                 registration.Dispose();
             }
         }
 
-        [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1031", Justification = "A failing action is logged, as Akka's scheduler does; the timer goes on.")]
+        /// <summary>At shutdown: stops it, and runs it now if it was to run once and was not canceled.</summary>
+        public void RunNowIfOnce()
+        {
+            if (Interlocked.Exchange(ref stopped, 1) != 0)
+            {
+                return;
+            }
+
+            owner.pending.TryRemove(this, out _);
+            Volatile.Read(ref timer)?.Dispose();
+            registration.Dispose();
+            if (interval is null && cancelable?.IsCancellationRequested != true)
+            {
+                Run();
+            }
+        }
+
         private void Fire()
         {
             if (Volatile.Read(ref stopped) != 0 || cancelable?.IsCancellationRequested == true)
             {
                 Stop();
+                Volatile.Read(ref timer)?.Dispose(); // even if it started after a Stop that found no timer yet
                 return;
             }
 
-            if (!repeats)
+            if (interval is null)
             {
+                var left = dueAt - Environment.TickCount64;
+                if (left > 1000)
+                {
+                    try
+                    {
+                        timer!.Change(Math.Min(left, MaxMilliseconds), Timeout.Infinite); // the rest of a wait longer than a timer takes
+                    }
+                    catch (ObjectDisposedException)
+                    {
+                        // Stopped meanwhile.
+                    }
+
+                    return;
+                }
+
                 Stop();
             }
 
+            if (!Run() && interval is not null)
+            {
+                Stop(); // a repeated action that failed is not run again, as with Akka's scheduler
+            }
+        }
+
+        [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1031", Justification = "A failing action is logged, as Akka's scheduler does.")]
+        private bool Run()
+        {
             try
             {
                 work.Run();
+                return true;
             }
             catch (Exception e)
             {
                 owner.Failed(e);
+                return false;
             }
         }
     }

@@ -41,12 +41,12 @@ public sealed class TimerSchedulerTests : Akka.TestKit.Xunit2.TestKit
     public void TellOnce_CanceledBeforeItIsDue_NeverDelivers()
     {
         var cancelable = new Cancelable(Sys.Scheduler);
-        Sys.Scheduler.ScheduleTellOnce(TimeSpan.FromMilliseconds(200), TestActor, "late", ActorRefs.NoSender, cancelable);
-        Sys.Scheduler.ScheduleTellOnce(TimeSpan.FromMilliseconds(400), TestActor, "marker", ActorRefs.NoSender);
+        Sys.Scheduler.ScheduleTellOnce(TimeSpan.FromSeconds(2), TestActor, "late", ActorRefs.NoSender, cancelable);
+        Sys.Scheduler.ScheduleTellOnce(TimeSpan.FromSeconds(2.5), TestActor, "marker", ActorRefs.NoSender);
 
         cancelable.Cancel();
 
-        ExpectMsg("marker"); // the canceled one, due earlier, did not come first
+        ExpectMsg("marker", TimeSpan.FromSeconds(10)); // the canceled one, due earlier, did not come first
     }
 
     [Fact]
@@ -70,11 +70,38 @@ public sealed class TimerSchedulerTests : Akka.TestKit.Xunit2.TestKit
         var cancelable = new Cancelable(Sys.Scheduler);
         Sys.Scheduler.Advanced.ScheduleOnce(Short, () => throw new InvalidOperationException("a failing action"));
         Sys.Scheduler.Advanced.ScheduleOnce(Short, () => probe.Ref.Tell("action"));
-        Sys.Scheduler.Advanced.ScheduleRepeatedly(Short, Short, () => probe.Ref.Tell("again"), cancelable);
+        Sys.Scheduler.Advanced.ScheduleRepeatedly(TimeSpan.FromMilliseconds(300), TimeSpan.FromMilliseconds(300), () => probe.Ref.Tell("again"), cancelable);
 
-        probe.ExpectMsgAllOf(["action", "again"]);
+        probe.ExpectMsg("action");
+        probe.ExpectMsg("again");
         probe.ExpectMsg("again");
         cancelable.Cancel();
+    }
+
+    [Fact]
+    public void AWaitLongerThanATimerTakes_IsAcceptedAndCancelable()
+    {
+        var cancelable = new Cancelable(Sys.Scheduler);
+
+        Sys.Scheduler.ScheduleTellOnce(TimeSpan.FromDays(100), TestActor, "in 100 days", ActorRefs.NoSender, cancelable);
+        Sys.Scheduler.ScheduleTellRepeatedly(TimeSpan.FromDays(60), TimeSpan.FromDays(60), TestActor, "every 60 days", ActorRefs.NoSender, cancelable);
+        Sys.Scheduler.ScheduleTellOnce(Short, TestActor, "soon", ActorRefs.NoSender);
+
+        ExpectMsg("soon");
+        cancelable.Cancel();
+    }
+
+    [Fact]
+    public void AkkasOwnMonotonicClock_IsTheOneItReads()
+    {
+        // Akka compares deadlines from its internal clock with a scheduler's; this one reads that clock by reflection.
+        var clock = Type.GetType("Akka.Util.MonotonicClock, Akka")?.GetProperty("Elapsed", System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static);
+
+        Assert.Equal(typeof(TimeSpan), clock?.PropertyType);
+        var before = (TimeSpan)clock!.GetValue(null)!;
+        var read = Sys.Scheduler.MonotonicClock;
+        var after = (TimeSpan)clock.GetValue(null)!;
+        Assert.InRange(read, before, after);
     }
 
     [Fact]
