@@ -13,7 +13,7 @@ internal static class Settlement
     /// answer that says "skipped" is for a call the worker lost to the parent: canceled by its user (its waiters are
     /// notified, and the room freed), or taken back by the router for another worker (which already counted it).
     /// </summary>
-    public static void Settle(WorkerChild child, ResultBatch batch, Action<WorkItem> roomFreed, Action<WorkerChild, HeldCall>? timedSettled = null)
+    public static void Settle(WorkerChild child, ResultBatch batch, Action<WorkItem> roomFreed, Action<WorkerChild, HeldCall> timedSettled)
     {
         foreach (var result in batch.Results)
         {
@@ -36,7 +36,7 @@ internal static class Settlement
             child.InFlightBytes -= held.Bytes;
             if (held.Item.Control is { Timeout: not null })
             {
-                timedSettled?.Invoke(child, held); // its timeout check is not needed anymore
+                timedSettled(child, held); // its timeout check is not needed anymore
             }
 
             if (result.Skipped)

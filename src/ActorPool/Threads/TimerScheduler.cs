@@ -84,24 +84,19 @@ internal sealed class TimerScheduler : SchedulerBase, IDateTimeOffsetNowTimeProv
 
         var entry = new Entry(this, work, interval, cancelable);
         pending[entry] = 0;
-        // A timer keeps the execution context it was made in until it is gone: not the code that happened to schedule.
-        var restore = !ExecutionContext.IsFlowSuppressed();
-        var flow = restore ? ExecutionContext.SuppressFlow() : default;
         try
         {
-            entry.Start(delay);
+            // A timer keeps the execution context it was made in until it is gone: not the code that happened to schedule.
+            WithoutCallerContext.Make(static start =>
+            {
+                start.entry.Start(start.delay);
+                return true;
+            }, (entry, delay));
         }
         catch
         {
             entry.Stop();
             throw;
-        }
-        finally
-        {
-            if (restore)
-            {
-                flow.Undo();
-            }
         }
 
         if (disposed)

@@ -9,22 +9,25 @@ namespace ActorPool.Threads;
 /// </summary>
 internal static class WithoutCallerContext
 {
-    public static void Run(Action run) => Make(() =>
+    public static void Run(Action run) => Make(static run =>
     {
         run();
         return true;
-    });
+    }, run);
 
-    public static T Make<T>(Func<T> make)
+    public static T Make<T>(Func<T> make) => Make(static make => make(), make);
+
+    /// <summary>The one place that suppresses flow; <paramref name="state"/> lets a hot caller pass what it needs without a closure.</summary>
+    public static T Make<TState, T>(Func<TState, T> make, TState state)
     {
         if (ExecutionContext.IsFlowSuppressed())
         {
-            return make();
+            return make(state);
         }
 
         using (ExecutionContext.SuppressFlow())
         {
-            return make();
+            return make(state);
         }
     }
 }
