@@ -85,28 +85,14 @@ public sealed class ClusterPoolExecutorTests(ITestOutputHelper output) : IDispos
         return system;
     }
 
-    private static readonly AsyncLocal<string?> Ambient = new();
-
     [Fact]
     public async Task LocalNode_ItsOutputReachesTheCallbackWithoutTheContextOfTheCodeThatStartedIt()
     {
         // Its output readers and exit watch outlive the code that starts it, which may be a request's.
         var executor = Coordinator(1);
         var seen = new TaskCompletionSource<(string?, string?)>(TaskCreationOptions.RunContinuationsAsynchronously);
-        LocalNodeProcess node;
-        using (new Activity("actorpool.tests.starter").SetIdFormat(ActivityIdFormat.W3C).Start())
-        {
-            Ambient.Value = "starter";
-            try
-            {
-                node = LocalNodeProcess.Start(executor.Address, cluster.Secret, workers: 1,
-                    output: _ => seen.TrySetResult((Activity.Current?.OperationName, Ambient.Value)));
-            }
-            finally
-            {
-                Ambient.Value = null;
-            }
-        }
+        var node = InsideARequest.Make(() => LocalNodeProcess.Start(executor.Address, cluster.Secret, workers: 1,
+            output: _ => seen.TrySetResult(InsideARequest.Seen())));
 
         using (node)
         {

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using ActorPool.Tests.Support;
 
 namespace ActorPool.Tests.Contract;
 
@@ -198,32 +199,18 @@ public abstract partial class ExecutorContractTests
         Assert.Equal((submitterId, true), Assert.Single(calls)); // no W3C ids to hand on, yet ended like any other
     }
 
-    private static readonly AsyncLocal<string?> Ambient = new();
-
     [Fact]
     public async Task Context_TheExecutorKeepsNothingOfTheCodeThatMadeIt()
     {
         // A thread, timer or exit watch made while flow is on keeps its maker's async-locals for life: an executor made
         // inside a request must not run what it runs later (calls, callbacks) under that request's activity and values.
-        Executor executor;
-        using (new Activity("actorpool.tests.constructor").SetIdFormat(ActivityIdFormat.W3C).Start())
-        {
-            Ambient.Value = "constructor";
-            try
-            {
-                executor = StartExecutor(1);
-            }
-            finally
-            {
-                Ambient.Value = null;
-            }
-        }
+        var executor = InsideARequest.Make(() => StartExecutor(1));
 
         using var probe = new Probe(blocks: static item => item == 0);
         var future = executor.Submit(ContractCalls.Step, probe.Key, 0);
         probe.WaitForStarts(1);
         var seen = new TaskCompletionSource<(string?, string?)>(TaskCreationOptions.RunContinuationsAsynchronously);
-        future.AddDoneCallback(_ => seen.TrySetResult((Activity.Current?.OperationName, Ambient.Value))); // runs where it settles
+        future.AddDoneCallback(_ => seen.TrySetResult(InsideARequest.Seen())); // runs where it settles
         probe.Open();
 
         Assert.Equal(0, future.Result(Probe.Bound));

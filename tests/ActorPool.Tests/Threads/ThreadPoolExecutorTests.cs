@@ -1,7 +1,6 @@
 using ActorPool.Tests.Contract;
 using ActorPool.Tests.Support;
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Akka.Actor;
 
@@ -78,32 +77,18 @@ public sealed partial class ThreadPoolExecutorTests : IDisposable
         return [.. futures.Select(f => f.Result(Bound))];
     }
 
-    private static readonly AsyncLocal<string?> Ambient = new();
-
     [Theory]
     [InlineData(false)]
     [InlineData(true)] // a call with a timeout runs on a call thread, started when first needed
     public void Threads_KeepNothingOfTheCodeThatMadeThePool(bool stoppable)
     {
-        ThreadPoolExecutor executor;
-        using (new Activity("actorpool.tests.constructor").SetIdFormat(ActivityIdFormat.W3C).Start())
-        {
-            Ambient.Value = "constructor";
-            try
-            {
-                executor = Track(new ThreadPoolExecutor(2)); // in an actor system of its own, made here too
-            }
-            finally
-            {
-                Ambient.Value = null;
-            }
-        }
+        var executor = InsideARequest.Make(() => Track(new ThreadPoolExecutor(2))); // in an actor system of its own, made there too
 
         var options = stoppable ? new CallOptions { Timeout = Bound } : null;
         using var barrier = new Barrier(executor.MaxWorkers);
         var seen = Enumerable.Range(0, executor.MaxWorkers).Select(_ => executor.Submit(() =>
         {
-            var here = (Activity.Current?.OperationName, Ambient.Value);
+            var here = InsideARequest.Seen();
             return barrier.SignalAndWait(Bound) ? here : throw new TimeoutException("The calls never ran at the same time.");
         }, options)).ToList();
 
