@@ -246,7 +246,7 @@ public sealed class ClusterPoolExecutorTests(ITestOutputHelper output) : IDispos
         var futures = Enumerable.Range(0, 12).Select(i => executor.Submit(ProcessCalls.PidThenStep, probe.Key, i)).ToList();
         probe.WaitForStarts(4);
 
-        var stopping = Task.Run(() => leaving.Stop(Bound)); // it finishes the two calls it holds, then leaves
+        var stopping = Blocking.Run(() => leaving.Stop(Bound)); // it finishes the two calls it holds, then leaves
         Assert.True(SharedState.PollUntil(() => executor.Workers == 2, Bound), "the executor never stopped giving the leaving node work");
         probe.Open();
 

@@ -1,4 +1,5 @@
 using ActorPool.Tests.Contract;
+using ActorPool.Tests.Support;
 using System.Security.Cryptography;
 using ActorPool.Cluster;
 using Akka.Actor;
@@ -35,7 +36,7 @@ public sealed class LocalCluster : IDisposable
     public void Dispose()
     {
         // All told at once, so the nodes leave together and the bound holds for the lot.
-        var stopping = nodes.Select(node => Task.Run(() => node.HasExited || node.Stop(Probe.Bound))).ToArray();
+        var stopping = nodes.Select(node => Blocking.Run(() => node.HasExited || node.Stop(Probe.Bound))).ToArray();
         Task.WaitAll(stopping);
         var stuck = new List<int>();
         for (var i = 0; i < nodes.Count; i++)

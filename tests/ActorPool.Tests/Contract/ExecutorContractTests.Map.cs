@@ -1,3 +1,5 @@
+using ActorPool.Tests.Support;
+
 namespace ActorPool.Tests.Contract;
 
 // Executor.Map: CPython's ExecutorTest.test_map* (3.11–3.14 semantics, as docs/contract.md keeps them).
@@ -385,7 +387,7 @@ public abstract partial class ExecutorContractTests
         var items = new CountingSequence();
 
         // On a worker thread and bounded: a Map that drained its input eagerly would never return.
-        var results = await Task.Run(() => executor.Map(ContractCalls.Str, items, bufferSize: 2).Take(3).ToArray()).WaitAsync(Probe.Bound);
+        var results = await Blocking.Run(() => executor.Map(ContractCalls.Str, items, bufferSize: 2).Take(3).ToArray()).WaitAsync(Probe.Bound);
 
         Assert.Equal(["0", "1", "2"], results);
         Assert.InRange(items.Pulled, 3, 5);
@@ -395,7 +397,7 @@ public abstract partial class ExecutorContractTests
     public async Task Map_BufferSizeOnTwoInfiniteSequences_YieldsLazily() // test_map_buffersize_on_multiple_infinite_iterables
     {
         var executor = StartExecutor(SeveralWorkers);
-        var results = await Task.Run(() => executor.Map(ContractCalls.Add, new CountingSequence(), new CountingSequence(), bufferSize: 2).Take(3).ToArray())
+        var results = await Blocking.Run(() => executor.Map(ContractCalls.Add, new CountingSequence(), new CountingSequence(), bufferSize: 2).Take(3).ToArray())
             .WaitAsync(Probe.Bound);
 
         Assert.Equal([0, 2, 4], results);

@@ -1,3 +1,5 @@
+using ActorPool.Tests.Support;
+
 namespace ActorPool.Tests.Contract;
 
 // Priorities and bounded submission (issue 18; docs/policies.md): the order queued calls start in, and what Submit,
@@ -75,7 +77,7 @@ public abstract partial class ExecutorContractTests
         var (_, queued) = FillQueue(executor, probe, max: 2);
         var canceledItem = queued.Count;
 
-        var waiting = Task.Run(() => executor.Submit(ContractCalls.Step, probe.Key, 100));
+        var waiting = Blocking.Run(() => executor.Submit(ContractCalls.Step, probe.Key, 100));
         Assert.False(await CompletesWithin(waiting, StillBlocked)); // full: Submit waits for room
 
         Assert.True(queued[^1].Cancel()); // a canceled call leaves the queue, and its room goes to the waiting submitter
@@ -93,7 +95,7 @@ public abstract partial class ExecutorContractTests
         using var probe = new Probe(blocks: static item => item == 0);
         var (blocker, queued) = FillQueue(executor, probe, max: 2);
 
-        var waiting = Task.Run(() => executor.Submit(ContractCalls.Step, probe.Key, 100));
+        var waiting = Blocking.Run(() => executor.Submit(ContractCalls.Step, probe.Key, 100));
         Assert.False(await CompletesWithin(waiting, StillBlocked));
         probe.Open(); // the queued calls start (and finish), which frees their room
 
@@ -109,7 +111,7 @@ public abstract partial class ExecutorContractTests
         var executor = StartExecutor(1, policy: new ExecutorPolicy { MaxQueuedCalls = 2 });
         using var probe = new Probe(blocks: static item => item == 0);
         FillQueue(executor, probe, max: 2);
-        var waiting = Task.Run(() => executor.Submit(ContractCalls.Step, probe.Key, 100));
+        var waiting = Blocking.Run(() => executor.Submit(ContractCalls.Step, probe.Key, 100));
         var waitingAsync = executor.WaitForRoomAsync();
         Assert.False(await CompletesWithin(waiting, StillBlocked));
         Assert.False(waitingAsync.IsCompleted);
@@ -173,7 +175,7 @@ public abstract partial class ExecutorContractTests
         probe.WaitForStarts(1);
 
         // Map submits every call before it returns: without a limit at once, here only as calls leave the queue.
-        var map = Task.Run(() => executor.Map(ContractCalls.Step, KeysOf(probe), Enumerable.Range(1, 8)));
+        var map = Blocking.Run(() => executor.Map(ContractCalls.Step, KeysOf(probe), Enumerable.Range(1, 8)));
         Assert.False(await CompletesWithin(map, StillBlocked));
         probe.Open();
 

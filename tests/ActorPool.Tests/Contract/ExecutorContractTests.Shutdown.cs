@@ -1,3 +1,5 @@
+using ActorPool.Tests.Support;
+
 namespace ActorPool.Tests.Contract;
 
 // Shutdown, ShutdownAsync, Dispose and DisposeAsync: CPython's ExecutorShutdownTest (test_shutdown.py) and the
@@ -137,7 +139,7 @@ public abstract partial class ExecutorContractTests
         var canceled = executor.Submit(ContractCalls.FortyTwo);
         canceled.Cancel();
 
-        await Task.Run(() => executor.Shutdown(wait: true)).WaitAsync(Probe.Bound);
+        await Blocking.Run(() => executor.Shutdown(wait: true)).WaitAsync(Probe.Bound);
 
         Assert.True(canceled.IsDone);
     }

@@ -1,4 +1,5 @@
 using ActorPool.Tests.Contract;
+using ActorPool.Tests.Support;
 using System.Diagnostics;
 
 namespace ActorPool.Tests.ProcessPool;
@@ -133,7 +134,7 @@ public sealed partial class ProcessPoolExecutorTests
         var executor = Start(1);
         var crashing = executor.Submit(ProcessCalls.Exit, 5);
 
-        await Task.Run(() => executor.Shutdown(wait: true)).WaitAsync(Bound);
+        await Blocking.Run(() => executor.Shutdown(wait: true)).WaitAsync(Bound);
 
         Assert.True(crashing.IsDone);
         var error = Assert.IsType<BrokenProcessPoolException>(crashing.Exception(TimeSpan.Zero));

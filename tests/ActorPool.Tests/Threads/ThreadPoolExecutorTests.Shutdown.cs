@@ -58,7 +58,7 @@ public sealed partial class ThreadPoolExecutorTests
             })).ToArray();
             Assert.True(started.Wait(Bound));
 
-            var shutdown = Task.Run(() => executor.Shutdown(wait: true, cancelFutures: true));
+            var shutdown = Blocking.Run(() => executor.Shutdown(wait: true, cancelFutures: true));
             Assert.Empty(Future.Wait(futures.Skip(1), Bound).NotDone);
             Assert.False(shutdown.IsCompleted); // the running call still holds the worker
             gate.Set();
@@ -119,7 +119,7 @@ public sealed partial class ThreadPoolExecutorTests
         var threads = EveryWorkerThread(executor);
         Assert.All(threads, t => Assert.StartsWith(prefix + "_", t.Name, StringComparison.Ordinal));
 
-        await Task.Run(executor.Dispose).WaitAsync(TimeSpan.FromSeconds(10));
+        await Blocking.Run(executor.Dispose).WaitAsync(TimeSpan.FromSeconds(10));
 
         Assert.All(threads, t => Assert.False(t.IsAlive, $"{t.Name} is still alive"));
     }
