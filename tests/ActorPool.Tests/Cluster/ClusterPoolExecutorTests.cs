@@ -132,12 +132,15 @@ public sealed class ClusterPoolExecutorTests(ITestOutputHelper output) : IDispos
             Config = Akka.Configuration.ConfigurationFactory.ParseString("actorpool.cluster.prefetch = 2"),
         });
         executors.Add(executor);
-        cluster.StartNode(executor.Address, workers: 1);
-        await executor.WaitForWorkersAsync(1, Bound);
+        // Queued before the node is there, so that its worker is sent all three at once: the node asks for the grant of
+        // the call after the one it starts only if that call has reached it, and one submitted after the first started
+        // (a submitting thread descheduled between two Submits) would be decided only when the first is answered.
         using var probe = new Probe(blocks: static item => item == 0);
         var running = executor.Submit(ContractCalls.Step, probe.Key, 0);
         var granted = executor.Submit(ContractCalls.Step, probe.Key, 1);
         var ahead = executor.Submit(ContractCalls.Step, probe.Key, 2);
+        cluster.StartNode(executor.Address, workers: 1);
+        await executor.WaitForWorkersAsync(1, Bound);
         probe.WaitForStarts(1);
         Assert.True(SharedState.PollUntil(() => granted.IsRunning && ahead.Ticket().State == ActorPool.Calls.CallState.Held, Bound),
             "the node's worker was never sent the third call ahead of time");
