@@ -56,9 +56,9 @@ internal sealed class WorkerLauncher
 
         // Start-up is mostly JIT; tiered PGO's instrumentation only slows a short-lived worker's first second.
         start.Environment.TryAdd("DOTNET_TieredPGO", "0");
-        // Akka's scheduler ticks every 10 ms on a .NET timer, and each tick wakes a thread-pool thread that then spins
-        // (sched_yield) for work before it sleeps: about 8 % of a core per idle worker or spare, 3 % without the spin. A
-        // worker's calls run on its own threads, not the pool's, so the spin buys it nothing.
+        // Each time something wakes a thread-pool thread (remoting's periodic work, a timer firing) it spins
+        // (sched_yield) for more work before it sleeps, which costs an idle worker or spare CPU. A worker's calls run on
+        // its own threads, not the pool's, so the spin buys it nothing.
         start.Environment.TryAdd("DOTNET_ThreadPool_UnfairSemaphoreSpinLimit", "0");
         var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start a worker process with {start.FileName}.");
         // First thing on its stdin, before its transport listens: the key that it and this process prove to each other.

@@ -13,9 +13,9 @@ namespace ActorPool.Threads;
 /// Akka's scheduler for the actor systems a process pool makes (its parent's own and each worker's; hocon/reference.conf,
 /// <c>akka.scheduler.implementation</c>): each scheduled item is a .NET timer, so nothing runs while nothing is due.
 /// Akka's <see cref="HashedWheelTimerScheduler"/> ticks every 10 ms for as long as its system lives, and each tick wakes
-/// a thread-pool thread that then spins before it sleeps: an idle pool's parent used 7 % of a core (9 % with two pools,
-/// each with a system of its own), and an idle worker or spare 3 % with the spin turned off. Timers here also fire to the
-/// millisecond rather than at the next tick. Systems users pass in keep the scheduler they configured.
+/// a thread-pool thread that then spins before it sleeps, so an idle pool's parent and workers kept using CPU (measured
+/// in docs/performance.md, "Idle cost"). Timers here also fire to the millisecond rather than at the next tick. Systems
+/// users pass in keep the scheduler they configured.
 /// </summary>
 internal sealed class TimerScheduler : SchedulerBase, IDateTimeOffsetNowTimeProvider, IDisposable
 {
@@ -178,31 +178,29 @@ internal sealed class TimerScheduler : SchedulerBase, IDateTimeOffsetNowTimeProv
 
         public void Dispose() => Stop();
 
-        public void Stop()
-        {
-            if (Interlocked.Exchange(ref stopped, 1) == 0)
-            {
-                owner.pending.TryRemove(this, out _);
-                Volatile.Read(ref timer)?.Dispose();
-                registration.Dispose();
-            }
-        }
+        public void Stop() => TryStop();
 
         /// <summary>At shutdown: stops it, and runs it now if it was to run once and was not canceled.</summary>
         public void RunNowIfOnce()
         {
+            if (TryStop() && interval is null && cancelable?.IsCancellationRequested != true)
+            {
+                Run();
+            }
+        }
+
+        /// <summary>Stops it: true for the caller that did, false if it was stopped already.</summary>
+        private bool TryStop()
+        {
             if (Interlocked.Exchange(ref stopped, 1) != 0)
             {
-                return;
+                return false;
             }
 
             owner.pending.TryRemove(this, out _);
             Volatile.Read(ref timer)?.Dispose();
             registration.Dispose();
-            if (interval is null && cancelable?.IsCancellationRequested != true)
-            {
-                Run();
-            }
+            return true;
         }
 
         private void Fire()
